@@ -1,0 +1,55 @@
+# mycity — the two commands are `make run` and `make test`; everything else is here too.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
+NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/mycity
+
+.PHONY: setup run serve test test-pg test-browser lint bench demo clean
+
+setup: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): requirements-dev.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to fetch the front-end libraries (Debian: apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-*
+	@touch $@
+
+run: setup
+	$(BIN)/mycity migrate --noinput -v0
+	$(BIN)/mycity demo --if-empty
+	$(BIN)/mycity collectstatic --noinput -v0
+	@echo
+	@echo "  mycity is serving the demo city at http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"
+	@echo
+	$(BIN)/mycity serve --worker --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+test-pg: setup
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest
+
+test-browser: setup
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser tests/browser
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from mycity.core.errors import DomainError
+
+
+class RoleNotAllowed(DomainError):
+    code = "role_not_allowed"
+    message = _("You may not grant this role.")
+    status = 403
+
+
+class RoleScopeInvalid(DomainError):
+    code = "role_scope_invalid"
+    message = _("This role needs a different scope.")
+
+
+class AddressOutsideCity(DomainError):
+    code = "address_outside_city"
+    message = _("The address is not in the chosen city.")

@@ -1,0 +1,113 @@
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who signs in: a resident (by e-mail code) or a member of staff (password + TOTP)."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES,
+                                blank=True)
+    home_city = models.ForeignKey("cities.City", on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="+", verbose_name=_("home city"))
+    home_building = models.ForeignKey("cities.Building", on_delete=models.SET_NULL, null=True,
+                                      blank=True, related_name="+",
+                                      verbose_name=_("home address"))
+    is_staff = models.BooleanField(_("may use the Django admin"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class RoleKind(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    EXECUTOR = "executor", _("Executor")
+    MODERATOR = "moderator", _("Moderator")
+    EDITOR = "editor", _("Editor")
+    CITY_ADMIN = "city_admin", _("City administrator")
+    PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+
+
+# Which scope each role needs: an executor belongs to an organisation of a city;
+# most roles are city-wide; the platform administrator has no city.
+ROLES_NEEDING_ORGANISATION = frozenset({RoleKind.EXECUTOR})
+ROLES_WITHOUT_CITY = frozenset({RoleKind.PLATFORM_ADMIN})
+
+
+class Role(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="roles")
+    organisation = models.ForeignKey("cities.Organisation", on_delete=models.CASCADE,
+                                     null=True, blank=True, related_name="roles")
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            # Three partial constraints instead of one with NULLS NOT DISTINCT,
+            # which SQLite lacks.
+            models.UniqueConstraint(fields=["user", "kind", "organisation"],
+                                    condition=Q(organisation__isnull=False),
+                                    name="role_unique_in_organisation"),
+            models.UniqueConstraint(fields=["user", "kind", "city"],
+                                    condition=Q(organisation__isnull=True, city__isnull=False),
+                                    name="role_unique_in_city"),
+            models.UniqueConstraint(fields=["user", "kind"], condition=Q(city__isnull=True),
+                                    name="role_unique_on_platform"),
+            models.CheckConstraint(
+                name="role_scope_matches_kind",
+                condition=(
+                    Q(kind="platform_admin", city__isnull=True, organisation__isnull=True)
+                    | Q(kind="executor", city__isnull=False, organisation__isnull=False)
+                    | (~Q(kind__in=["platform_admin", "executor"]) & Q(city__isnull=False))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.organisation or self.city or _("platform")
+        return f"{self.get_kind_display()} — {scope}"

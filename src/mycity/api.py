@@ -1,0 +1,17 @@
+"""The open API, version 1: wires each domain's router and the shared error handling."""
+
+from ninja import NinjaAPI
+
+from mycity.cities.api import router as cities_router
+from mycity.core.api_errors import install_error_handlers
+
+api = NinjaAPI(
+    title="mycity API",
+    version="1",
+    description="The open API of «Мой город» (mycity): cities, organisations, addresses.",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/cities", cities_router)

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from mycity.core.errors import DomainError, NotFound
+
+
+class CityNotFound(NotFound):
+    code = "city_not_found"
+    message = _("There is no such city.")
+
+
+class RegistryImportError(DomainError):
+    code = "registry_import_failed"
+    message = _("The address registry file could not be imported.")

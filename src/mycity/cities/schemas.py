@@ -1,0 +1,78 @@
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class Names(Schema):
+    ru: str
+    be: str
+    en: str
+
+
+class Point(Schema):
+    lat: float
+    lon: float
+
+
+class CityOut(Schema):
+    slug: str
+    name: str = Field(description="The name in the request's language.")
+    names: Names
+    region: str
+    region_name: str
+    population: int
+    centre: Point
+    timezone: str
+
+
+class DistrictOut(Schema):
+    slug: str
+    name: str
+    names: Names
+    boundary: dict[str, Any] = Field(description="GeoJSON Polygon or MultiPolygon (lon, lat).")
+
+
+class CityDetailOut(CityOut):
+    boundary: dict[str, Any] = Field(description="GeoJSON Polygon or MultiPolygon (lon, lat).")
+    districts: list[DistrictOut]
+
+
+class OrganisationOut(Schema):
+    slug: str
+    kind: str
+    name: str
+    names: Names
+    short_name: str
+    activities: list[str]
+    phone: str
+    email: str
+    address: str
+    website: str
+    working_hours: dict[str, Any] = Field(
+        description='Opening intervals per weekday, e.g. {"mon": [["08:00", "17:00"]]}.')
+    service_area: dict[str, Any] | None = Field(
+        description="GeoJSON area served; null means the whole city.")
+
+
+class StreetRef(Schema):
+    id: int
+    kind: str
+    name: str
+    names: Names
+
+
+class AddressOut(Schema):
+    kind: str = Field(description='"street" or "building".')
+    label: str = Field(description="The address written out in the request's language.")
+    street: StreetRef
+    building_id: int | None = None
+    number: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    district: str | None = Field(None, description="The district's slug.")
+    distance_m: float | None = Field(None, description="Metres from the `near` point.")
+    building_count: int | None = None
+
+
+class AddressList(Schema):
+    items: list[AddressOut]

@@ -1,0 +1,114 @@
+"""Reads of cities, districts, organisations and the address registry."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import translation
+
+from mycity.cities.errors import CityNotFound
+from mycity.cities.models import Building, City, District, Organisation, Street
+from mycity.cities.text import fold, house_number_sort_key, query_words, split_house_number
+from mycity.core.geo import area_contains, box_around, distance_m
+
+MAX_STREETS_IN_SEARCH = 20
+NEAREST_SEARCH_RADII_M = (100, 400, 1500, 5000)
+
+
+def active_cities() -> QuerySet[City]:
+    return City.objects.filter(is_active=True)
+
+
+def city_by_slug(slug: str) -> City:
+    city = active_cities().filter(slug=slug).first()
+    if city is None:
+        raise CityNotFound(field="slug")
+    return city
+
+
+def districts_of(city: City) -> QuerySet[District]:
+    return city.districts.order_by(f"name_{_language()}", "slug")
+
+
+def organisations_of(city: City, *, kind: str | None = None) -> QuerySet[Organisation]:
+    organisations = city.organisations.filter(is_active=True)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    return organisations.order_by("kind", f"name_{_language()}")
+
+
+def city_summary(city: City) -> dict[str, int]:
+    """What a city has so far, for its home page (one query per table)."""
+    return {
+        "districts": city.districts.count(),
+        "organisations": city.organisations.filter(is_active=True).count(),
+        "streets": city.streets.count(),
+        "buildings": city.buildings.count(),
+    }
+
+
+@dataclass
+class AddressSearch:
+    streets: list[Street]
+    buildings: list[Building]
+
+
+def search_addresses(city: City, query: str, *, limit: int = 10) -> AddressSearch:
+    """Streets whose words start with the query's words (Russian or Belarusian);
+    with a trailing house number, the matching buildings on those streets."""
+    words, number = split_house_number(query_words(query))
+    if not words:
+        return AddressSearch(streets=[], buildings=[])
+    streets_q = Q()
+    for word in words:
+        streets_q &= Q(search_words__contains=f" {word}")
+    streets = list(
+        city.streets.filter(streets_q)
+        .annotate(building_count=Count("buildings"))
+        .order_by(f"name_{_language()}")[:MAX_STREETS_IN_SEARCH]
+    )
+    if number is None:
+        return AddressSearch(streets=streets[:limit], buildings=[])
+    candidates = (
+        Building.objects.filter(street__in=streets, number_sort=house_number_sort_key(number))
+        .select_related("street", "district")
+        .order_by("street__name_ru", "number")
+    )
+    wanted = fold(number)
+    buildings = [b for b in candidates if fold(b.number).startswith(wanted)]
+    buildings.sort(key=lambda b: (fold(b.number) != wanted, b.street.name, len(b.number)))
+    return AddressSearch(streets=[], buildings=buildings[:limit])
+
+
+def nearest_buildings(city: City, *, lat: float, lon: float, limit: int = 5) -> list[Building]:
+    """The buildings closest to a point, searching growing boxes on the (city, lat, lon) index."""
+    for radius in NEAREST_SEARCH_RADII_M:
+        box = box_around(lat, lon, radius)
+        candidates = list(
+            Building.objects.filter(
+                city=city, lat__range=(box.min_lat, box.max_lat), lon__range=(box.min_lon, box.max_lon)
+            ).select_related("street", "district")
+        )
+        in_reach = [b for b in candidates if distance_m(lat, lon, b.lat, b.lon) <= radius]
+        if len(in_reach) >= limit or radius == NEAREST_SEARCH_RADII_M[-1]:
+            in_reach.sort(key=lambda b: distance_m(lat, lon, b.lat, b.lon))
+            return in_reach[:limit]
+    return []
+
+
+def point_in_city(city: City, *, lat: float, lon: float) -> bool:
+    if not (city.min_lat <= lat <= city.max_lat and city.min_lon <= lon <= city.max_lon):
+        return False
+    return area_contains(city.boundary, lat=lat, lon=lon)
+
+
+def district_at(city: City, *, lat: float, lon: float) -> District | None:
+    boxed = city.districts.filter(min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon)
+    for district in boxed:
+        if area_contains(district.boundary, lat=lat, lon=lon):
+            return district
+    return None
+
+
+def _language() -> str:
+    language = (translation.get_language() or "ru")[:2]
+    return language if language in ("ru", "be", "en") else "ru"

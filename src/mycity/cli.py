@@ -1,0 +1,96 @@
+"""`mycity`: the project's one command.
+
+    mycity serve [--worker] [--host H] [--port P] [--workers N]
+    mycity worker            run background tasks (Tasks API, database queue)
+    mycity migrate           apply database migrations
+    mycity demo              load the demo cities and users (idempotent)
+    mycity <django command>  anything manage.py does
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mycity.settings")
+
+
+def _manage(args: list[str]) -> None:
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["mycity", *args])
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="mycity serve")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "0")),
+                        help="processes (default: one per core)")
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")),
+                        help="blocking threads per process")
+    parser.add_argument("--worker", action="store_true",
+                        help="also run the background task worker; both stop together")
+    options = parser.parse_args(argv)
+    workers = options.workers or os.cpu_count() or 1
+    _django_setup()
+    server_cmd = [
+        sys.executable, "-m", "granian", "--interface", "wsgi",
+        "--host", options.host, "--port", str(options.port),
+        "--workers", str(workers), "--blocking-threads", str(options.threads),
+        "--no-ws", "--log-level", "warning",
+        "mycity.wsgi:application",
+    ]
+    children = [subprocess.Popen(server_cmd)]  # noqa: S603
+    if options.worker:
+        children.append(subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "mycity.cli", "worker"]))
+
+    def stop(signum: int, frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        # When either stops (crash or signal), stop the other too.
+        while all(child.poll() is None for child in children):
+            try:
+                children[0].wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+    finally:
+        stop(signal.SIGTERM, None)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return children[0].returncode or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    command, rest = args[0], args[1:]
+    if command == "serve":
+        return serve(rest)
+    if command == "worker":
+        _manage(["db_worker", "--queue-name", "*", *rest])
+        return 0
+    if command == "demo":
+        _manage(["load_demo", *rest])
+        return 0
+    _manage(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

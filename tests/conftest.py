@@ -1,0 +1,85 @@
+"""The fixed actors of the specifications: a city and a second city, a resident,
+a dispatcher, an executor, an executor of another city, a moderator, a city admin."""
+
+import pytest
+
+from mycity.accounts.models import RoleKind, User
+from mycity.accounts.services import grant_role
+from mycity.cities.models import City, Organisation
+from tests.factories import CityFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def city(db) -> City:
+    return CityFactory(slug="polotsk", name_ru="Полоцк", name_be="Полацк", name_en="Polotsk",
+                       population=82000)
+
+
+@pytest.fixture
+def other_city(db) -> City:
+    return CityFactory(slug="orsha", name_ru="Орша", name_be="Орша", name_en="Orsha",
+                       centre_lat=54.5153, centre_lon=30.4053, population=107000)
+
+
+@pytest.fixture
+def organisation(city) -> Organisation:
+    return OrganisationFactory(city=city, slug="zhes-1", name_ru="ЖЭС № 1")
+
+
+@pytest.fixture
+def other_organisation(other_city) -> Organisation:
+    return OrganisationFactory(city=other_city, slug="orsha-zhkh")
+
+
+def _person(email: str, kind: RoleKind | None, **scope) -> User:
+    user = UserFactory(email=email)
+    if kind is not None:
+        grant_role(actor=None, user=user, kind=kind, **scope)
+    return user
+
+
+@pytest.fixture
+def resident(city) -> User:
+    return _person("resident@example.org", RoleKind.RESIDENT, city=city)
+
+
+@pytest.fixture
+def dispatcher(city) -> User:
+    return _person("dispatcher@example.org", RoleKind.DISPATCHER, city=city)
+
+
+@pytest.fixture
+def executor(organisation) -> User:
+    return _person("executor@example.org", RoleKind.EXECUTOR, organisation=organisation)
+
+
+@pytest.fixture
+def executor_of_other_city(other_organisation) -> User:
+    return _person("executor@orsha.example.org", RoleKind.EXECUTOR, organisation=other_organisation)
+
+
+@pytest.fixture
+def moderator(city) -> User:
+    return _person("moderator@example.org", RoleKind.MODERATOR, city=city)
+
+
+@pytest.fixture
+def city_admin(city) -> User:
+    return _person("admin@example.org", RoleKind.CITY_ADMIN, city=city)
+
+
+@pytest.fixture
+def platform_admin(db) -> User:
+    return _person("platform@example.org", RoleKind.PLATFORM_ADMIN)

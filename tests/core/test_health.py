@@ -1,0 +1,44 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_healthz_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_is_ready_when_every_migration_is_applied(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "migrations": "ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readyz_is_unavailable_while_a_migration_is_unapplied(client):
+    call_command("migrate", "cities", "zero", verbosity=0)
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["status"] == "unavailable"
+        assert "unapplied" in response.json()["checks"]["migrations"]
+    finally:
+        call_command("migrate", verbosity=0)
+
+
+def test_every_response_carries_a_request_id(client):
+    response = client.get("/healthz")
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_a_well_formed_incoming_request_id_is_kept(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="lb-1234567890")
+    assert response["X-Request-ID"] == "lb-1234567890"
+
+
+def test_a_forged_request_id_is_replaced(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="bad id\nwith newline")
+    assert response["X-Request-ID"] != "bad id\nwith newline"
