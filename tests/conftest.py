@@ -13,6 +13,9 @@ from tests.factories import CityFactory, OrganisationFactory, UserFactory
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Django's test set-up swaps EMAIL_BACKEND for locmem; put ours back so mail goes
+    # through the real path (task on commit), ending in the locmem outbox.
+    settings.EMAIL_BACKEND = "mycity.core.mail.QueuedEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

@@ -25,6 +25,18 @@ def _manage(args: list[str]) -> None:
     execute_from_command_line(["mycity", *args])
 
 
+def _worker_command() -> list[str]:
+    """The worker of the configured task backend: the database queue or Redis (RQ)."""
+    _django_setup()
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+        return ["rqworker", "default", "--with-scheduler"]
+    return ["db_worker", "--queue-name", "*"]
+
+
 def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="mycity serve")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -83,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         return serve(rest)
     if command == "worker":
-        _manage(["db_worker", "--queue-name", "*", *rest])
+        _manage([*_worker_command(), *rest])
         return 0
     if command == "demo":
         _manage(["load_demo", *rest])
