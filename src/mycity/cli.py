@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 
 def _django_setup() -> None:
@@ -57,15 +58,22 @@ def serve(argv: list[str]) -> int:
         "--no-ws", "--log-level", "warning",
         "mycity.wsgi:application",
     ]
-    children = [subprocess.Popen(server_cmd)]  # noqa: S603
+    # Each child leads its own process group, so stopping it also stops whatever
+    # it spawned (granian's worker processes, the autoreloader's child).
+    children = [subprocess.Popen(server_cmd, start_new_session=True)]  # noqa: S603
     if options.worker:
         children.append(subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "mycity.cli", "worker"]))
+            [sys.executable, "-m", "mycity.cli", "worker"], start_new_session=True))
+
+    def signal_all(signum: int) -> None:
+        for child in children:
+            try:
+                os.killpg(child.pid, signum)
+            except ProcessLookupError:
+                pass
 
     def stop(signum: int, frame: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+        signal_all(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -77,12 +85,14 @@ def serve(argv: list[str]) -> int:
             except subprocess.TimeoutExpired:
                 pass
     finally:
-        stop(signal.SIGTERM, None)
+        signal_all(signal.SIGTERM)
+        deadline = time.monotonic() + 10
         for child in children:
             try:
-                child.wait(timeout=10)
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                child.kill()
+                pass
+        signal_all(signal.SIGKILL)
     return children[0].returncode or 0
 
 
