@@ -8,6 +8,7 @@
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -62,15 +63,13 @@ def serve(argv: list[str]) -> int:
     # it spawned (granian's worker processes, the autoreloader's child).
     children = [subprocess.Popen(server_cmd, start_new_session=True)]  # noqa: S603
     if options.worker:
-        children.append(subprocess.Popen(  # noqa: S603
+        children.append(subprocess.Popen(
             [sys.executable, "-m", "mycity.cli", "worker"], start_new_session=True))
 
     def signal_all(signum: int) -> None:
         for child in children:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, signum)
-            except ProcessLookupError:
-                pass
 
     def stop(signum: int, frame: object) -> None:
         signal_all(signal.SIGTERM)
@@ -80,18 +79,14 @@ def serve(argv: list[str]) -> int:
     try:
         # When either stops (crash or signal), stop the other too.
         while all(child.poll() is None for child in children):
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 children[0].wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                pass
     finally:
         signal_all(signal.SIGTERM)
         deadline = time.monotonic() + 10
         for child in children:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
         signal_all(signal.SIGKILL)
     return children[0].returncode or 0
 

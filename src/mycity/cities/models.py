@@ -61,6 +61,9 @@ class City(TranslatedName, BoxedArea):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class District(TranslatedName, BoxedArea):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="districts")
@@ -74,6 +77,9 @@ class District(TranslatedName, BoxedArea):
         constraints = [
             models.UniqueConstraint(fields=["city", "slug"], name="district_slug_unique_in_city"),
         ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Activity(models.TextChoices):
@@ -130,6 +136,9 @@ class Organisation(TranslatedName, BoxedArea):
                 condition=Q(kind__in=["department", "executor"]), name="organisation_kind_known"
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class StreetKind(models.TextChoices):

@@ -21,6 +21,9 @@ class TranslatedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def names(self) -> dict[str, str]:
         return {"ru": self.name_ru, "be": self.name_be, "en": self.name_en}
@@ -28,6 +31,3 @@ class TranslatedName(models.Model):
     @property
     def name(self) -> str:
         return pick_translation(self.names)
-
-    def __str__(self) -> str:
-        return self.name
