@@ -41,6 +41,22 @@ def _set_box(obj: BoxedArea, area: dict[str, Any] | None) -> None:
         box.min_lat, box.min_lon, box.max_lat, box.max_lon)
 
 
+def save_area(obj: BoxedArea, area: dict[str, Any] | None) -> None:
+    """Save a city, district or organisation edited elsewhere (the admin), keeping its
+    bounding box in step with its area."""
+    if area is not None:
+        parse_area(area)
+    _set_box(obj, area)
+    obj.full_clean()
+    obj.save()
+
+
+def save_street(street: Street) -> None:
+    street.search_words = search_words(street.name_ru, street.name_be)
+    street.full_clean()
+    street.save()
+
+
 @transaction.atomic
 def upsert_city(
     *, slug: str, names: Names, region: str, population: int, centre: tuple[float, float],
