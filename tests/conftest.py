@@ -11,7 +11,10 @@ from tests.factories import CityFactory, OrganisationFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Fast hashing for users made in tests; the default one stays second so the demo
+    # users' passwords, hashed outside a test, still verify.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Django's test set-up swaps EMAIL_BACKEND for locmem; put ours back so mail goes
     # through the real path (task on commit), ending in the locmem outbox.

@@ -1,0 +1,86 @@
+import pytest
+from django.core.management import call_command
+
+from mycity.accounts.models import Role
+from mycity.cities.models import Building, City, Organisation, Street
+from mycity.cities.selectors import point_in_city
+from mycity.demo.loader import DEMO_PASSWORD, load_demo
+
+PILOT_CITIES = {"polotsk", "orsha", "baranovichi", "pinsk", "novopolotsk", "mozyr", "lida",
+                "borisov", "soligorsk", "molodechno", "bobruisk"}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        report = load_demo()
+    yield report
+    with django_db_blocker.unblock():
+        City.objects.all().delete()
+        Role.objects.all().delete()
+        from mycity.accounts.models import User
+
+        User.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_the_eleven_pilot_cities_with_reference_populations(demo):
+    assert set(City.objects.values_list("slug", flat=True)) == PILOT_CITIES
+    polotsk = City.objects.get(slug="polotsk")
+    assert (polotsk.name_ru, polotsk.name_be, polotsk.name_en) == ("Полоцк", "Полацк", "Polotsk")
+    assert 70_000 < polotsk.population < 90_000
+    assert City.objects.get(slug="bobruisk").population > 200_000
+    for city in City.objects.all():
+        assert point_in_city(city, lat=city.centre_lat, lon=city.centre_lon), city.slug
+        assert city.organisations.filter(kind="department").exists(), city.slug
+        assert city.organisations.filter(kind="executor").exists(), city.slug
+
+
+@pytest.mark.django_db
+def test_polotsk_has_hundreds_of_buildings_inside_the_city_each_in_a_district(demo):
+    polotsk = City.objects.get(slug="polotsk")
+    buildings = Building.objects.filter(city=polotsk)
+    assert Street.objects.filter(city=polotsk).count() >= 40
+    assert buildings.count() >= 300
+    assert not buildings.filter(district__isnull=True).exists()
+    assert all(point_in_city(polotsk, lat=b.lat, lon=b.lon) for b in buildings)
+
+
+@pytest.mark.django_db
+def test_polotsk_housing_maintenance_areas_cover_every_building(demo):
+    from mycity.core.geo import area_contains
+
+    polotsk = City.objects.get(slug="polotsk")
+    sites = [o for o in Organisation.objects.filter(city=polotsk, slug__startswith="zheu-")]
+    assert len(sites) == 4
+    for building in Building.objects.filter(city=polotsk):
+        assert any(area_contains(s.service_area, lat=building.lat, lon=building.lon)
+                   for s in sites), building
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_creates_nothing_twice(demo):
+    counts = (City.objects.count(), Organisation.objects.count(), Street.objects.count(),
+              Building.objects.count(), Role.objects.count())
+    load_demo()
+    assert counts == (City.objects.count(), Organisation.objects.count(), Street.objects.count(),
+                      Building.objects.count(), Role.objects.count())
+
+
+@pytest.mark.django_db
+def test_every_demo_user_signs_in_with_the_printed_password(demo, client):
+    emails = set(Role.objects.values_list("user__email", flat=True))
+    assert {"resident@polotsk.example", "dispatcher@polotsk.example", "executor@polotsk.example",
+            "moderator@polotsk.example", "editor@polotsk.example", "cityadmin@polotsk.example",
+            "platform@polotsk.example"} <= emails
+    for email in emails:
+        assert client.login(username=email, password=DEMO_PASSWORD), email
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_the_command_loads_only_into_an_empty_database_with_if_empty(demo, capsys):
+    call_command("load_demo", "--if-empty")
+    out = capsys.readouterr().out
+    assert "nothing loaded" in out
+    assert "dispatcher@polotsk.example" in out
