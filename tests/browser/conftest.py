@@ -1,0 +1,99 @@
+"""Browser specifications: Playwright for Python driving Debian's Chromium.
+
+Never a downloaded browser: the executable is /usr/bin/chromium (CHROMIUM_PATH to
+change it). Every test here is marked `browser`; `make test-browser` runs them.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.factories import DistrictFactory, OrganisationFactory
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling out to hosts that
+# this closed network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class BrowserProblems:
+    """Failed requests and console errors seen by a page; a test ends with none."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def watch(self, page: Page) -> None:
+        page.on("response", lambda r: r.status >= 400 and self.items.append(f"{r.status} {r.url}"))
+        page.on("console", lambda m: m.type == "error" and self.items.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.items.append(f"page error: {e}"))
+
+
+@pytest.fixture
+def browser_locale() -> str:
+    return "ru-RU"
+
+
+@pytest.fixture
+def context(browser: Browser, browser_locale: str) -> Iterator[BrowserContext]:
+    context = browser.new_context(locale=browser_locale, viewport={"width": 390, "height": 844})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def problems() -> BrowserProblems:
+    return BrowserProblems()
+
+
+@pytest.fixture
+def page(context: BrowserContext, problems: BrowserProblems) -> Iterator[Page]:
+    page = context.new_page()
+    problems.watch(page)
+    yield page
+    assert problems.items == [], problems.items
+
+
+@pytest.fixture
+def site(live_server, city, other_city):
+    """Polotsk with districts and organisations, and Orsha in another region."""
+    other_city.region = "minsk"
+    other_city.save(update_fields=["region"])
+    DistrictFactory(city=city, slug="centre", name_ru="Исторический центр",
+                    name_be="Гістарычны цэнтр", name_en="Historic Centre")
+    OrganisationFactory(city=city, slug="ispolkom", kind="department",
+                        name_ru="Полоцкий райисполком", name_be="Полацкі райвыканкам",
+                        name_en="Polotsk District Executive Committee", phone="+375 214 42-21-90")
+    OrganisationFactory(city=city, slug="vodokanal", name_ru="Водоканал", name_be="Вадаканал",
+                        name_en="Water Utility", phone="+375 214 42-45-86")
+    return live_server
+
+
+def screenshot(page: Page, name: str) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
