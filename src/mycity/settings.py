@@ -125,6 +125,7 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS_URL = env_str("TASKS_URL", "db://")
+TASKS: dict[str, dict[str, object]]
 if TASKS_URL == "db://":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TASKS_URL == "immediate://":

@@ -1,12 +1,14 @@
 """E-mail leaves the request through a background task."""
 
 import logging
+from functools import partial
 from collections.abc import Sequence
 from email import message_from_bytes
 from email.message import EmailMessage as StdEmailMessage
 from email.policy import default as default_policy
 
 from django.conf import settings
+from django.db import transaction
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django_tasks import task
@@ -22,16 +24,9 @@ class QueuedEmailBackend(BaseEmailBackend):
     """
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        from django.db import transaction
-
         for message in email_messages:
-            raw = message.message().as_bytes()
-            recipients = message.recipients()
-            transaction.on_commit(
-                lambda raw=raw, recipients=recipients: deliver_email.enqueue(
-                    raw.decode("utf-8", "surrogateescape"), recipients
-                )
-            )
+            raw = message.message().as_bytes().decode("utf-8", "surrogateescape")
+            transaction.on_commit(partial(deliver_email.enqueue, raw, message.recipients()))
         return len(email_messages)
 
 
@@ -58,7 +53,7 @@ class _RawEmail(EmailMessage):
         )
         self._parsed = parsed
 
-    def message(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+    def message(self, *args, **kwargs):
         return self._parsed
 
     def recipients(self) -> list[str]:
@@ -67,4 +62,4 @@ class _RawEmail(EmailMessage):
 
 def _plain_body(parsed: StdEmailMessage) -> str:
     part = parsed.get_body(preferencelist=("plain",))
-    return part.get_content() if part is not None else ""  # type: ignore[attr-defined]
+    return part.get_content() if part is not None else ""
