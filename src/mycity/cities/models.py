@@ -124,12 +124,14 @@ class Organisation(TranslatedName, BoxedArea):
     working_hours = models.JSONField(_("working hours"), default=dict, blank=True)
     # None: the organisation serves the whole city.
     service_area = models.JSONField(_("service area (GeoJSON)"), null=True, blank=True)
+    # Lower comes first in lists: the executive committee before its departments.
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["city", "kind", "name_ru"]
+        ordering = ["city", "kind", "display_order", "name_ru"]
         constraints = [
             models.UniqueConstraint(fields=["city", "slug"], name="organisation_slug_unique_in_city"),
             models.CheckConstraint(

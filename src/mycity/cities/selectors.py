@@ -33,7 +33,7 @@ def organisations_of(city: City, *, kind: str | None = None) -> QuerySet[Organis
     organisations = city.organisations.filter(is_active=True)
     if kind:
         organisations = organisations.filter(kind=kind)
-    return organisations.order_by("kind", f"name_{_language()}")
+    return organisations.order_by("kind", "display_order", f"name_{_language()}")
 
 
 def city_summary(city: City) -> dict[str, int]:

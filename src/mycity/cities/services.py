@@ -97,7 +97,7 @@ def upsert_organisation(
     *, city: City, slug: str, kind: str, names: Names, short_names: Names | None = None,
     activities: list[str] | None = None, phone: str = "", email: str = "", address: str = "",
     website: str = "", working_hours: dict[str, Any] | None = None,
-    service_area: dict[str, Any] | None = None,
+    service_area: dict[str, Any] | None = None, display_order: int = 100,
 ) -> Organisation:
     organisation = (Organisation.objects.filter(city=city, slug=slug).first()
                     or Organisation(city=city, slug=slug))
@@ -111,6 +111,7 @@ def upsert_organisation(
     organisation.address, organisation.website = address, website
     organisation.working_hours = working_hours or {}
     organisation.service_area = service_area
+    organisation.display_order = display_order
     _set_box(organisation, service_area)
     organisation.full_clean()
     organisation.save()

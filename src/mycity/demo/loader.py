@@ -61,6 +61,7 @@ def load_city(data: dict[str, Any], geonames: dict[int, dict[str, Any]], report:
             phone=org.get("phone", ""), email=org.get("email", ""),
             address=org.get("address", ""), website=org.get("website", ""),
             working_hours=org.get("working_hours"), service_area=org.get("service_area"),
+            display_order=org.get("display_order", 100),
         )
         report.organisations += 1
     for street_data in data.get("streets", []):
