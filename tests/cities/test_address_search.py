@@ -1,0 +1,46 @@
+import pytest
+
+from mycity.cities.selectors import search_addresses
+from mycity.cities.text import fold, query_words, search_words, split_house_number
+from tests.factories import StreetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(city, query):
+    return [s.name_ru for s in search_addresses(city, query).streets]
+
+
+@pytest.fixture
+def streets(city):
+    for ru, be in [("Нижне-Покровская", "Ніжне-Пакроўская"), ("Ёлкина", "Ёлкіна"),
+                   ("Ленина", "Леніна"), ("Евфросинии Полоцкой", "Еўфрасінні Полацкай")]:
+        StreetFactory(city=city, name_ru=ru, name_be=be)
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("Ниж", ["Нижне-Покровская"]), ("покр", ["Нижне-Покровская"]),
+    ("Ніж", ["Нижне-Покровская"]), ("пакроў", ["Нижне-Покровская"]),
+    ("елк", ["Ёлкина"]), ("ЁЛК", ["Ёлкина"]),
+    ("ул. Ленина", ["Ленина"]), ("вул. Леніна", ["Ленина"]), ("улица ленина", ["Ленина"]),
+    ("полоцкой евф", ["Евфросинии Полоцкой"]), ("Полацкай", ["Евфросинии Полоцкой"]),
+    ("Минская", []), ("инск", []),
+])
+def test_word_prefixes_in_russian_or_belarusian_find_streets(city, streets, query, found):
+    assert names(city, query) == found
+
+
+def test_words_are_folded_and_split_on_hyphens_and_punctuation():
+    assert search_words("Нижне-Покровская", "Ніжне-Пакроўская") == (
+        " нижне покровская ніжне пакроўская")
+    assert fold("Ёлкина") == "елкина"
+    assert query_words("ул. Ленина, 5") == ["ленина", "5"]
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["ленина", "5"], (["ленина"], "5")), (["ленина", "12а"], (["ленина"], "12а")),
+    (["ленина", "7/2"], (["ленина"], "7/2")), (["1-го", "мая"], (["1-го", "мая"], None)),
+    (["5"], (["5"], None)),
+])
+def test_a_trailing_number_is_the_house_number(words, expected):
+    assert split_house_number(words) == expected
