@@ -156,10 +156,11 @@ LOGIN_REDIRECT_URL = "web:home"
 ACCOUNT_ADAPTER = "mycity.accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
-# Residents need no password: they sign up with an e-mail and confirm it with a
-# one-time code, and later sign in with a fresh code. Staff set a password and
-# may add TOTP (allauth.mfa).
-ACCOUNT_SIGNUP_FIELDS = ["email*"]
+# Residents need no password: they sign up with an e-mail (the password is
+# optional) and confirm it with a one-time code, and later sign in with a fresh
+# code. Staff sign in with a password and may add TOTP (allauth.mfa). With no
+# password field at sign-up allauth would drop it from the sign-in form too.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True

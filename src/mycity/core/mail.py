@@ -46,7 +46,7 @@ class _RawEmail(EmailMessage):
 
     def __init__(self, parsed: StdEmailMessage, recipients: list[str]) -> None:
         super().__init__(
-            subject=str(parsed.get("Subject", "")),
+            subject=str(parsed.get("Subject", "")).strip(),
             from_email=str(parsed.get("From", settings.DEFAULT_FROM_EMAIL)),
             to=recipients,
             body=_plain_body(parsed),
