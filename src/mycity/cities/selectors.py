@@ -69,8 +69,8 @@ def search_addresses(city: City, query: str, *, limit: int = 10) -> AddressSearc
     if number is None:
         return AddressSearch(streets=streets[:limit], buildings=[])
     candidates = (
-        Building.objects.filter(street__in=streets, number_sort=house_number_sort_key(number))
-        .select_related("street", "district")
+        _buildings_with_streets()
+        .filter(street__in=streets, number_sort=house_number_sort_key(number))
         .order_by("street__name_ru", "number")
     )
     wanted = fold(number)
@@ -80,19 +80,29 @@ def search_addresses(city: City, query: str, *, limit: int = 10) -> AddressSearc
 
 
 def nearest_buildings(city: City, *, lat: float, lon: float, limit: int = 5) -> list[Building]:
-    """The buildings closest to a point, searching growing boxes on the (city, lat, lon) index."""
+    """The buildings closest to a point, searching growing boxes on the (city, lat, lon) index.
+
+    Distances are computed on bare (id, lat, lon) rows; only the winners are loaded
+    as objects."""
     for radius in NEAREST_SEARCH_RADII_M:
         box = box_around(lat, lon, radius)
-        candidates = list(
-            Building.objects.filter(
-                city=city, lat__range=(box.min_lat, box.max_lat), lon__range=(box.min_lon, box.max_lon)
-            ).select_related("street", "district")
+        rows = Building.objects.filter(
+            city=city, lat__range=(box.min_lat, box.max_lat), lon__range=(box.min_lon, box.max_lon)
+        ).values_list("pk", "lat", "lon")
+        in_reach = sorted(
+            (distance, pk) for pk, b_lat, b_lon in rows
+            if (distance := distance_m(lat, lon, b_lat, b_lon)) <= radius
         )
-        in_reach = [b for b in candidates if distance_m(lat, lon, b.lat, b.lon) <= radius]
         if len(in_reach) >= limit or radius == NEAREST_SEARCH_RADII_M[-1]:
-            in_reach.sort(key=lambda b: distance_m(lat, lon, b.lat, b.lon))
-            return in_reach[:limit]
+            ids = [pk for _distance, pk in in_reach[:limit]]
+            loaded = _buildings_with_streets().in_bulk(ids)
+            return [loaded[pk] for pk in ids]
     return []
+
+
+def _buildings_with_streets() -> QuerySet[Building]:
+    # A district's boundary is a large JSON document that no address needs.
+    return Building.objects.select_related("street", "district").defer("district__boundary")
 
 
 def point_in_city(city: City, *, lat: float, lon: float) -> bool:

@@ -46,11 +46,12 @@ def city_home(request: HttpRequest, slug: str) -> HttpResponse:
         city = selectors.city_by_slug(slug)
     except CityNotFound:
         return render(request, "web/city_not_found.html", {"slug": slug[:60]}, status=404)
-    organisations = list(selectors.organisations_of(city))
+    # The page shows names and contacts; areas are large JSON documents it never reads.
+    organisations = list(selectors.organisations_of(city).defer("service_area"))
     response = render(request, "web/city_home.html", {
         "city": city,
         "summary": selectors.city_summary(city),
-        "districts": selectors.districts_of(city),
+        "districts": selectors.districts_of(city).defer("boundary"),
         "departments": [o for o in organisations if o.kind == "department"],
         "executors": [o for o in organisations if o.kind == "executor"],
     })
