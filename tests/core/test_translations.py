@@ -8,6 +8,8 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from mycity.core.management.commands.compile_catalogs import merged_catalog
+
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "mycity" / "locale"
 LANGUAGES = ["ru", "be", "en"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
@@ -47,12 +49,12 @@ def test_placeholders_survive_translation(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_compiled_catalog_matches_its_source(language):
-    po = catalog(language)
+    po = merged_catalog(LOCALE / language / "LC_MESSAGES")
     mo = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
     compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in mo}
     for entry in po.translated_entries():
         assert compiled.get((entry.msgctxt, entry.msgid)) == (entry.msgstr, entry.msgstr_plural), (
-            f"{entry.msgid!r} differs in django.mo: recompile the {language} catalog")
+            f"{entry.msgid!r} differs in django.mo: run `mycity compile_catalogs`")
 
 
 def test_django_serves_each_language():
@@ -72,3 +74,21 @@ def test_russian_plurals_follow_the_number(count, expected):
     with translation.override("ru"):
         text = ngettext("%(people)s resident", "%(people)s residents", count) % {"people": count}
     assert text == expected
+
+
+def test_the_sign_in_pages_speak_belarusian(client, db):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="be").content.decode()
+    assert "Дашліце мне код для ўваходу" in html
+    assert "Увайсці" in html
+
+
+def test_allauths_own_russian_stays_under_russian():
+    with translation.override("ru"):
+        assert gettext("Send me a sign-in code") == "Пришлите мне код для входа"
+
+
+def test_the_allauth_belarusian_catalog_is_complete_and_keeps_placeholders():
+    extra = polib.pofile(str(LOCALE / "be" / "LC_MESSAGES" / "allauth.po"))
+    assert extra.untranslated_entries() == []
+    for entry in extra:
+        assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(PLACEHOLDER.findall(entry.msgstr))
