@@ -105,15 +105,22 @@ def _ms(text: str) -> float:
 def load(wrk: str, url: str, *, seconds: int, threads: int, connections: int) -> dict:
     out = subprocess.run(
         [wrk, "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", url],
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     if "50%" not in out:
         sys.exit(f"wrk printed no latency distribution for {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99,
-            "non_2xx": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
 def main() -> None:
@@ -129,10 +136,19 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="mycity-bench-"))
     port = free_port()
-    env = {**os.environ, "MYCITY_VAR_DIR": str(workdir), "SECRET_KEY": secrets.token_urlsafe(50),
-           "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
-           "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
-           "SECURE_HSTS_SECONDS": "0", "MYCITY_BENCH_ENDPOINTS": "true", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "MYCITY_VAR_DIR": str(workdir),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "MYCITY_BENCH_ENDPOINTS": "true",
+        "LOG_LEVEL": "WARNING",
+    }
     env.pop("DATABASE_URL", None)
     if options.database_url:
         fresh_postgres(options.database_url)
@@ -142,35 +158,53 @@ def main() -> None:
         mycity(env, "migrate", "--noinput", "-v0")
         mycity(env, "demo", "--no-users")
         mycity(env, "collectstatic", "--noinput", "-v0")
-        server = subprocess.Popen([str(BIN / "mycity"), "serve", "--port", str(port)], env=env,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            [str(BIN / "mycity"), "serve", "--port", str(port)], env=env, start_new_session=True
+        )
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/healthz")
         for _name, path in ENDPOINTS:
             check(base, path)
         engine = "PostgreSQL" if options.database_url else "SQLite (WAL)"
-        granian = subprocess.run([str(BIN / "python"), "-m", "granian", "--version"],
-                                 capture_output=True, text=True, check=False).stdout.strip()
-        print(f"mycity bench: {os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"{granian}, {engine}, wrk {options.threads} threads × {options.connections} "
-              f"connections, {seconds} s per endpoint")
+        granian = subprocess.run(
+            [str(BIN / "python"), "-m", "granian", "--version"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        print(
+            f"mycity bench: {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{granian}, {engine}, wrk {options.threads} threads × {options.connections} "
+            f"connections, {seconds} s per endpoint"
+        )
         load(wrk, base + "/healthz", seconds=1, threads=1, connections=4)  # warm-up
         results = []
         for name, path in ENDPOINTS:
-            figures = load(wrk, base + path, seconds=seconds, threads=options.threads,
-                           connections=options.connections)
+            figures = load(
+                wrk,
+                base + path,
+                seconds=seconds,
+                threads=options.threads,
+                connections=options.connections,
+            )
             results.append({"endpoint": name, "path": path, **figures})
         ceiling = results[0]["rps"]
         print(f"{'endpoint':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}")
         for row in results:
             row["ratio"] = round(row["rps"] / ceiling, 3)
             flag = f"  ({row['non_2xx']} non-2xx)" if row["non_2xx"] else ""
-            print(f"{row['endpoint']:<22} {row['rps']:>9.0f} {row['p50_ms']:>8.2f} "
-                  f"{row['p99_ms']:>8.2f} {row['ratio']:>6.2f}{flag}")
+            print(
+                f"{row['endpoint']:<22} {row['rps']:>9.0f} {row['p50_ms']:>8.2f} "
+                f"{row['p99_ms']:>8.2f} {row['ratio']:>6.2f}{flag}"
+            )
         record = ROOT / "var" / "bench" / "latest.json"
         record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps({"engine": engine, "seconds": seconds, "cores": os.cpu_count(),
-                                      "results": results}, indent=1))
+        record.write_text(
+            json.dumps(
+                {"engine": engine, "seconds": seconds, "cores": os.cpu_count(), "results": results},
+                indent=1,
+            )
+        )
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

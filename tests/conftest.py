@@ -13,8 +13,10 @@ from tests.factories import CityFactory, OrganisationFactory, UserFactory
 def _fast_and_isolated(settings, tmp_path):
     # Fast hashing for users made in tests; the default one stays second so the demo
     # users' passwords, hashed outside a test, still verify.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Django's test set-up swaps EMAIL_BACKEND for locmem; put ours back so mail goes
     # through the real path (task on commit), ending in the locmem outbox.
@@ -33,14 +35,22 @@ def _fast_and_isolated(settings, tmp_path):
 
 @pytest.fixture
 def city(db) -> City:
-    return CityFactory(slug="polotsk", name_ru="Полоцк", name_be="Полацк", name_en="Polotsk",
-                       population=82000)
+    return CityFactory(
+        slug="polotsk", name_ru="Полоцк", name_be="Полацк", name_en="Polotsk", population=82000
+    )
 
 
 @pytest.fixture
 def other_city(db) -> City:
-    return CityFactory(slug="orsha", name_ru="Орша", name_be="Орша", name_en="Orsha",
-                       centre_lat=54.5153, centre_lon=30.4053, population=107000)
+    return CityFactory(
+        slug="orsha",
+        name_ru="Орша",
+        name_be="Орша",
+        name_en="Orsha",
+        centre_lat=54.5153,
+        centre_lon=30.4053,
+        population=107000,
+    )
 
 
 @pytest.fixture

@@ -10,8 +10,13 @@ from mycity.cities.text import house_number_sort_key, search_words
 
 def square(lat: float, lon: float, half: float) -> dict:
     """A GeoJSON square polygon centred on (lat, lon), `half` degrees to each side."""
-    ring = [[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half],
-            [lon - half, lat + half], [lon - half, lat - half]]
+    ring = [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+        [lon - half, lat - half],
+    ]
     return {"type": "Polygon", "coordinates": [ring]}
 
 

@@ -1,10 +1,10 @@
 """`mycity`: the project's one command.
 
-    mycity serve [--worker] [--host H] [--port P] [--workers N]
-    mycity worker            run background tasks (Tasks API, database queue)
-    mycity migrate           apply database migrations
-    mycity demo              load the demo cities and users (idempotent)
-    mycity <django command>  anything manage.py does
+mycity serve [--worker] [--host H] [--port P] [--workers N]
+mycity worker            run background tasks (Tasks API, database queue)
+mycity migrate           apply database migrations
+mycity demo              load the demo cities and users (idempotent)
+mycity <django command>  anything manage.py does
 """
 
 import argparse
@@ -34,7 +34,7 @@ def _worker_command() -> list[str]:
     from django.conf import settings
 
     django.setup()
-    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+    if str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_rq"):
         return ["rqworker", "default", "--with-scheduler"]
     return ["db_worker", "--queue-name", "*"]
 
@@ -43,28 +43,52 @@ def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="mycity serve")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "0")),
-                        help="processes (default: one per core)")
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")),
-                        help="blocking threads per process")
-    parser.add_argument("--worker", action="store_true",
-                        help="also run the background task worker; both stop together")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_WORKERS", "0")),
+        help="processes (default: one per core)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("WEB_THREADS", "4")),
+        help="blocking threads per process",
+    )
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="also run the background task worker; both stop together",
+    )
     options = parser.parse_args(argv)
     workers = options.workers or os.cpu_count() or 1
     _django_setup()
     server_cmd = [
-        sys.executable, "-m", "granian", "--interface", "wsgi",
-        "--host", options.host, "--port", str(options.port),
-        "--workers", str(workers), "--blocking-threads", str(options.threads),
-        "--no-ws", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        options.host,
+        "--port",
+        str(options.port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(options.threads),
+        "--no-ws",
+        "--log-level",
+        "warning",
         "mycity.wsgi:application",
     ]
     # Each child leads its own process group, so stopping it also stops whatever
     # it spawned (granian's worker processes, the autoreloader's child).
     children = [subprocess.Popen(server_cmd, start_new_session=True)]  # noqa: S603
     if options.worker:
-        children.append(subprocess.Popen(
-            [sys.executable, "-m", "mycity.cli", "worker"], start_new_session=True))
+        children.append(
+            subprocess.Popen([sys.executable, "-m", "mycity.cli", "worker"], start_new_session=True)
+        )
 
     def signal_all(signum: int) -> None:
         for child in children:

@@ -115,8 +115,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
 elif CACHE_URL in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -146,8 +147,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -184,13 +187,15 @@ OIDC_SERVER_URL = env_str("OIDC_SERVER_URL")
 SOCIALACCOUNT_PROVIDERS: dict = {}
 if OIDC_SERVER_URL:
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
-        "APPS": [{
-            "provider_id": env_str("OIDC_PROVIDER_ID", "national-id"),
-            "name": env_str("OIDC_PROVIDER_NAME", "National ID"),
-            "client_id": env_str("OIDC_CLIENT_ID"),
-            "secret": env_str("OIDC_CLIENT_SECRET"),
-            "settings": {"server_url": OIDC_SERVER_URL},
-        }],
+        "APPS": [
+            {
+                "provider_id": env_str("OIDC_PROVIDER_ID", "national-id"),
+                "name": env_str("OIDC_PROVIDER_NAME", "National ID"),
+                "client_id": env_str("OIDC_CLIENT_ID"),
+                "secret": env_str("OIDC_CLIENT_SECRET"),
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ],
     }
 SOCIALACCOUNT_ONLY = False
 
@@ -237,7 +242,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 EMAIL_BACKEND = "mycity.core.mail.QueuedEmailBackend"
 EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_DELIVERY_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -283,8 +289,11 @@ LOGGING = {
     "filters": {"request_id": {"()": "mycity.core.logs.RequestIdFilter"}},
     "formatters": {"json": {"()": "mycity.core.logs.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json",
-                    "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},

@@ -8,14 +8,25 @@ from tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("actor", "allowed"), [
-    ("resident", set()),
-    ("dispatcher", {Action.USE_CONSOLE, Action.DISPATCH, Action.EXECUTE}),
-    ("moderator", {Action.USE_CONSOLE, Action.MODERATE}),
-    ("city_admin", {Action.USE_CONSOLE, Action.EDIT_CITY, Action.EDIT_CALENDAR,
-                    Action.GRANT_ROLES, Action.READ_AUDIT}),
-    ("platform_admin", set(Action)),
-])
+@pytest.mark.parametrize(
+    ("actor", "allowed"),
+    [
+        ("resident", set()),
+        ("dispatcher", {Action.USE_CONSOLE, Action.DISPATCH, Action.EXECUTE}),
+        ("moderator", {Action.USE_CONSOLE, Action.MODERATE}),
+        (
+            "city_admin",
+            {
+                Action.USE_CONSOLE,
+                Action.EDIT_CITY,
+                Action.EDIT_CALENDAR,
+                Action.GRANT_ROLES,
+                Action.READ_AUDIT,
+            },
+        ),
+        ("platform_admin", set(Action)),
+    ],
+)
 def test_each_city_role_grants_its_actions_in_its_city(request, city, actor, allowed):
     user = request.getfixturevalue(actor)
     assert {action for action in Action if may(user, action, city)} == allowed
@@ -35,15 +46,17 @@ def test_an_object_of_the_organisation_is_in_the_executors_scope(city, organisat
     assert not may(executor, Action.EXECUTE, Scope(city_id=city.pk, organisation_id=None))
 
 
-def test_staff_of_one_city_can_do_nothing_in_another(other_city, other_organisation, dispatcher,
-                                                     city_admin, executor):
+def test_staff_of_one_city_can_do_nothing_in_another(
+    other_city, other_organisation, dispatcher, city_admin, executor
+):
     for user in (dispatcher, city_admin, executor):
         assert not any(may(user, action, other_city) for action in Action)
         assert not any(may(user, action, other_organisation) for action in Action)
 
 
-def test_an_executor_of_another_city_can_do_nothing_here(city, organisation,
-                                                          executor_of_other_city):
+def test_an_executor_of_another_city_can_do_nothing_here(
+    city, organisation, executor_of_other_city
+):
     assert not any(may(executor_of_other_city, a, organisation) for a in Action)
 
 

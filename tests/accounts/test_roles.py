@@ -14,15 +14,21 @@ def newcomer(db):
     return UserFactory(email="new@example.org")
 
 
-@pytest.mark.parametrize(("kind", "scope", "field"), [
-    (RoleKind.EXECUTOR, "city", "organisation"),
-    (RoleKind.DISPATCHER, "organisation", "organisation"),
-    (RoleKind.DISPATCHER, None, "city"),
-    (RoleKind.PLATFORM_ADMIN, "city", "city"),
-])
+@pytest.mark.parametrize(
+    ("kind", "scope", "field"),
+    [
+        (RoleKind.EXECUTOR, "city", "organisation"),
+        (RoleKind.DISPATCHER, "organisation", "organisation"),
+        (RoleKind.DISPATCHER, None, "city"),
+        (RoleKind.PLATFORM_ADMIN, "city", "city"),
+    ],
+)
 def test_each_role_needs_its_own_scope(newcomer, city, organisation, kind, scope, field):
-    kwargs = {"city": city} if scope == "city" else (
-        {"organisation": organisation} if scope == "organisation" else {})
+    kwargs = (
+        {"city": city}
+        if scope == "city"
+        else ({"organisation": organisation} if scope == "organisation" else {})
+    )
     with pytest.raises(RoleScopeInvalid) as caught:
         grant_role(actor=None, user=newcomer, kind=kind, **kwargs)
     assert caught.value.field == field
@@ -30,13 +36,15 @@ def test_each_role_needs_its_own_scope(newcomer, city, organisation, kind, scope
 
 
 def test_a_city_admin_grants_roles_in_their_city(city_admin, newcomer, city, organisation):
-    role = grant_role(actor=city_admin, user=newcomer, kind=RoleKind.EXECUTOR,
-                      organisation=organisation)
+    role = grant_role(
+        actor=city_admin, user=newcomer, kind=RoleKind.EXECUTOR, organisation=organisation
+    )
     assert (role.city, role.organisation, role.granted_by) == (city, organisation, city_admin)
 
 
 def test_a_city_admin_may_not_grant_in_another_city_nor_the_platform_role(
-        city_admin, newcomer, other_city):
+    city_admin, newcomer, other_city
+):
     with pytest.raises(RoleNotAllowed):
         grant_role(actor=city_admin, user=newcomer, kind=RoleKind.DISPATCHER, city=other_city)
     with pytest.raises(RoleNotAllowed):
@@ -72,10 +80,13 @@ def test_the_database_refuses_a_duplicate_role_of_every_scope(newcomer, city, or
         Role.objects.create(user=newcomer, **fields)
 
 
-@pytest.mark.parametrize("fields", [
-    {"kind": "executor"},  # an executor without an organisation
-    {"kind": "dispatcher"},  # a city role without a city
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"kind": "executor"},  # an executor without an organisation
+        {"kind": "dispatcher"},  # a city role without a city
+    ],
+)
 def test_the_database_refuses_a_role_whose_scope_does_not_fit(newcomer, city, fields):
     if fields["kind"] == "executor":
         fields = {**fields, "city": city}

@@ -26,11 +26,13 @@ def verified_resident(db):
     return user
 
 
-def test_a_resident_signs_up_with_only_an_e_mail_and_a_code(client, city,
-                                                           django_capture_on_commit_callbacks):
+def test_a_resident_signs_up_with_only_an_e_mail_and_a_code(
+    client, city, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/accounts/signup/", {"email": "new@example.org"},
-                               HTTP_ACCEPT_LANGUAGE="be")
+        response = client.post(
+            "/accounts/signup/", {"email": "new@example.org"}, HTTP_ACCEPT_LANGUAGE="be"
+        )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
     assert not user.has_usable_password()
@@ -43,8 +45,9 @@ def test_a_resident_signs_up_with_only_an_e_mail_and_a_code(client, city,
     assert EmailAddress.objects.get(user=user).verified
 
 
-def test_a_resident_signs_in_with_a_one_time_code(client, verified_resident,
-                                                  django_capture_on_commit_callbacks):
+def test_a_resident_signs_in_with_a_one_time_code(
+    client, verified_resident, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/login/code/", {"email": "anna@example.org"})
     assert response.status_code == 302
@@ -53,8 +56,9 @@ def test_a_resident_signs_in_with_a_one_time_code(client, verified_resident,
     assert client.get("/settings/").status_code == 200
 
 
-def test_a_wrong_code_does_not_sign_in(client, verified_resident,
-                                       django_capture_on_commit_callbacks):
+def test_a_wrong_code_does_not_sign_in(
+    client, verified_resident, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/login/code/", {"email": "anna@example.org"})
     code = last_code()
@@ -65,10 +69,12 @@ def test_a_wrong_code_does_not_sign_in(client, verified_resident,
 
 
 def test_staff_sign_in_with_a_password(client, dispatcher):
-    EmailAddress.objects.create(user=dispatcher, email=dispatcher.email, verified=True,
-                                primary=True)
-    response = client.post("/accounts/login/", {"login": dispatcher.email,
-                                                "password": "correct-horse-battery"})
+    EmailAddress.objects.create(
+        user=dispatcher, email=dispatcher.email, verified=True, primary=True
+    )
+    response = client.post(
+        "/accounts/login/", {"login": dispatcher.email, "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
     assert client.get("/settings/").status_code == 200
 
@@ -80,11 +86,14 @@ def test_a_wrong_password_is_refused(client, dispatcher):
 
 
 def test_asking_for_codes_too_often_is_refused_without_sending_more(
-        client, verified_resident, django_capture_on_commit_callbacks):
+    client, verified_resident, django_capture_on_commit_callbacks
+):
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
-            assert client.post("/accounts/login/code/",
-                               {"email": "anna@example.org"}).status_code == 302
+            assert (
+                client.post("/accounts/login/code/", {"email": "anna@example.org"}).status_code
+                == 302
+            )
         client.cookies.clear()
     sent = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,12 +106,14 @@ def test_asking_for_codes_too_often_is_refused_without_sending_more(
 def test_a_staff_member_with_totp_must_give_a_code_after_the_password(client, dispatcher):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
 
-    EmailAddress.objects.create(user=dispatcher, email=dispatcher.email, verified=True,
-                                primary=True)
+    EmailAddress.objects.create(
+        user=dispatcher, email=dispatcher.email, verified=True, primary=True
+    )
     secret = generate_totp_secret()
     TOTP.activate(dispatcher, secret)
-    response = client.post("/accounts/login/", {"login": dispatcher.email,
-                                                "password": "correct-horse-battery"})
+    response = client.post(
+        "/accounts/login/", {"login": dispatcher.email, "password": "correct-horse-battery"}
+    )
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert client.get("/settings/").status_code == 302
     import time

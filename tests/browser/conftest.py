@@ -16,9 +16,16 @@ from tests.factories import DistrictFactory, OrganisationFactory
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling out to hosts that
 # this closed network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
@@ -34,8 +41,9 @@ def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -82,13 +90,30 @@ def site(live_server, city, other_city):
     """Polotsk with districts and organisations, and Orsha in another region."""
     other_city.region = "minsk"
     other_city.save(update_fields=["region"])
-    DistrictFactory(city=city, slug="centre", name_ru="Исторический центр",
-                    name_be="Гістарычны цэнтр", name_en="Historic Centre")
-    OrganisationFactory(city=city, slug="ispolkom", kind="department",
-                        name_ru="Полоцкий райисполком", name_be="Полацкі райвыканкам",
-                        name_en="Polotsk District Executive Committee", phone="+375 214 42-21-90")
-    OrganisationFactory(city=city, slug="vodokanal", name_ru="Водоканал", name_be="Вадаканал",
-                        name_en="Water Utility", phone="+375 214 42-45-86")
+    DistrictFactory(
+        city=city,
+        slug="centre",
+        name_ru="Исторический центр",
+        name_be="Гістарычны цэнтр",
+        name_en="Historic Centre",
+    )
+    OrganisationFactory(
+        city=city,
+        slug="ispolkom",
+        kind="department",
+        name_ru="Полоцкий райисполком",
+        name_be="Полацкі райвыканкам",
+        name_en="Polotsk District Executive Committee",
+        phone="+375 214 42-21-90",
+    )
+    OrganisationFactory(
+        city=city,
+        slug="vodokanal",
+        name_ru="Водоканал",
+        name_be="Вадаканал",
+        name_en="Water Utility",
+        phone="+375 214 42-45-86",
+    )
     return live_server
 
 

@@ -6,7 +6,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_the_chooser_lists_cities_under_their_regions(site, page):
     page.goto(site.url + "/cities/")
-    vitebsk = page.locator("section.region", has=page.get_by_role("heading", name="Витебская область"))
+    vitebsk = page.locator(
+        "section.region", has=page.get_by_role("heading", name="Витебская область")
+    )
     minsk = page.locator("section.region", has=page.get_by_role("heading", name="Минская область"))
     expect(vitebsk.get_by_role("button")).to_contain_text(["Полоцк"])
     expect(minsk.get_by_role("button")).to_contain_text(["Орша"])

@@ -13,9 +13,14 @@ def section_heading(language: str) -> str:
         return gettext("What the city has so far")
 
 
-@pytest.mark.parametrize(("browser_locale", "language", "name"), [
-    ("ru-RU", "ru", "Полоцк"), ("be-BY", "be", "Полацк"), ("en-GB", "en", "Polotsk"),
-])
+@pytest.mark.parametrize(
+    ("browser_locale", "language", "name"),
+    [
+        ("ru-RU", "ru", "Полоцк"),
+        ("be-BY", "be", "Полацк"),
+        ("en-GB", "en", "Polotsk"),
+    ],
+)
 def test_the_home_page_opens_on_polotsk_in_the_browsers_language(site, page, language, name):
     page.goto(site.url + "/")
     expect(page).to_have_url(site.url + "/polotsk/")

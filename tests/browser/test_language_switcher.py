@@ -11,8 +11,11 @@ def switch_to(page, language: str) -> None:
 
 def test_each_switcher_button_changes_the_language_on_the_same_page(site, page):
     page.goto(site.url + "/polotsk/")
-    for label, language, name in [("Бел", "be", "Полацк"), ("Eng", "en", "Polotsk"),
-                                  ("Рус", "ru", "Полоцк")]:
+    for label, language, name in [
+        ("Бел", "be", "Полацк"),
+        ("Eng", "en", "Polotsk"),
+        ("Рус", "ru", "Полоцк"),
+    ]:
         button = page.locator(f".language-switcher button[value='{language}']")
         expect(button).to_contain_text(label)
         switch_to(page, language)

@@ -10,12 +10,26 @@ URL = "/api/v1/cities/polotsk/addresses"
 
 @pytest.fixture
 def registry(city):
-    pokrovskaya = StreetFactory(city=city, name_ru="Нижне-Покровская", name_be="Ніжне-Пакроўская",
-                                name_en="Nizhne-Pokrovskaya")
-    skoriny = StreetFactory(city=city, kind="avenue", name_ru="Франциска Скорины",
-                            name_be="Францыска Скарыны", name_en="Frantsisk Skorina")
-    for number, lat in [("12", 55.4870), ("12А", 55.4871), ("12/1", 55.4872), ("120", 55.4873),
-                        ("5", 55.4874)]:
+    pokrovskaya = StreetFactory(
+        city=city,
+        name_ru="Нижне-Покровская",
+        name_be="Ніжне-Пакроўская",
+        name_en="Nizhne-Pokrovskaya",
+    )
+    skoriny = StreetFactory(
+        city=city,
+        kind="avenue",
+        name_ru="Франциска Скорины",
+        name_be="Францыска Скарыны",
+        name_en="Frantsisk Skorina",
+    )
+    for number, lat in [
+        ("12", 55.4870),
+        ("12А", 55.4871),
+        ("12/1", 55.4872),
+        ("120", 55.4873),
+        ("5", 55.4874),
+    ]:
         BuildingFactory(street=pokrovskaya, number=number, lat=lat, lon=28.7600)
     BuildingFactory(street=skoriny, number="1", lat=55.4900, lon=28.7800)
     return {"pokrovskaya": pokrovskaya, "skoriny": skoriny}
@@ -32,7 +46,10 @@ def test_a_street_prefix_finds_the_street(client, registry):
 
 def test_a_house_number_finds_that_building_first_then_its_variants_never_120(client, registry):
     assert labels(client.get(URL, {"q": "Нижне-Покровская 12"})) == [
-        "ул. Нижне-Покровская, 12", "ул. Нижне-Покровская, 12А", "ул. Нижне-Покровская, 12/1"]
+        "ул. Нижне-Покровская, 12",
+        "ул. Нижне-Покровская, 12А",
+        "ул. Нижне-Покровская, 12/1",
+    ]
 
 
 def test_belarusian_spelling_finds_the_street_and_labels_follow_the_language(client, registry):
@@ -42,7 +59,12 @@ def test_belarusian_spelling_finds_the_street_and_labels_follow_the_language(cli
 
 def test_a_building_carries_coordinates_and_its_street(client, registry):
     item = client.get(URL, {"q": "Скорины 1"}).json()["items"][0]
-    assert (item["kind"], item["number"], item["lat"], item["lon"]) == ("building", "1", 55.49, 28.78)
+    assert (item["kind"], item["number"], item["lat"], item["lon"]) == (
+        "building",
+        "1",
+        55.49,
+        28.78,
+    )
     assert item["street"]["names"]["be"] == "Францыска Скарыны"
 
 
@@ -116,4 +138,5 @@ def test_errors_speak_the_requests_language(client, city):
 
 def test_an_unknown_city_is_a_404(client, db):
     assert error(client.get("/api/v1/cities/atlantis/addresses", {"q": "x"}), 404)["code"] == (
-        "city_not_found")
+        "city_not_found"
+    )

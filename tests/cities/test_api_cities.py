@@ -25,9 +25,13 @@ def test_cities_lists_active_cities_with_names_in_three_languages(client, city, 
     assert polotsk["centre"] == {"lat": city.centre_lat, "lon": city.centre_lon}
 
 
-@pytest.mark.parametrize(("language", "name", "region"), [
-    ("be", "Полацк", "Віцебская вобласць"), ("en", "Polotsk", "Vitebsk Region"),
-])
+@pytest.mark.parametrize(
+    ("language", "name", "region"),
+    [
+        ("be", "Полацк", "Віцебская вобласць"),
+        ("en", "Polotsk", "Vitebsk Region"),
+    ],
+)
 def test_names_follow_the_requests_language(client, city, language, name, region):
     body = client.get("/api/v1/cities", HTTP_ACCEPT_LANGUAGE=language).json()
     assert (body[0]["name"], body[0]["region_name"]) == (name, region)
@@ -81,7 +85,8 @@ def test_organisations_of_another_city_are_not_listed(client, city, other_organi
 
 @pytest.mark.parametrize("count", [1, 20])
 def test_listing_costs_the_same_number_of_queries_for_any_number_of_rows(
-        client, city, count, django_assert_max_num_queries):
+    client, city, count, django_assert_max_num_queries
+):
     for n in range(count):
         CityFactory(slug=f"town{n}")
         OrganisationFactory(city=city, slug=f"org-{n}")
@@ -94,8 +99,12 @@ def test_listing_costs_the_same_number_of_queries_for_any_number_of_rows(
 def test_the_openapi_document_lists_the_endpoints(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.")
-    assert {"/api/v1/cities", "/api/v1/cities/{slug}", "/api/v1/cities/{slug}/organisations",
-            "/api/v1/cities/{slug}/addresses"} <= set(document["paths"])
+    assert {
+        "/api/v1/cities",
+        "/api/v1/cities/{slug}",
+        "/api/v1/cities/{slug}/organisations",
+        "/api/v1/cities/{slug}/addresses",
+    } <= set(document["paths"])
 
 
 def test_the_api_docs_page_loads_its_scripts_from_this_site(client, db):

@@ -13,10 +13,12 @@ pytestmark = pytest.mark.django_db
 
 # The `city` fixture's boundary is a square of ±0.05° around 55.4856, 28.7683.
 HEADER = "street_ru,street_be,street_en,street_kind,number,lat,lon,postcode\n"
-GOOD = (HEADER
-        + "Нижне-Покровская,Ніжне-Пакроўская,Nizhne-Pokrovskaya,street,5,55.4870,28.7600,211400\n"
-        + "Нижне-Покровская,Ніжне-Пакроўская,,street,7А,55.4871,28.7605,\n"
-        + "проспект Франциска Скорины,праспект Францыска Скарыны,,,12,55.4900,28.7800,\n")
+GOOD = (
+    HEADER
+    + "Нижне-Покровская,Ніжне-Пакроўская,Nizhne-Pokrovskaya,street,5,55.4870,28.7600,211400\n"
+    + "Нижне-Покровская,Ніжне-Пакроўская,,street,7А,55.4871,28.7605,\n"
+    + "проспект Франциска Скорины,праспект Францыска Скарыны,,,12,55.4900,28.7800,\n"
+)
 
 
 def write(tmp_path, name, text):
@@ -31,7 +33,10 @@ def test_a_csv_creates_streets_and_buildings_in_their_districts(city, tmp_path):
     assert (report.created, report.updated, report.streets_created, report.refused) == (3, 0, 2, [])
     building = Building.objects.get(number="5")
     assert (building.street.name_be, building.postcode, building.district) == (
-        "Ніжне-Пакроўская", "211400", district)
+        "Ніжне-Пакроўская",
+        "211400",
+        district,
+    )
 
 
 def test_the_street_kind_is_guessed_from_the_name(city, tmp_path):
@@ -55,17 +60,20 @@ def test_importing_the_same_file_again_creates_nothing_and_updates_positions(cit
     assert Building.objects.get(number="5").lat == 55.4880
 
 
-@pytest.mark.parametrize(("line", "field"), [
-    (",,,street,1,55.48,28.76,", "street_ru"),
-    ("Ленина,,,street,,55.48,28.76,", "number"),
-    ("Ленина,,,street,1,north,28.76,", "lat"),
-    ("Ленина,,,street,1,95,28.76,", "lat"),
-    ("Ленина,,,street,1,55.48,nan,", "lon"),
-    ("Ленина,,,street,1,53.90,27.56,", "lat"),  # Minsk: outside the city
-    ("Ленина,,,alley,1,55.48,28.76,", "street_kind"),
-    ("Ленина,,,street," + "1" * 21 + ",55.48,28.76,", "number"),
-    ("Ленина,,,street,5,55.48,28.76,", "number"),  # the same address twice
-])
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        (",,,street,1,55.48,28.76,", "street_ru"),
+        ("Ленина,,,street,,55.48,28.76,", "number"),
+        ("Ленина,,,street,1,north,28.76,", "lat"),
+        ("Ленина,,,street,1,95,28.76,", "lat"),
+        ("Ленина,,,street,1,55.48,nan,", "lon"),
+        ("Ленина,,,street,1,53.90,27.56,", "lat"),  # Minsk: outside the city
+        ("Ленина,,,alley,1,55.48,28.76,", "street_kind"),
+        ("Ленина,,,street," + "1" * 21 + ",55.48,28.76,", "number"),
+        ("Ленина,,,street,5,55.48,28.76,", "number"),  # the same address twice
+    ],
+)
 def test_a_bad_row_is_refused_with_its_number_field_and_reason(city, tmp_path, line, field):
     text = HEADER + "Ленина,,,street,5,55.48,28.76,\n" + line + "\n"
     report = import_registry(city=city, path=write(tmp_path, "r.csv", text))
@@ -85,17 +93,40 @@ def test_strict_mode_writes_nothing_when_a_row_is_refused(city, tmp_path):
 
 
 def test_a_geojson_extract_with_points_and_outlines(city, tmp_path):
-    outline = [[[28.7600, 55.4860], [28.7610, 55.4860], [28.7610, 55.4866], [28.7600, 55.4866],
-                [28.7600, 55.4860]]]
-    document = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [28.7700, 55.4900]},
-         "properties": {"addr:street": "улица Ленина", "addr:housenumber": "3"}},
-        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": outline},
-         "properties": {"addr:street:ru": "Замковая улица", "addr:street:be": "Замкавая вуліца",
-                        "addr:housenumber": "1", "addr:postcode": "211400"}},
-        {"type": "Feature", "geometry": None, "properties": {"addr:street": "Ленина",
-                                                            "addr:housenumber": "9"}},
-    ]}
+    outline = [
+        [
+            [28.7600, 55.4860],
+            [28.7610, 55.4860],
+            [28.7610, 55.4866],
+            [28.7600, 55.4866],
+            [28.7600, 55.4860],
+        ]
+    ]
+    document = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [28.7700, 55.4900]},
+                "properties": {"addr:street": "улица Ленина", "addr:housenumber": "3"},
+            },
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": outline},
+                "properties": {
+                    "addr:street:ru": "Замковая улица",
+                    "addr:street:be": "Замкавая вуліца",
+                    "addr:housenumber": "1",
+                    "addr:postcode": "211400",
+                },
+            },
+            {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {"addr:street": "Ленина", "addr:housenumber": "9"},
+            },
+        ],
+    }
     report = import_registry(city=city, path=write(tmp_path, "r.geojson", json.dumps(document)))
     assert (report.created, [r.row for r in report.refused]) == (2, [2])
     castle = Building.objects.get(street__name_ru="Замковая")
@@ -103,11 +134,14 @@ def test_a_geojson_extract_with_points_and_outlines(city, tmp_path):
     assert 55.4860 < castle.lat < 55.4866
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("r.csv", "street,house\nЛенина,1\n"),
-    ("r.geojson", "{not json"),
-    ("r.geojson", '{"type": "Feature"}'),
-])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("r.csv", "street,house\nЛенина,1\n"),
+        ("r.geojson", "{not json"),
+        ("r.geojson", '{"type": "Feature"}'),
+    ],
+)
 def test_an_unreadable_file_is_refused_whole(city, tmp_path, name, text):
     with pytest.raises(RegistryImportError):
         import_registry(city=city, path=write(tmp_path, name, text))

@@ -11,8 +11,9 @@ def operator(db, django_user_model):
     return django_user_model.objects.create_superuser("ops@example.org", "correct-horse-battery")
 
 
-@pytest.mark.parametrize("model", ["city", "district", "organisation", "street", "building",
-                                   "calendarday"])
+@pytest.mark.parametrize(
+    "model", ["city", "district", "organisation", "street", "building", "calendarday"]
+)
 def test_the_operator_can_list_and_open_each_registry_table(client, operator, city, model):
     OrganisationFactory(city=city)
     BuildingFactory(street__city=city)
@@ -24,10 +25,17 @@ def test_the_operator_can_list_and_open_each_registry_table(client, operator, ci
 def test_a_city_saved_in_the_admin_gets_its_bounding_box(client, operator, city):
     client.force_login(operator)
     form = {
-        "name_ru": "Полоцк", "name_be": "Полацк", "name_en": "Polotsk", "slug": "polotsk",
-        "region": "vitebsk", "population": "82000", "centre_lat": "55.0", "centre_lon": "28.0",
+        "name_ru": "Полоцк",
+        "name_be": "Полацк",
+        "name_en": "Polotsk",
+        "slug": "polotsk",
+        "region": "vitebsk",
+        "population": "82000",
+        "centre_lat": "55.0",
+        "centre_lon": "28.0",
         "boundary": json.dumps(square(55.0, 28.0, 0.1)),
-        "timezone": "Europe/Minsk", "is_active": "on",
+        "timezone": "Europe/Minsk",
+        "is_active": "on",
     }
     response = client.post(f"/admin/cities/city/{city.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:2000]

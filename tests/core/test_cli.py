@@ -21,17 +21,30 @@ def free_port() -> int:
 def demo_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY")}
     env["MYCITY_VAR_DIR"] = str(tmp_path / "var")
-    subprocess.run([sys.executable, "-m", "mycity.cli", "migrate", "-v0"], env=env, check=True,
-                   timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "mycity.cli", "migrate", "-v0"], env=env, check=True, timeout=300
+    )
     return env
 
 
 def test_serve_answers_over_http_and_stops_with_its_worker_on_sigint(demo_env):
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mycity.cli", "serve", "--worker", "--port", str(port),
-         "--workers", "1"],
-        env=demo_env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "mycity.cli",
+            "serve",
+            "--worker",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        env=demo_env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -44,8 +57,9 @@ def test_serve_answers_over_http_and_stops_with_its_worker_on_sigint(demo_env):
             except OSError:
                 time.sleep(0.3)
         assert body == b'{"status": "ok"}'
-        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
-                                  text=True, check=False).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
         assert len(children) == 2  # granian and the worker
         os.killpg(server.pid, signal.SIGINT)
         assert server.wait(timeout=30) is not None
@@ -59,7 +73,8 @@ def test_serve_answers_over_http_and_stops_with_its_worker_on_sigint(demo_env):
 
 
 def test_help_lists_the_project_commands():
-    result = subprocess.run([sys.executable, "-m", "mycity.cli", "--help"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mycity.cli", "--help"], capture_output=True, text=True, check=True
+    )
     for command in ("serve", "worker", "migrate", "demo"):
         assert command in result.stdout

@@ -7,9 +7,15 @@ from mycity.core.logs import JsonFormatter, RequestIdFilter, request_id_var
 def test_a_log_line_is_one_json_object_with_the_request_id():
     token = request_id_var.set("abc123def456")
     try:
-        record = logging.makeLogRecord({"name": "mycity.test", "levelname": "INFO",
-                                        "msg": "appeal %s routed", "args": ("П-1",),
-                                        "status": 200})
+        record = logging.makeLogRecord(
+            {
+                "name": "mycity.test",
+                "levelname": "INFO",
+                "msg": "appeal %s routed",
+                "args": ("П-1",),
+                "status": 200,
+            }
+        )
         RequestIdFilter().filter(record)
         line = JsonFormatter().format(record)
     finally:

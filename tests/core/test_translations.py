@@ -54,7 +54,8 @@ def test_the_compiled_catalog_matches_its_source(language):
     compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in mo}
     for entry in po.translated_entries():
         assert compiled.get((entry.msgctxt, entry.msgid)) == (entry.msgstr, entry.msgstr_plural), (
-            f"{entry.msgid!r} differs in django.mo: run `mycity compile_catalogs`")
+            f"{entry.msgid!r} differs in django.mo: run `mycity compile_catalogs`"
+        )
 
 
 def test_django_serves_each_language():
@@ -66,10 +67,17 @@ def test_django_serves_each_language():
         assert gettext("My city") == "My city"
 
 
-@pytest.mark.parametrize(("count", "expected"), [
-    (1, "1 житель"), (3, "3 жителя"), (5, "5 жителей"), (11, "11 жителей"), (21, "21 житель"),
-    (82000, "82000 жителей"),
-])
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "1 житель"),
+        (3, "3 жителя"),
+        (5, "5 жителей"),
+        (11, "11 жителей"),
+        (21, "21 житель"),
+        (82000, "82000 жителей"),
+    ],
+)
 def test_russian_plurals_follow_the_number(count, expected):
     with translation.override("ru"):
         text = ngettext("%(people)s resident", "%(people)s residents", count) % {"people": count}

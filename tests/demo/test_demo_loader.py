@@ -6,8 +6,19 @@ from mycity.cities.models import Building, City, Organisation, Street
 from mycity.cities.selectors import point_in_city
 from mycity.demo.loader import DEMO_PASSWORD, load_demo
 
-PILOT_CITIES = {"polotsk", "orsha", "baranovichi", "pinsk", "novopolotsk", "mozyr", "lida",
-                "borisov", "soligorsk", "molodechno", "bobruisk"}
+PILOT_CITIES = {
+    "polotsk",
+    "orsha",
+    "baranovichi",
+    "pinsk",
+    "novopolotsk",
+    "mozyr",
+    "lida",
+    "borisov",
+    "soligorsk",
+    "molodechno",
+    "bobruisk",
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,25 +65,42 @@ def test_polotsk_housing_maintenance_areas_cover_every_building(demo):
     sites = [o for o in Organisation.objects.filter(city=polotsk, slug__startswith="zheu-")]
     assert len(sites) == 4
     for building in Building.objects.filter(city=polotsk):
-        assert any(area_contains(s.service_area, lat=building.lat, lon=building.lon)
-                   for s in sites), building
+        assert any(
+            area_contains(s.service_area, lat=building.lat, lon=building.lon) for s in sites
+        ), building
 
 
 @pytest.mark.django_db
 def test_loading_the_demo_again_creates_nothing_twice(demo):
-    counts = (City.objects.count(), Organisation.objects.count(), Street.objects.count(),
-              Building.objects.count(), Role.objects.count())
+    counts = (
+        City.objects.count(),
+        Organisation.objects.count(),
+        Street.objects.count(),
+        Building.objects.count(),
+        Role.objects.count(),
+    )
     load_demo()
-    assert counts == (City.objects.count(), Organisation.objects.count(), Street.objects.count(),
-                      Building.objects.count(), Role.objects.count())
+    assert counts == (
+        City.objects.count(),
+        Organisation.objects.count(),
+        Street.objects.count(),
+        Building.objects.count(),
+        Role.objects.count(),
+    )
 
 
 @pytest.mark.django_db
 def test_every_demo_user_signs_in_with_the_printed_password(demo, client):
     emails = set(Role.objects.values_list("user__email", flat=True))
-    assert {"resident@polotsk.example", "dispatcher@polotsk.example", "executor@polotsk.example",
-            "moderator@polotsk.example", "editor@polotsk.example", "cityadmin@polotsk.example",
-            "platform@polotsk.example"} <= emails
+    assert {
+        "resident@polotsk.example",
+        "dispatcher@polotsk.example",
+        "executor@polotsk.example",
+        "moderator@polotsk.example",
+        "editor@polotsk.example",
+        "cityadmin@polotsk.example",
+        "platform@polotsk.example",
+    } <= emails
     for email in emails:
         assert client.login(username=email, password=DEMO_PASSWORD), email
         client.logout()

@@ -51,8 +51,9 @@ def test_choosing_an_unknown_city_is_a_400(client, city):
 
 def test_the_city_home_lists_what_the_city_has(client, city):
     DistrictFactory(city=city, name_ru="Экимань")
-    OrganisationFactory(city=city, kind="department", name_ru="Полоцкий райисполком",
-                        phone="+375 214 42-21-90")
+    OrganisationFactory(
+        city=city, kind="department", name_ru="Полоцкий райисполком", phone="+375 214 42-21-90"
+    )
     OrganisationFactory(city=city, kind="executor", name_ru="Водоканал")
     html = client.get("/polotsk/").content.decode()
     assert "<h1>Полоцк</h1>" in html
@@ -82,7 +83,7 @@ def test_every_page_has_a_language_switcher_that_is_a_plain_form(client, city):
 
 
 def test_the_city_home_costs_a_fixed_number_of_queries(client, city, django_assert_max_num_queries):
-    for n in range(10):
+    for _n in range(10):
         OrganisationFactory(city=city)
         DistrictFactory(city=city)
     with django_assert_max_num_queries(8):

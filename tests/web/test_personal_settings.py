@@ -19,20 +19,31 @@ def test_settings_need_sign_in(client, city):
 
 def test_a_resident_saves_name_language_city_and_address(client, resident, city, building):
     client.force_login(resident)
-    response = client.post("/settings/", {"full_name": " Анна Жителева ", "language": "be",
-                                          "home_city": city.pk,
-                                          "address_query": "Нижне-Покровская 5"})
+    response = client.post(
+        "/settings/",
+        {
+            "full_name": " Анна Жителева ",
+            "language": "be",
+            "home_city": city.pk,
+            "address_query": "Нижне-Покровская 5",
+        },
+    )
     assert response.status_code == 302
     assert response.cookies["mycity_language"].value == "be"
     resident.refresh_from_db()
     assert (resident.full_name, resident.language, resident.home_city, resident.home_building) == (
-        "Анна Жителева", "be", city, building)
+        "Анна Жителева",
+        "be",
+        city,
+        building,
+    )
 
 
 def test_an_unknown_address_is_a_400_with_a_field_error(client, resident, city, building):
     client.force_login(resident)
-    response = client.post("/settings/", {"language": "ru", "home_city": city.pk,
-                                          "address_query": "Несуществующая 1"})
+    response = client.post(
+        "/settings/", {"language": "ru", "home_city": city.pk, "address_query": "Несуществующая 1"}
+    )
     assert response.status_code == 400
     assert "Такого адреса нет в реестре этого города." in response.content.decode()
     resident.refresh_from_db()

@@ -15,7 +15,7 @@ class _Site:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def save_user(self, request: HttpRequest, user, form, commit: bool = True):  # type: ignore[no-untyped-def]
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):
         """A new resident keeps the language they were using when they signed up."""
         user = super().save_user(request, user, form, commit=False)
         language = getattr(request, "LANGUAGE_CODE", "")

@@ -32,13 +32,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES,
-                                blank=True)
-    home_city = models.ForeignKey("cities.City", on_delete=models.SET_NULL, null=True,
-                                  blank=True, related_name="+", verbose_name=_("home city"))
-    home_building = models.ForeignKey("cities.Building", on_delete=models.SET_NULL, null=True,
-                                      blank=True, related_name="+",
-                                      verbose_name=_("home address"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, blank=True)
+    home_city = models.ForeignKey(
+        "cities.City",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home city"),
+    )
+    home_building = models.ForeignKey(
+        "cities.Building",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home address"),
+    )
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -76,13 +86,16 @@ ROLES_WITHOUT_CITY = frozenset({RoleKind.PLATFORM_ADMIN})
 class Role(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
-    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="roles")
-    organisation = models.ForeignKey("cities.Organisation", on_delete=models.CASCADE,
-                                     null=True, blank=True, related_name="roles")
+    city = models.ForeignKey(
+        "cities.City", on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    )
+    organisation = models.ForeignKey(
+        "cities.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    )
     granted_at = models.DateTimeField(_("granted"), default=timezone.now)
-    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("role")
@@ -90,14 +103,21 @@ class Role(models.Model):
         constraints = [
             # Three partial constraints instead of one with NULLS NOT DISTINCT,
             # which SQLite lacks.
-            models.UniqueConstraint(fields=["user", "kind", "organisation"],
-                                    condition=Q(organisation__isnull=False),
-                                    name="role_unique_in_organisation"),
-            models.UniqueConstraint(fields=["user", "kind", "city"],
-                                    condition=Q(organisation__isnull=True, city__isnull=False),
-                                    name="role_unique_in_city"),
-            models.UniqueConstraint(fields=["user", "kind"], condition=Q(city__isnull=True),
-                                    name="role_unique_on_platform"),
+            models.UniqueConstraint(
+                fields=["user", "kind", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="role_unique_in_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "city"],
+                condition=Q(organisation__isnull=True, city__isnull=False),
+                name="role_unique_in_city",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(city__isnull=True),
+                name="role_unique_on_platform",
+            ),
             models.CheckConstraint(
                 name="role_scope_matches_kind",
                 condition=(

@@ -60,8 +60,10 @@ def scope_of(target: Any) -> Scope:
         return Scope(city_id=target.city_id, organisation_id=target.pk)
     if isinstance(target, Scope):
         return target
-    return Scope(city_id=getattr(target, "city_id", None),
-                 organisation_id=getattr(target, "organisation_id", None))
+    return Scope(
+        city_id=getattr(target, "city_id", None),
+        organisation_id=getattr(target, "organisation_id", None),
+    )
 
 
 def roles_of(user: Any) -> list[Role]:

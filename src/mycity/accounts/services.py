@@ -43,7 +43,10 @@ def grant_role(
             raise RoleNotAllowed()
     with transaction.atomic():
         role, _created = Role.objects.get_or_create(
-            user=user, kind=kind, city=city, organisation=organisation,
+            user=user,
+            kind=kind,
+            city=city,
+            organisation=organisation,
             defaults={"granted_by": actor},
         )
     user.__dict__.pop("_mycity_roles", None)
@@ -66,7 +69,11 @@ def update_personal_settings(
         updates["full_name"] = full_name.strip()
     if home_city is not None:
         updates["home_city"] = home_city
-        if user.home_building_id and user.home_building and user.home_building.city_id != home_city.pk:
+        if (
+            user.home_building_id
+            and user.home_building
+            and user.home_building.city_id != home_city.pk
+        ):
             updates["home_building"] = None
     if home_building is not None:
         city = updates.get("home_city") or user.home_city

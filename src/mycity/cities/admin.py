@@ -58,8 +58,14 @@ class BuildingAdmin(admin.ModelAdmin):
     raw_id_fields = ["street", "district"]
 
     def save_model(self, request: HttpRequest, obj: Building, form: Any, change: bool) -> None:
-        services.upsert_building(street=obj.street, number=obj.number, lat=obj.lat, lon=obj.lon,
-                                 district=obj.district, postcode=obj.postcode)
+        services.upsert_building(
+            street=obj.street,
+            number=obj.number,
+            lat=obj.lat,
+            lon=obj.lon,
+            district=obj.district,
+            postcode=obj.postcode,
+        )
 
 
 @admin.register(CalendarDay)

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
 from ninja import Field as QueryField
+from ninja import Query, Router, Schema
 
 from mycity.cities import selectors
 from mycity.cities.addresses import building_label, street_label
@@ -32,27 +32,45 @@ class OutsideCity(DomainError):
 
 def _city_out(city: City) -> dict:
     return {
-        "slug": city.slug, "name": city.name, "names": city.names, "region": city.region,
-        "region_name": str(Region(city.region).label), "population": city.population,
-        "centre": {"lat": city.centre_lat, "lon": city.centre_lon}, "timezone": city.timezone,
+        "slug": city.slug,
+        "name": city.name,
+        "names": city.names,
+        "region": city.region,
+        "region_name": str(Region(city.region).label),
+        "population": city.population,
+        "centre": {"lat": city.centre_lat, "lon": city.centre_lon},
+        "timezone": city.timezone,
     }
 
 
 def _district_out(district: District) -> dict:
-    return {"slug": district.slug, "name": district.name, "names": district.names,
-            "boundary": district.boundary}
+    return {
+        "slug": district.slug,
+        "name": district.name,
+        "names": district.names,
+        "boundary": district.boundary,
+    }
 
 
 def _organisation_out(organisation: Organisation) -> dict:
     return {
-        "slug": organisation.slug, "kind": organisation.kind, "name": organisation.name,
+        "slug": organisation.slug,
+        "kind": organisation.kind,
+        "name": organisation.name,
         "names": organisation.names,
-        "short_name": pick_translation({"ru": organisation.short_name_ru,
-                                        "be": organisation.short_name_be,
-                                        "en": organisation.short_name_en}),
-        "activities": organisation.activities, "phone": organisation.phone,
-        "email": organisation.email, "address": organisation.address,
-        "website": organisation.website, "working_hours": organisation.working_hours,
+        "short_name": pick_translation(
+            {
+                "ru": organisation.short_name_ru,
+                "be": organisation.short_name_be,
+                "en": organisation.short_name_en,
+            }
+        ),
+        "activities": organisation.activities,
+        "phone": organisation.phone,
+        "email": organisation.email,
+        "address": organisation.address,
+        "website": organisation.website,
+        "working_hours": organisation.working_hours,
         "service_area": organisation.service_area,
     }
 
@@ -63,12 +81,17 @@ def _street_ref(street: Street) -> dict:
 
 def _building_out(building: Building, *, near: tuple[float, float] | None = None) -> dict:
     return {
-        "kind": "building", "label": building_label(building),
-        "street": _street_ref(building.street), "building_id": building.pk,
-        "number": building.number, "lat": building.lat, "lon": building.lon,
+        "kind": "building",
+        "label": building_label(building),
+        "street": _street_ref(building.street),
+        "building_id": building.pk,
+        "number": building.number,
+        "lat": building.lat,
+        "lon": building.lon,
         "district": building.district.slug if building.district else None,
         "distance_m": round(distance_m(near[0], near[1], building.lat, building.lon), 1)
-        if near else None,
+        if near
+        else None,
     }
 
 
@@ -80,26 +103,37 @@ def list_cities(request: HttpRequest) -> list[dict]:
 @router.get("/{slug}", response=CityDetailOut, summary="A city with its boundary and districts")
 def get_city(request: HttpRequest, slug: str) -> dict:
     city = selectors.city_by_slug(slug)
-    return {**_city_out(city), "boundary": city.boundary,
-            "districts": [_district_out(d) for d in selectors.districts_of(city)]}
+    return {
+        **_city_out(city),
+        "boundary": city.boundary,
+        "districts": [_district_out(d) for d in selectors.districts_of(city)],
+    }
 
 
 class OrganisationFilter(Schema):
     kind: Organisation.Kind | None = QueryField(None, description="department or executor")
 
 
-@router.get("/{slug}/organisations", response=list[OrganisationOut],
-            summary="Departments of the executive committee and executor organisations")
-def list_organisations(request: HttpRequest, slug: str,
-                       filters: Query[OrganisationFilter]) -> list[dict]:
+@router.get(
+    "/{slug}/organisations",
+    response=list[OrganisationOut],
+    summary="Departments of the executive committee and executor organisations",
+)
+def list_organisations(
+    request: HttpRequest, slug: str, filters: Query[OrganisationFilter]
+) -> list[dict]:
     city = selectors.city_by_slug(slug)
     return [_organisation_out(o) for o in selectors.organisations_of(city, kind=filters.kind)]
 
 
 class AddressQuery(Schema):
-    q: str | None = QueryField(None, min_length=1, max_length=100,
-                               description="Words of a street name, then optionally a house number "
-                                           "(Russian or Belarusian): «Ниж», «Ніжне-Пакроўская 5».")
+    q: str | None = QueryField(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Words of a street name, then optionally a house number "
+        "(Russian or Belarusian): «Ниж», «Ніжне-Пакроўская 5».",
+    )
     near: str | None = QueryField(None, max_length=60, description="lat,lon: nearest buildings.")
     limit: int = QueryField(10, ge=1, le=50)
 
@@ -111,21 +145,27 @@ def _parse_point(raw: str) -> tuple[float, float]:
             raise ValueError
         lat, lon = float(parts[0]), float(parts[1])
     except ValueError:
-        raise InvalidQuery(_("Give the point as latitude,longitude, e.g. 55.4856,28.7683."),
-                           field="near") from None
+        raise InvalidQuery(
+            _("Give the point as latitude,longitude, e.g. 55.4856,28.7683."), field="near"
+        ) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
-        raise InvalidQuery(_("Latitude must be within ±90 and longitude within ±180."),
-                           field="near")
+        raise InvalidQuery(
+            _("Latitude must be within ±90 and longitude within ±180."), field="near"
+        )
     return lat, lon
 
 
-@router.get("/{slug}/addresses", response=AddressList,
-            summary="Search the address registry by words, or find the buildings nearest a point")
+@router.get(
+    "/{slug}/addresses",
+    response=AddressList,
+    summary="Search the address registry by words, or find the buildings nearest a point",
+)
 def search_addresses(request: HttpRequest, slug: str, params: Query[AddressQuery]) -> dict:
     city = selectors.city_by_slug(slug)
     if (params.q is None) == (params.near is None):
-        raise InvalidQuery(_("Give either q (words of an address) or near (latitude,longitude)."),
-                           field="q")
+        raise InvalidQuery(
+            _("Give either q (words of an address) or near (latitude,longitude)."), field="q"
+        )
     if params.near is not None:
         lat, lon = _parse_point(params.near)
         if not selectors.point_in_city(city, lat=lat, lon=lon):
@@ -135,8 +175,12 @@ def search_addresses(request: HttpRequest, slug: str, params: Query[AddressQuery
     assert params.q is not None
     found = selectors.search_addresses(city, params.q, limit=params.limit)
     items: list[dict] = [
-        {"kind": "street", "label": street_label(s), "street": _street_ref(s),
-         "building_count": getattr(s, "building_count", None)}
+        {
+            "kind": "street",
+            "label": street_label(s),
+            "street": _street_ref(s),
+            "building_count": getattr(s, "building_count", None),
+        }
         for s in found.streets
     ]
     items += [_building_out(b) for b in found.buildings]

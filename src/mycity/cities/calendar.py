@@ -66,7 +66,7 @@ class WorkingCalendar:
         raise ValueError("term too long")
 
     def add_calendar_days(self, start: date, days: int) -> date:
-        """`start` + `days` calendar days; an end on a non-working day moves to the next working day."""
+        """`start` + `days` calendar days, moved to the next working day if it is not one."""
         if days < 0:
             raise ValueError("days must not be negative")
         return self.next_working_day(start + timedelta(days=days))
@@ -108,6 +108,6 @@ def calendar_for(city: City) -> WorkingCalendar:
     )
     exceptions: dict[date, bool] = {}
     # National rows first, so a city's own row for the same day wins.
-    for day, is_working, city_id in sorted(rows, key=lambda row: row[2] is not None):
+    for day, is_working, _city_id in sorted(rows, key=lambda row: row[2] is not None):
         exceptions[day] = is_working
     return WorkingCalendar(timezone=ZoneInfo(city.timezone), exceptions=exceptions)

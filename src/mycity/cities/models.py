@@ -10,10 +10,26 @@ LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 
 # A city's slug is the first segment of its public URL, so it may not shadow
 # one of the site's own top-level paths.
-RESERVED_SLUGS = frozenset({
-    "admin", "api", "accounts", "console", "static", "media", "healthz", "readyz",
-    "open311", "open-data", "cities", "language", "demo", "bench", "i18n", "settings",
-})
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "api",
+        "accounts",
+        "console",
+        "static",
+        "media",
+        "healthz",
+        "readyz",
+        "open311",
+        "open-data",
+        "cities",
+        "language",
+        "demo",
+        "bench",
+        "i18n",
+        "settings",
+    }
+)
 
 
 class Region(models.TextChoices):
@@ -55,8 +71,12 @@ class City(TranslatedName, BoxedArea):
         ordering = ["-population", "slug"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(centre_lat__gte=-90, centre_lat__lte=90,
-                            centre_lon__gte=-180, centre_lon__lte=180),
+                condition=Q(
+                    centre_lat__gte=-90,
+                    centre_lat__lte=90,
+                    centre_lon__gte=-180,
+                    centre_lon__lte=180,
+                ),
                 name="city_centre_on_earth",
             ),
         ]
@@ -133,7 +153,9 @@ class Organisation(TranslatedName, BoxedArea):
         verbose_name_plural = _("organisations")
         ordering = ["city", "kind", "display_order", "name_ru"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "slug"], name="organisation_slug_unique_in_city"),
+            models.UniqueConstraint(
+                fields=["city", "slug"], name="organisation_slug_unique_in_city"
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=["department", "executor"]), name="organisation_kind_known"
             ),
@@ -157,8 +179,9 @@ class StreetKind(models.TextChoices):
 
 class Street(TranslatedName):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="streets")
-    kind = models.CharField(_("kind"), max_length=20, choices=StreetKind.choices,
-                            default=StreetKind.STREET)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=StreetKind.choices, default=StreetKind.STREET
+    )
     # Lower-cased words of the Russian and Belarusian names (ё→е), each preceded
     # by a space, so a word-prefix search is one LIKE that behaves the same on
     # SQLite (whose LOWER() knows only ASCII) and PostgreSQL.
@@ -170,8 +193,9 @@ class Street(TranslatedName):
         verbose_name_plural = _("streets")
         ordering = ["city", "name_ru"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "kind", "name_ru"],
-                                    name="street_name_unique_in_city"),
+            models.UniqueConstraint(
+                fields=["city", "kind", "name_ru"], name="street_name_unique_in_city"
+            ),
         ]
 
 
@@ -183,8 +207,9 @@ class Building(models.Model):
     number_sort = models.PositiveIntegerField(editable=False, default=0)
     lat = models.FloatField(_("latitude"), validators=LATITUDE)
     lon = models.FloatField(_("longitude"), validators=LONGITUDE)
-    district = models.ForeignKey(District, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="buildings")
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings"
+    )
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
 
     class Meta:
@@ -192,9 +217,13 @@ class Building(models.Model):
         verbose_name_plural = _("buildings")
         ordering = ["street", "number_sort", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["street", "number"], name="building_number_unique_on_street"),
-            models.CheckConstraint(condition=Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
-                                   name="building_on_earth"),
+            models.UniqueConstraint(
+                fields=["street", "number"], name="building_number_unique_on_street"
+            ),
+            models.CheckConstraint(
+                condition=Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
+                name="building_on_earth",
+            ),
         ]
         indexes = [models.Index(fields=["city", "lat", "lon"], name="building_city_lat_lon")]
 
@@ -209,8 +238,9 @@ class CalendarDay(models.Model):
     after the installed `holidays` release); a city row overrides for that city.
     """
 
-    city = models.ForeignKey(City, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="calendar_days")
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_days"
+    )
     date = models.DateField(_("date"))
     is_working = models.BooleanField(_("working day"))
     note = models.CharField(_("reason"), max_length=200, blank=True)
@@ -221,8 +251,11 @@ class CalendarDay(models.Model):
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["city", "date"], name="calendar_day_unique_per_city"),
-            models.UniqueConstraint(fields=["date"], condition=Q(city__isnull=True),
-                                    name="calendar_day_unique_nationally"),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=Q(city__isnull=True),
+                name="calendar_day_unique_nationally",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -67,10 +67,12 @@ class _StrictAbort(Exception):
     pass
 
 
-def import_registry(*, city: City, path: Path, file_format: str | None = None,
-                    strict: bool = False) -> ImportReport:
-    file_format = file_format or ("geojson" if path.suffix.lower() in (".geojson", ".json")
-                                  else "csv")
+def import_registry(
+    *, city: City, path: Path, file_format: str | None = None, strict: bool = False
+) -> ImportReport:
+    file_format = file_format or (
+        "geojson" if path.suffix.lower() in (".geojson", ".json") else "csv"
+    )
     if file_format not in ("csv", "geojson"):
         raise RegistryImportError(_("The format must be csv or geojson."), field="format")
     try:
@@ -96,7 +98,9 @@ def import_registry(*, city: City, path: Path, file_format: str | None = None,
     return report
 
 
-def _apply(city: City, raw_rows: Iterator[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
+def _apply(
+    city: City, raw_rows: Iterator[tuple[int, dict[str, Any]]], report: ImportReport
+) -> None:
     seen: set[tuple[str, str, str]] = set()
     streets: dict[tuple[str, str], Street] = {}
     for row_number, raw in raw_rows:
@@ -114,14 +118,19 @@ def _apply(city: City, raw_rows: Iterator[tuple[int, dict[str, Any]]], report: I
         street_key = (row.kind, row.names["ru"])
         street = streets.get(street_key)
         if street is None:
-            existed = Street.objects.filter(city=city, kind=row.kind,
-                                            name_ru=row.names["ru"]).exists()
+            existed = Street.objects.filter(
+                city=city, kind=row.kind, name_ru=row.names["ru"]
+            ).exists()
             street = upsert_street(city=city, kind=row.kind, names=row.names)
             streets[street_key] = street
             report.streets_created += not existed
         _building, created = upsert_building(
-            street=street, number=row.number, lat=row.lat, lon=row.lon,
-            district=district_at(city, lat=row.lat, lon=row.lon), postcode=row.postcode,
+            street=street,
+            number=row.number,
+            lat=row.lat,
+            lon=row.lon,
+            district=district_at(city, lat=row.lat, lon=row.lon),
+            postcode=row.postcode,
         )
         if created:
             report.created += 1
@@ -142,8 +151,10 @@ def _parse(row_number: int, raw: dict[str, Any]) -> AddressRow:
     kind = text("street_kind", 20)
     if kind:
         if kind not in StreetKind.values:
-            raise _RowRefused("street_kind", _("Choose one of: %(choices)s.") % {
-                "choices": ", ".join(StreetKind.values)})
+            raise _RowRefused(
+                "street_kind",
+                _("Choose one of: %(choices)s.") % {"choices": ", ".join(StreetKind.values)},
+            )
         names = {"ru": street_ru}
         be = text("street_be", MAX_NAME)
     else:
@@ -180,11 +191,12 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     missing = {"street_ru", "number", "lat", "lon"} - set(header)
     if missing:
         raise RegistryImportError(
-            _("The CSV header lacks the columns: %(columns)s.") % {
-                "columns": ", ".join(sorted(missing))}, field="file")
+            _("The CSV header lacks the columns: %(columns)s.")
+            % {"columns": ", ".join(sorted(missing))},
+            field="file",
+        )
     reader.fieldnames = header
-    for index, row in enumerate(reader, start=2):  # row 1 is the header
-        yield index, row
+    yield from enumerate(reader, start=2)  # row 1 is the header
 
 
 def _geojson_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -193,8 +205,7 @@ def _geojson_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     except json.JSONDecodeError as exc:
         raise RegistryImportError(_("The file is not valid JSON."), field="file") from exc
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise RegistryImportError(_("The file must be a GeoJSON FeatureCollection."),
-                                  field="file")
+        raise RegistryImportError(_("The file must be a GeoJSON FeatureCollection."), field="file")
     for index, feature in enumerate(document.get("features") or []):
         props = (feature or {}).get("properties") or {}
         street = props.get("addr:street:ru") or props.get("addr:street") or ""
@@ -204,7 +215,8 @@ def _geojson_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
             "street_en": props.get("addr:street:en") or "",
             "number": props.get("addr:housenumber") or "",
             "postcode": props.get("addr:postcode") or "",
-            "lat": None, "lon": None,
+            "lat": None,
+            "lon": None,
         }
         try:
             point = shape(feature["geometry"]).representative_point()

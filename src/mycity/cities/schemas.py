@@ -49,9 +49,11 @@ class OrganisationOut(Schema):
     address: str
     website: str
     working_hours: dict[str, Any] = Field(
-        description='Opening intervals per weekday, e.g. {"mon": [["08:00", "17:00"]]}.')
+        description='Opening intervals per weekday, e.g. {"mon": [["08:00", "17:00"]]}.'
+    )
     service_area: dict[str, Any] | None = Field(
-        description="GeoJSON area served; null means the whole city.")
+        description="GeoJSON area served; null means the whole city."
+    )
 
 
 class StreetRef(Schema):

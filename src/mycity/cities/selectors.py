@@ -1,5 +1,6 @@
 """Reads of cities, districts, organisations and the address registry."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -48,7 +49,7 @@ def city_summary(city: City) -> dict[str, int]:
 
 @dataclass
 class AddressSearch:
-    streets: list[Street]
+    streets: Sequence[Street]
     buildings: list[Building]
 
 
@@ -90,7 +91,8 @@ def nearest_buildings(city: City, *, lat: float, lon: float, limit: int = 5) -> 
             city=city, lat__range=(box.min_lat, box.max_lat), lon__range=(box.min_lon, box.max_lon)
         ).values_list("pk", "lat", "lon")
         in_reach = sorted(
-            (distance, pk) for pk, b_lat, b_lon in rows
+            (distance, pk)
+            for pk, b_lat, b_lon in rows
             if (distance := distance_m(lat, lon, b_lat, b_lon)) <= radius
         )
         if len(in_reach) >= limit or radius == NEAREST_SEARCH_RADII_M[-1]:
@@ -112,7 +114,9 @@ def point_in_city(city: City, *, lat: float, lon: float) -> bool:
 
 
 def district_at(city: City, *, lat: float, lon: float) -> District | None:
-    boxed = city.districts.filter(min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon)
+    boxed = city.districts.filter(
+        min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon
+    )
     for district in boxed:
         if area_contains(district.boundary, lat=lat, lon=lon):
             return district

@@ -38,7 +38,11 @@ def _set_box(obj: BoxedArea, area: dict[str, Any] | None) -> None:
         return
     box = bounding_box(area)
     obj.min_lat, obj.min_lon, obj.max_lat, obj.max_lon = (
-        box.min_lat, box.min_lon, box.max_lat, box.max_lon)
+        box.min_lat,
+        box.min_lon,
+        box.max_lat,
+        box.max_lon,
+    )
 
 
 def save_area(obj: BoxedArea, area: dict[str, Any] | None) -> None:
@@ -59,8 +63,15 @@ def save_street(street: Street) -> None:
 
 @transaction.atomic
 def upsert_city(
-    *, slug: str, names: Names, region: str, population: int, centre: tuple[float, float],
-    boundary: dict[str, Any], timezone: str = "Europe/Minsk", geonames_id: int | None = None,
+    *,
+    slug: str,
+    names: Names,
+    region: str,
+    population: int,
+    centre: tuple[float, float],
+    boundary: dict[str, Any],
+    timezone: str = "Europe/Minsk",
+    geonames_id: int | None = None,
 ) -> City:
     if slug in RESERVED_SLUGS:
         raise ValidationError({"slug": f"{slug!r} is reserved for the site's own pages"})
@@ -82,7 +93,9 @@ def upsert_city(
 
 @transaction.atomic
 def upsert_district(*, city: City, slug: str, names: Names, boundary: dict[str, Any]) -> District:
-    district = District.objects.filter(city=city, slug=slug).first() or District(city=city, slug=slug)
+    district = District.objects.filter(city=city, slug=slug).first() or District(
+        city=city, slug=slug
+    )
     for field, value in _names(names).items():
         setattr(district, field, value)
     district.boundary = boundary
@@ -94,13 +107,24 @@ def upsert_district(*, city: City, slug: str, names: Names, boundary: dict[str, 
 
 @transaction.atomic
 def upsert_organisation(
-    *, city: City, slug: str, kind: str, names: Names, short_names: Names | None = None,
-    activities: list[str] | None = None, phone: str = "", email: str = "", address: str = "",
-    website: str = "", working_hours: dict[str, Any] | None = None,
-    service_area: dict[str, Any] | None = None, display_order: int = 100,
+    *,
+    city: City,
+    slug: str,
+    kind: str,
+    names: Names,
+    short_names: Names | None = None,
+    activities: list[str] | None = None,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    website: str = "",
+    working_hours: dict[str, Any] | None = None,
+    service_area: dict[str, Any] | None = None,
+    display_order: int = 100,
 ) -> Organisation:
-    organisation = (Organisation.objects.filter(city=city, slug=slug).first()
-                    or Organisation(city=city, slug=slug))
+    organisation = Organisation.objects.filter(city=city, slug=slug).first() or Organisation(
+        city=city, slug=slug
+    )
     for field, value in _names(names).items():
         setattr(organisation, field, value)
     for field, value in _names(short_names or names, prefix="short_name").items():
@@ -121,7 +145,9 @@ def upsert_organisation(
 def upsert_street(*, city: City, kind: str, names: Names) -> Street:
     fields = _names(names)
     street, created = Street.objects.get_or_create(
-        city=city, kind=kind, name_ru=fields["name_ru"],
+        city=city,
+        kind=kind,
+        name_ru=fields["name_ru"],
         defaults={**fields, "search_words": search_words(fields["name_ru"], fields["name_be"])},
     )
     if not created and (street.name_be, street.name_en) != (fields["name_be"], fields["name_en"]):
@@ -132,23 +158,40 @@ def upsert_street(*, city: City, kind: str, names: Names) -> Street:
 
 
 def upsert_building(
-    *, street: Street, number: str, lat: float, lon: float, district: District | None,
+    *,
+    street: Street,
+    number: str,
+    lat: float,
+    lon: float,
+    district: District | None,
     postcode: str = "",
 ) -> tuple[Building, bool]:
     """The building and whether it was created."""
     building, created = Building.objects.update_or_create(
-        street=street, number=number.strip(),
-        defaults={"city_id": street.city_id, "lat": lat, "lon": lon, "district": district,
-                  "postcode": postcode, "number_sort": house_number_sort_key(number)},
+        street=street,
+        number=number.strip(),
+        defaults={
+            "city_id": street.city_id,
+            "lat": lat,
+            "lon": lon,
+            "district": district,
+            "postcode": postcode,
+            "number_sort": house_number_sort_key(number),
+        },
     )
     return building, created
 
 
 @transaction.atomic
 def set_calendar_day(
-    *, actor: Any, city: City | None, day: date, is_working: bool, note: str = "",
+    *,
+    actor: Any,
+    city: City | None,
+    day: date,
+    is_working: bool,
+    note: str = "",
 ) -> CalendarDay:
-    """Mark a day as working or not, for one city (a city admin) or the republic (platform admin)."""
+    """Mark a day working or not: for one city (its admin) or the republic (platform admin)."""
     if city is not None:
         require(actor, Action.EDIT_CALENDAR, city)
     elif not any(role.kind == "platform_admin" for role in actor.roles.all()):
@@ -156,7 +199,9 @@ def set_calendar_day(
 
         raise PermissionDenied(Action.EDIT_CALENDAR.value)
     row, _created = CalendarDay.objects.update_or_create(
-        city=city, date=day, defaults={"is_working": is_working, "note": note},
+        city=city,
+        date=day,
+        defaults={"is_working": is_working, "note": note},
     )
     return row
 
@@ -190,7 +235,7 @@ def guess_street_kind(name: str) -> StreetKindGuess:
     lowered = stripped.casefold()
     for word, kind in _KIND_PREFIXES:
         if lowered.startswith(word + " "):
-            return StreetKindGuess(kind, stripped[len(word) + 1:].strip())
+            return StreetKindGuess(kind, stripped[len(word) + 1 :].strip())
         if lowered.endswith(" " + word):
             return StreetKindGuess(kind, stripped[: -len(word) - 1].strip())
     return StreetKindGuess(StreetKind.STREET, stripped)

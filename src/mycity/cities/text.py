@@ -6,12 +6,46 @@ _WORD_SPLIT = re.compile(r"[\s\-‐–—.,«»\"'’ʼ()]+")
 
 # Words naming the kind of street, in Russian, Belarusian and English; a
 # resident types them ("ул. Ленина 5") but the registry keeps the kind apart.
-STREET_KIND_WORDS = frozenset({
-    "ул", "улица", "пр", "пр-т", "просп", "проспект", "пер", "переулок", "пл", "площадь",
-    "б-р", "бульвар", "наб", "набережная", "проезд", "шоссе", "ш", "туп", "тупик",
-    "вул", "вуліца", "праспект", "зав", "завулак", "плошча", "бульвар", "набярэжная",
-    "праезд", "шаша", "тупік", "st", "street", "ave", "avenue", "lane", "square", "blvd",
-})
+STREET_KIND_WORDS = frozenset(
+    {
+        "ул",
+        "улица",
+        "пр",
+        "пр-т",
+        "просп",
+        "проспект",
+        "пер",
+        "переулок",
+        "пл",
+        "площадь",
+        "б-р",
+        "бульвар",
+        "наб",
+        "набережная",
+        "проезд",
+        "шоссе",
+        "ш",
+        "туп",
+        "тупик",
+        "вул",
+        "вуліца",
+        "праспект",
+        "зав",
+        "завулак",
+        "плошча",
+        "набярэжная",
+        "праезд",
+        "шаша",
+        "тупік",
+        "st",
+        "street",
+        "ave",
+        "avenue",
+        "lane",
+        "square",
+        "blvd",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -20,7 +54,7 @@ def fold(text: str) -> str:
 
 
 def search_words(*names: str) -> str:
-    """ ' word word …' of all names, for LIKE '% prefix%' searches."""
+    """' word word …' of all names, for LIKE '% prefix%' searches."""
     words: list[str] = []
     for name in names:
         for word in _WORD_SPLIT.split(fold(name)):

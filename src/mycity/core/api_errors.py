@@ -61,20 +61,25 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        details = [{"field": _field_of(err.get("loc", ())), "message": _pydantic_message(err)}
-                   for err in exc.errors]
+        details = [
+            {"field": _field_of(err.get("loc", ())), "message": _pydantic_message(err)}
+            for err in exc.errors
+        ]
         body = error_body("invalid", _("Some values are not valid."), details)
         return api.create_response(request, body, status=400)
 
     @api.exception_handler(DjangoValidationError)
     def model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
-            details = [{"field": field, "message": " ".join(str(m) for m in messages)}
-                       for field, messages in exc.message_dict.items()]
+            details = [
+                {"field": field, "message": " ".join(str(m) for m in messages)}
+                for field, messages in exc.message_dict.items()
+            ]
         else:
             details = [{"field": "", "message": str(m)} for m in exc.messages]
         return api.create_response(
-            request, error_body("invalid", _("Some values are not valid."), details), status=400)
+            request, error_body("invalid", _("Some values are not valid."), details), status=400
+        )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -83,14 +88,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return api.create_response(
-            request, error_body("forbidden", _("You may not do this.")), status=403)
+            request, error_body("forbidden", _("You may not do this.")), status=403
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
-            request, error_body("unauthenticated", _("Sign in first.")), status=401)
+            request, error_body("unauthenticated", _("Sign in first.")), status=401
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(
-            request, error_body("http_error", str(exc.message)), status=exc.status_code)
+            request, error_body("http_error", str(exc.message)), status=exc.status_code
+        )

@@ -11,8 +11,13 @@ class DomainError(Exception):
     message: str | Promise = _("The request could not be completed.")
     status: int = 400
 
-    def __init__(self, message: str | Promise | None = None, *, field: str | None = None,
-                 details: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | Promise | None = None,
+        *,
+        field: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+    ) -> None:
         if message is not None:
             self.message = message
         self.field = field

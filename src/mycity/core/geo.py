@@ -58,4 +58,6 @@ def box_around(lat: float, lon: float, radius_m: float) -> BoundingBox:
     """The lat/lon box that holds every point within radius_m of (lat, lon)."""
     dlat = math.degrees(radius_m / EARTH_RADIUS_M)
     dlon = math.degrees(radius_m / (EARTH_RADIUS_M * max(math.cos(math.radians(lat)), 1e-6)))
-    return BoundingBox(min_lat=lat - dlat, min_lon=lon - dlon, max_lat=lat + dlat, max_lon=lon + dlon)
+    return BoundingBox(
+        min_lat=lat - dlat, min_lon=lon - dlon, max_lat=lat + dlat, max_lon=lon + dlon
+    )

@@ -27,8 +27,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # any failure means "not ready", with the reason
         checks.setdefault("database", f"error: {exc.__class__.__name__}")
     ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
 
 
 def bench_ceiling(request: HttpRequest) -> HttpResponse:

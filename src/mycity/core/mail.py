@@ -1,16 +1,16 @@
 """E-mail leaves the request through a background task."""
 
 import logging
-from functools import partial
 from collections.abc import Sequence
 from email import message_from_bytes
 from email.message import EmailMessage as StdEmailMessage
 from email.policy import default as default_policy
+from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django_tasks import task
 
 logger = logging.getLogger(__name__)

@@ -40,37 +40,54 @@ def _geonames() -> dict[int, dict[str, Any]]:
     return {int(c["geonameid"]): c for c in cities.values() if c["countrycode"] == "BY"}
 
 
-def load_city(data: dict[str, Any], geonames: dict[int, dict[str, Any]], report: DemoReport) -> City:
+def load_city(
+    data: dict[str, Any], geonames: dict[int, dict[str, Any]], report: DemoReport
+) -> City:
     reference = geonames[int(data["geonames_id"])]
     city = services.upsert_city(
-        slug=data["slug"], names=data["name"], region=data["region"],
+        slug=data["slug"],
+        names=data["name"],
+        region=data["region"],
         population=int(reference["population"]),
         centre=(float(reference["latitude"]), float(reference["longitude"])),
-        boundary=data["boundary"], timezone=data.get("timezone", "Europe/Minsk"),
+        boundary=data["boundary"],
+        timezone=data.get("timezone", "Europe/Minsk"),
         geonames_id=int(data["geonames_id"]),
     )
     report.cities += 1
     for district in data.get("districts", []):
-        services.upsert_district(city=city, slug=district["slug"], names=district["name"],
-                                 boundary=district["boundary"])
+        services.upsert_district(
+            city=city, slug=district["slug"], names=district["name"], boundary=district["boundary"]
+        )
         report.districts += 1
     for org in data.get("organisations", []):
         services.upsert_organisation(
-            city=city, slug=org["slug"], kind=org["kind"], names=org["name"],
-            short_names=org.get("short_name"), activities=org.get("activities", []),
-            phone=org.get("phone", ""), email=org.get("email", ""),
-            address=org.get("address", ""), website=org.get("website", ""),
-            working_hours=org.get("working_hours"), service_area=org.get("service_area"),
+            city=city,
+            slug=org["slug"],
+            kind=org["kind"],
+            names=org["name"],
+            short_names=org.get("short_name"),
+            activities=org.get("activities", []),
+            phone=org.get("phone", ""),
+            email=org.get("email", ""),
+            address=org.get("address", ""),
+            website=org.get("website", ""),
+            working_hours=org.get("working_hours"),
+            service_area=org.get("service_area"),
             display_order=org.get("display_order", 100),
         )
         report.organisations += 1
     for street_data in data.get("streets", []):
-        street = services.upsert_street(city=city, kind=street_data["kind"],
-                                        names=street_data["name"])
+        street = services.upsert_street(
+            city=city, kind=street_data["kind"], names=street_data["name"]
+        )
         report.streets += 1
         for b in street_data.get("buildings", []):
             services.upsert_building(
-                street=street, number=b["number"], lat=b["lat"], lon=b["lon"],
+                street=street,
+                number=b["number"],
+                lat=b["lat"],
+                lon=b["lon"],
                 district=district_at(city, lat=b["lat"], lon=b["lon"]),
             )
             report.buildings += 1
@@ -80,10 +97,12 @@ def load_city(data: dict[str, Any], geonames: dict[int, dict[str, Any]], report:
 def _demo_user(email: str, full_name: str, language: str = "ru") -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name,
-                                        language=language)
+        user = User.objects.create_user(
+            email, DEMO_PASSWORD, full_name=full_name, language=language
+        )
     EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True})
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
@@ -124,7 +143,9 @@ def load_users(polotsk: City, report: DemoReport) -> None:
 def load_demo(*, with_users: bool = True) -> DemoReport:
     report = DemoReport()
     geonames = _geonames()
-    polotsk = load_city(json.loads((DATA_DIR / "polotsk.json").read_text("utf-8")), geonames, report)
+    polotsk = load_city(
+        json.loads((DATA_DIR / "polotsk.json").read_text("utf-8")), geonames, report
+    )
     for data in json.loads((DATA_DIR / "pilot_cities.json").read_text("utf-8")):
         load_city(data, geonames, report)
     if with_users:
@@ -136,7 +157,16 @@ def demo_sign_ins() -> list[tuple[str, str]]:
     """(role, e-mail) of every demo user in the database."""
     from mycity.accounts.models import Role
 
-    rows = Role.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}").select_related(
-        "user", "organisation").order_by("user__email")
-    return [(f"{role.get_kind_display()}" + (f" ({role.organisation.short_name_ru})"
-             if role.organisation else ""), role.user.email) for role in rows]
+    rows = (
+        Role.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}")
+        .select_related("user", "organisation")
+        .order_by("user__email")
+    )
+    return [
+        (
+            f"{role.get_kind_display()}"
+            + (f" ({role.organisation.short_name_ru})" if role.organisation else ""),
+            role.user.email,
+        )
+        for role in rows
+    ]

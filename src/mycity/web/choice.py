@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from mycity.accounts.models import User
 from mycity.cities.models import City
 from mycity.cities.selectors import active_cities
 
@@ -18,8 +19,8 @@ def chosen_city(request: HttpRequest) -> City | None:
         if city:
             return city
     user = request.user
-    if user.is_authenticated and getattr(user, "home_city_id", None):
-        city = cities.filter(pk=user.home_city_id).first()  # type: ignore[attr-defined]
+    if isinstance(user, User) and user.home_city_id is not None:
+        city = cities.filter(pk=user.home_city_id).first()
         if city:
             return city
     if settings.MYCITY_DEFAULT_CITY:
@@ -28,5 +29,11 @@ def chosen_city(request: HttpRequest) -> City | None:
 
 
 def remember_city(response: HttpResponse, city: City) -> None:
-    response.set_cookie(CITY_COOKIE, city.slug, max_age=CITY_COOKIE_AGE, samesite="Lax",
-                        secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+    response.set_cookie(
+        CITY_COOKIE,
+        city.slug,
+        max_age=CITY_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )

@@ -6,27 +6,38 @@ from django.utils.translation import gettext as _
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"code": "bad_request", "message": _("The request is not valid."),
-                             "details": []}, status=400)
+        return JsonResponse(
+            {"code": "bad_request", "message": _("The request is not valid."), "details": []},
+            status=400,
+        )
     return render(request, "web/error.html", {"title": _("The request is not valid.")}, status=400)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"code": "not_found", "message": _("Not found."), "details": []},
-                            status=404)
+        return JsonResponse(
+            {"code": "not_found", "message": _("Not found."), "details": []}, status=404
+        )
     return render(request, "web/error.html", {"title": _("Page not found.")}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"code": "server_error",
-                             "message": _("Something went wrong on our side."), "details": []},
-                            status=500)
-    return render(request, "web/error.html", {"title": _("Something went wrong on our side.")},
-                  status=500)
+        return JsonResponse(
+            {
+                "code": "server_error",
+                "message": _("Something went wrong on our side."),
+                "details": [],
+            },
+            status=500,
+        )
+    return render(
+        request, "web/error.html", {"title": _("Something went wrong on our side.")}, status=500
+    )

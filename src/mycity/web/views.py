@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -7,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mycity.accounts.models import User
 from mycity.accounts.services import update_personal_settings
 from mycity.cities import selectors
 from mycity.cities.addresses import building_label
@@ -36,9 +39,12 @@ def city_chooser(request: HttpRequest) -> HttpResponse:
     for city in selectors.active_cities().order_by(f"name_{_language()}"):
         by_region.setdefault(str(Region(city.region).label), []).append(city)
     status = 400 if request.method == "POST" else 200
-    return render(request, "web/city_chooser.html",
-                  {"regions": sorted(by_region.items()), "form": form,
-                   "current": chosen_city(request)}, status=status)
+    return render(
+        request,
+        "web/city_chooser.html",
+        {"regions": sorted(by_region.items()), "form": form, "current": chosen_city(request)},
+        status=status,
+    )
 
 
 def city_home(request: HttpRequest, slug: str) -> HttpResponse:
@@ -48,13 +54,17 @@ def city_home(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "web/city_not_found.html", {"slug": slug[:60]}, status=404)
     # The page shows names and contacts; areas are large JSON documents it never reads.
     organisations = list(selectors.organisations_of(city).defer("service_area"))
-    response = render(request, "web/city_home.html", {
-        "city": city,
-        "summary": selectors.city_summary(city),
-        "districts": selectors.districts_of(city).defer("boundary"),
-        "departments": [o for o in organisations if o.kind == "department"],
-        "executors": [o for o in organisations if o.kind == "executor"],
-    })
+    response = render(
+        request,
+        "web/city_home.html",
+        {
+            "city": city,
+            "summary": selectors.city_summary(city),
+            "districts": selectors.districts_of(city).defer("boundary"),
+            "departments": [o for o in organisations if o.kind == "department"],
+            "executors": [o for o in organisations if o.kind == "executor"],
+        },
+    )
     remember_city(response, city)
     return response
 
@@ -67,18 +77,24 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         codes = ", ".join(code for code, _name in settings.LANGUAGES)
         return HttpResponseBadRequest(
-            _("Unknown language. Choose one of: %(codes)s.") % {"codes": codes})
+            _("Unknown language. Choose one of: %(codes)s.") % {"codes": codes}
+        )
     language = form.cleaned_data["language"]
     next_url = form.cleaned_data["next"] or request.headers.get("Referer", "") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     response = redirect(next_url)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
-                        max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
-                        secure=settings.LANGUAGE_COOKIE_SECURE)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
     if request.user.is_authenticated:
-        update_personal_settings(user=request.user, language=language)  # type: ignore[arg-type]
+        update_personal_settings(user=cast(User, request.user), language=language)
     translation.activate(language)
     return response
 
@@ -86,12 +102,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def personal_settings(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)  # login_required
     initial = {
-        "full_name": user.full_name,  # type: ignore[union-attr]
-        "language": user.language or translation.get_language(),  # type: ignore[union-attr]
-        "home_city": user.home_city,  # type: ignore[union-attr]
-        "address_query": building_label(user.home_building) if user.home_building else "",  # type: ignore[union-attr]
+        "full_name": user.full_name,
+        "language": user.language or translation.get_language(),
+        "home_city": user.home_city,
+        "address_query": building_label(user.home_building) if user.home_building else "",
     }
     form = PersonalSettingsForm(request.POST or None, initial=initial)
     saved = False
@@ -109,19 +125,31 @@ def personal_settings(request: HttpRequest) -> HttpResponse:
             form.add_error("home_city", _("Choose the city of your address."))
         if not form.errors:
             try:
-                update_personal_settings(user=user, full_name=data["full_name"],  # type: ignore[arg-type]
-                                         language=data["language"], home_city=city,
-                                         home_building=building)
+                update_personal_settings(
+                    user=user,
+                    full_name=data["full_name"],
+                    language=data["language"],
+                    home_city=city,
+                    home_building=building,
+                )
             except DomainError as error:
                 form.add_error(None, str(error.message))
             else:
                 response = redirect("web:settings")
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, data["language"],
-                                    max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
-                                    secure=settings.LANGUAGE_COOKIE_SECURE)
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    data["language"],
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    samesite="Lax",
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                )
                 return response
-    return render(request, "web/settings.html", {"form": form, "saved": saved},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "web/settings.html",
+        {"form": form, "saved": saved},
+        status=400 if form.errors else 200,
+    )
 
 
 def _language() -> str:

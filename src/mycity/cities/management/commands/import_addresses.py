@@ -14,16 +14,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("city", help="the city's slug, e.g. polotsk")
         parser.add_argument("file", type=Path)
-        parser.add_argument("--format", choices=["csv", "geojson"], dest="file_format",
-                            help="default: from the file's extension")
-        parser.add_argument("--strict", action="store_true",
-                            help="import nothing if any row is refused")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "geojson"],
+            dest="file_format",
+            help="default: from the file's extension",
+        )
+        parser.add_argument(
+            "--strict", action="store_true", help="import nothing if any row is refused"
+        )
 
-    def handle(self, *args: Any, city: str, file: Path, file_format: str | None, strict: bool,
-               **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        city: str,
+        file: Path,
+        file_format: str | None,
+        strict: bool,
+        **options: Any,
+    ) -> None:
         try:
-            report = import_registry(city=city_by_slug(city), path=file,
-                                     file_format=file_format, strict=strict)
+            report = import_registry(
+                city=city_by_slug(city), path=file, file_format=file_format, strict=strict
+            )
         except (CityNotFound, RegistryImportError) as error:
             raise CommandError(str(error.message)) from error
         for refusal in report.refused:

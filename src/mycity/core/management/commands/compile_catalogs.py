@@ -22,13 +22,16 @@ def merged_catalog(directory: Path) -> Any:
 
 
 class Command(BaseCommand):
-    help = ("Compile every locale's django.po, merged with the other .po files beside it, "
-            "into django.mo (pure Python: no gettext needed).")
+    help = (
+        "Compile every locale's django.po, merged with the other .po files beside it, "
+        "into django.mo (pure Python: no gettext needed)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for locale_dir in settings.LOCALE_PATHS:
             for directory in sorted(Path(locale_dir).glob("*/LC_MESSAGES")):
                 catalog = merged_catalog(directory)
                 catalog.save_as_mofile(str(directory / "django.mo"))
-                self.stdout.write(f"{directory.parent.name}: {len(catalog.translated_entries())} "
-                                  "messages")
+                self.stdout.write(
+                    f"{directory.parent.name}: {len(catalog.translated_entries())} messages"
+                )

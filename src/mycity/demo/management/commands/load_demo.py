@@ -10,8 +10,11 @@ class Command(BaseCommand):
     help = "Load the demo cities (Polotsk and the pilot cities) and demo users. Idempotent."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing when the database already has a city")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when the database already has a city",
+        )
         parser.add_argument("--no-users", action="store_true", help="load cities only")
 
     def handle(self, *args: Any, if_empty: bool, no_users: bool, **options: Any) -> None:
@@ -26,7 +29,9 @@ class Command(BaseCommand):
             )
         users = demo_sign_ins()
         if users:
-            self.stdout.write(f"Demo sign-ins (password «{DEMO_PASSWORD}», or a one-time code "
-                              "that the server prints as an e-mail):")
+            self.stdout.write(
+                f"Demo sign-ins (password «{DEMO_PASSWORD}», or a one-time code "
+                "that the server prints as an e-mail):"
+            )
             for role, email in users:
                 self.stdout.write(f"  {role:<24} {email}")
