@@ -267,6 +267,7 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+_oidc_origin = "/".join(OIDC_SERVER_URL.split("/")[:3]) if OIDC_SERVER_URL else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -276,7 +277,13 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'", *env_list("CSP_FORM_ACTION_HOSTS", [])],
+        # Browsers apply form-action to the redirect after a form, so the sign-in
+        # form's hop to the identity provider must be allowed.
+        "form-action": [
+            "'self'",
+            *env_list("CSP_FORM_ACTION_HOSTS", []),
+            *([_oidc_origin] if _oidc_origin else []),
+        ],
     }
 }
 

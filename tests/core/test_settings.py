@@ -121,3 +121,16 @@ def test_redis_cache_and_task_queue_are_chosen_by_url(tmp_path):
         "django.core.cache.backends.redis.RedisCache",
         "django_tasks_rq.RQBackend",
     ]
+
+
+def test_the_identity_providers_origin_may_receive_the_sign_in_form(tmp_path):
+    result = run_mycity(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])",
+        OIDC_SERVER_URL="https://id.example.by/realms/citizens",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'https://id.example.by'" in result.stdout
