@@ -1,21 +1,29 @@
+from datetime import date
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field as QueryField
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
+from ninja.responses import Status
+from ninja.security import django_auth
 
-from mycity.cities import selectors
+from mycity.cities import selectors, services
 from mycity.cities.addresses import building_label, street_label
+from mycity.cities.calendar import calendar_for
 from mycity.cities.models import Building, City, District, Organisation, Region, Street
 from mycity.cities.schemas import (
     AddressList,
     AddressOut,
+    CalendarDayIn,
+    CalendarDayOut,
+    CalendarYearOut,
     CityDetailOut,
     CityOut,
     DistrictOut,
     OrganisationOut,
     StreetRef,
 )
-from mycity.core.errors import DomainError
+from mycity.core.errors import DomainError, NotFound
 from mycity.core.geo import distance_m
 from mycity.core.translated import pick_translation
 
@@ -185,6 +193,55 @@ def search_addresses(request: HttpRequest, slug: str, params: Query[AddressQuery
     ]
     items += [_building_out(b) for b in found.buildings]
     return {"items": items}
+
+
+class CalendarYear(Schema):
+    year: int = QueryField(..., ge=2000, le=2100)
+
+
+@router.get(
+    "/{slug}/calendar/{year}",
+    response=CalendarYearOut,
+    summary="The city's working-day calendar for a year: holidays and transfers",
+)
+def get_calendar(request: HttpRequest, slug: str, path: Path[CalendarYear]) -> dict:
+    city = selectors.city_by_slug(slug)
+    language = (getattr(request, "LANGUAGE_CODE", "ru") or "ru")[:2]
+    days = calendar_for(city).special_days(path.year, language)
+    return {
+        "year": path.year,
+        "timezone": city.timezone,
+        "days": [
+            {"date": d.day.isoformat(), "is_working": d.is_working, "name": d.name} for d in days
+        ],
+    }
+
+
+@router.put(
+    "/{slug}/calendar/days/{day}",
+    response=CalendarDayOut,
+    auth=django_auth,
+    summary="Mark a day as working or not in this city (city administrators)",
+)
+def put_calendar_day(request: HttpRequest, slug: str, day: date, payload: CalendarDayIn) -> dict:
+    city = selectors.city_by_slug(slug)
+    row = services.set_calendar_day(
+        actor=request.user, city=city, day=day, is_working=payload.is_working, note=payload.note
+    )
+    return {"date": row.date.isoformat(), "is_working": row.is_working, "note": row.note}
+
+
+@router.delete(
+    "/{slug}/calendar/days/{day}",
+    response={204: None},
+    auth=django_auth,
+    summary="Remove the city's own exception for a day (city administrators)",
+)
+def delete_calendar_day(request: HttpRequest, slug: str, day: date) -> Status[None]:
+    city = selectors.city_by_slug(slug)
+    if not services.clear_calendar_day(actor=request.user, city=city, day=day):
+        raise NotFound(_("This city has no exception for that day."), field="day")
+    return Status(204, None)
 
 
 __all__ = ["AddressOut", "CityOut", "DistrictOut", "OrganisationOut", "StreetRef", "router"]

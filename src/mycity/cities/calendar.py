@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from mycity.cities.models import CalendarDay, City
 
@@ -27,12 +28,33 @@ def _national_holidays(first_year: int, last_year: int) -> holidays.HolidayBase:
     return holidays.country_holidays(COUNTRY, years=range(first_year, last_year + 1))
 
 
+# The `holidays` package names Belarusian holidays in these languages.
+_HOLIDAY_LANGUAGES = {"ru": "ru", "be": "be", "en": "en_US"}
+
+
+@functools.lru_cache(maxsize=32)
+def _holiday_names(year: int, language: str) -> holidays.HolidayBase:
+    return holidays.country_holidays(
+        COUNTRY, years=year, language=_HOLIDAY_LANGUAGES.get(language, "ru")
+    )
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    """A day that is not what its weekday suggests: a weekday off or a worked weekend day."""
+
+    day: date
+    is_working: bool
+    name: str
+
+
 @dataclass
 class WorkingCalendar:
     """A city's calendar; build it with `calendar_for(city)`."""
 
     timezone: ZoneInfo
     exceptions: dict[date, bool] = field(default_factory=dict)
+    exception_notes: dict[date, str] = field(default_factory=dict)
 
     def is_working_day(self, day: date) -> bool:
         if day in self.exceptions:
@@ -40,8 +62,24 @@ class WorkingCalendar:
         national = _national_holidays(day.year - 1, day.year + 1)
         return bool(national.is_working_day(day))
 
-    def holiday_name(self, day: date) -> str | None:
-        return _national_holidays(day.year - 1, day.year + 1).get(day)
+    def holiday_name(self, day: date, language: str = "ru") -> str | None:
+        return _holiday_names(day.year, language).get(day)
+
+    def special_days(self, year: int, language: str = "ru") -> list[SpecialDay]:
+        """Every day of `year` that breaks the Monday-to-Friday week, with its name."""
+        found = []
+        day = date(year, 1, 1)
+        while day.year == year:
+            working = self.is_working_day(day)
+            if working != (day.weekday() < 5):
+                name = (
+                    self.exception_notes.get(day)
+                    or self.holiday_name(day, language)
+                    or (gettext("Working day by transfer") if working else "")
+                )
+                found.append(SpecialDay(day=day, is_working=working, name=name))
+            day += timedelta(days=1)
+        return found
 
     def next_working_day(self, day: date) -> date:
         """`day` itself when it is a working day, else the first working day after it."""
@@ -104,10 +142,14 @@ class WorkingCalendar:
 def calendar_for(city: City) -> WorkingCalendar:
     """The city's calendar, with national and city exceptions (one query)."""
     rows = CalendarDay.objects.filter(Q(city__isnull=True) | Q(city=city)).values_list(
-        "date", "is_working", "city_id"
+        "date", "is_working", "note", "city_id"
     )
     exceptions: dict[date, bool] = {}
+    notes: dict[date, str] = {}
     # National rows first, so a city's own row for the same day wins.
-    for day, is_working, _city_id in sorted(rows, key=lambda row: row[2] is not None):
+    for day, is_working, note, _city_id in sorted(rows, key=lambda row: row[3] is not None):
         exceptions[day] = is_working
-    return WorkingCalendar(timezone=ZoneInfo(city.timezone), exceptions=exceptions)
+        notes[day] = note
+    return WorkingCalendar(
+        timezone=ZoneInfo(city.timezone), exceptions=exceptions, exception_notes=notes
+    )

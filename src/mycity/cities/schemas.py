@@ -78,3 +78,28 @@ class AddressOut(Schema):
 
 class AddressList(Schema):
     items: list[AddressOut]
+
+
+class SpecialDayOut(Schema):
+    date: str
+    is_working: bool
+    name: str
+
+
+class CalendarYearOut(Schema):
+    year: int
+    timezone: str
+    days: list[SpecialDayOut] = Field(
+        description="Weekdays that are not working days and weekend days that are, with names."
+    )
+
+
+class CalendarDayIn(Schema):
+    is_working: bool
+    note: str = Field("", max_length=200)
+
+
+class CalendarDayOut(Schema):
+    date: str
+    is_working: bool
+    note: str

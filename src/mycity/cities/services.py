@@ -206,6 +206,14 @@ def set_calendar_day(
     return row
 
 
+@transaction.atomic
+def clear_calendar_day(*, actor: Any, city: City, day: date) -> bool:
+    """Remove a city's own exception for a day; whether there was one."""
+    require(actor, Action.EDIT_CALENDAR, city)
+    deleted, _rows = CalendarDay.objects.filter(city=city, date=day).delete()
+    return bool(deleted)
+
+
 @dataclass
 class StreetKindGuess:
     kind: str
