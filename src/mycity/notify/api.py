@@ -1,0 +1,38 @@
+"""The signed-in user's notifications. Mounted at /me/notifications."""
+
+from typing import cast
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.security import django_auth
+
+from mycity.accounts.models import User
+from mycity.notify import selectors, services
+from mycity.notify.schemas import MarkReadIn, MarkReadOut, NotificationList
+
+router = Router(tags=["notifications"], auth=django_auth)
+
+
+class Page(Schema):
+    before: int | None = Field(None, ge=1, description="Only notifications older than this id.")
+    limit: int = Field(20, ge=1, le=100)
+
+
+@router.get("", response=NotificationList, summary="My notifications, newest first")
+def list_notifications(request: HttpRequest, page: Query[Page]) -> dict:
+    user = cast(User, request.user)  # django_auth: signed in
+    rows = selectors.notifications_of(user, limit=page.limit + 1, before_id=page.before)
+    items = rows[: page.limit]
+    return {
+        "items": items,
+        "unread_count": selectors.unread_count(user),
+        "next_before": items[-1].pk if len(rows) > page.limit else None,
+    }
+
+
+@router.post("/read", response=MarkReadOut, summary="Mark my notifications read (all, or by id)")
+def mark_notifications_read(request: HttpRequest, payload: MarkReadIn | None = None) -> dict:
+    user = cast(User, request.user)  # django_auth: signed in
+    ids = payload.ids if payload is not None else None
+    marked = services.mark_read(user=user, notification_ids=ids)
+    return {"marked": marked, "unread_count": selectors.unread_count(user)}

@@ -1,0 +1,63 @@
+"""Drain the notification outbox without the task worker.
+
+mycity deliver_notifications            one run: resume stuck deliveries, send due ones
+mycity deliver_notifications --loop     keep polling until SIGTERM or SIGINT
+"""
+
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from mycity.notify.services import DeliveryTally, deliver_due
+
+
+class Command(BaseCommand):
+    help = "Send the pending notification deliveries (e-mail, …); --loop keeps polling."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loop", action="store_true", help="keep polling until stopped")
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="seconds between polls (default 5)"
+        )
+        parser.add_argument(
+            "--limit", type=int, default=100, help="deliveries per run (default 100)"
+        )
+
+    def handle(self, *args: Any, loop: bool, interval: float, limit: int, **options: Any) -> None:
+        if not loop:
+            self._report(deliver_due(limit=limit))
+            return
+        stop = threading.Event()
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        previous = {
+            signum: signal.signal(signum, request_stop)
+            for signum in (signal.SIGTERM, signal.SIGINT)
+        }
+        self.stdout.write("Delivering notifications; stop with SIGTERM or Ctrl-C.")
+        try:
+            while not stop.is_set():
+                close_old_connections()
+                tally = deliver_due(limit=limit)
+                self._report(tally)
+                # A full batch means more are waiting: go on without sleeping.
+                if tally.sent + tally.retrying + tally.failed < limit:
+                    stop.wait(interval)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            close_old_connections()
+        self.stdout.write("Stopped.")
+
+    def _report(self, tally: DeliveryTally) -> None:
+        if tally:
+            self.stdout.write(
+                f"sent {tally.sent}, to retry {tally.retrying}, failed {tally.failed}, "
+                f"resumed {tally.resumed}"
+            )

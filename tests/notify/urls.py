@@ -1,0 +1,14 @@
+"""The notify router on an API of its own, so its tests do not depend on where the
+project's API mounts it."""
+
+from django.urls import path
+from ninja import NinjaAPI
+
+from mycity.core.api_errors import install_error_handlers
+from mycity.notify.api import router
+
+api = NinjaAPI(urls_namespace="notify-test")
+install_error_handlers(api)
+api.add_router("/me/notifications", router)
+
+urlpatterns = [path("api/v1/", api.urls)]
