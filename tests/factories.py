@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from mycity.accounts.models import Role, RoleKind, User
+from mycity.appeals.models import AppealKind, Category
 from mycity.cities.models import Building, City, District, Organisation, Street
 from mycity.cities.text import house_number_sort_key, search_words
 
@@ -112,3 +113,19 @@ class RoleFactory(DjangoModelFactory):
     kind = RoleKind.DISPATCHER
     city = factory.SubFactory(CityFactory)
     organisation = None
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("city", "slug")
+
+    city = factory.SubFactory(CityFactory)
+    slug = factory.Sequence(lambda n: f"category{n}")
+    kind = AppealKind.PROBLEM
+    name_ru = factory.Sequence(lambda n: f"Категория {n}")
+    name_be = factory.Sequence(lambda n: f"Катэгорыя {n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+    activity = "housing"
+    service_time_value = 3
+    service_time_unit = "working_days"

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "mycity.core",
     "mycity.cities",
     "mycity.accounts",
+    "mycity.appeals",
+    "mycity.notify",
     "mycity.web",
     "mycity.demo",
     "django.contrib.admin",
@@ -312,3 +314,10 @@ LOGGING = {
 MYCITY_DEFAULT_CITY = env_str("MYCITY_DEFAULT_CITY", "polotsk")
 MYCITY_DEMO_SIGNIN = env_bool("MYCITY_DEMO_SIGNIN", DEBUG)
 MYCITY_BENCH_ENDPOINTS = env_bool("MYCITY_BENCH_ENDPOINTS", False)
+
+# --- Appeals ----------------------------------------------------------------------
+# The version of the personal-data policy a resident consents to when submitting
+# (Law «О защите персональных данных»); recorded with every appeal.
+PERSONAL_DATA_POLICY_VERSION = env_str("PERSONAL_DATA_POLICY_VERSION", "2026-01")
+# The site's public address, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

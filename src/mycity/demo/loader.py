@@ -16,11 +16,15 @@ from django.db import transaction
 
 from mycity.accounts.models import RoleKind, User
 from mycity.accounts.services import grant_role
+from mycity.appeals.services import upsert_category
 from mycity.cities import services
 from mycity.cities.models import City
 from mycity.cities.selectors import district_at
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "cities" / "demo_data"
+CATEGORIES_FILE = (
+    Path(__file__).resolve().parent.parent / "appeals" / "demo_data" / "categories.json"
+)
 DEMO_PASSWORD = "polotsk-demo"  # noqa: S105 - printed by `make run`; demo only
 DEMO_DOMAIN = "polotsk.example"
 
@@ -32,6 +36,7 @@ class DemoReport:
     organisations: int = 0
     streets: int = 0
     buildings: int = 0
+    categories: int = 0
     users: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -94,6 +99,42 @@ def load_city(
     return city
 
 
+def load_categories(city: City, report: DemoReport) -> None:
+    """The catalogue of categories modelled on what Belarusian city services handle."""
+    organisations = {o.slug: o for o in city.organisations.all()}
+    groups = json.loads(CATEGORIES_FILE.read_text("utf-8"))
+    for group_order, group in enumerate(groups):
+        parent = upsert_category(
+            city=city,
+            slug=group["slug"],
+            names=group["name"],
+            kind=group["kind"],
+            icon=group.get("icon", ""),
+            display_order=group_order,
+        )
+        report.categories += 1
+        for order, leaf in enumerate(group["children"]):
+            organisation_slug = leaf.get("addressee") or leaf.get("default_organisation")
+            upsert_category(
+                city=city,
+                slug=leaf["slug"],
+                parent=parent,
+                names=leaf["name"],
+                kind=leaf["kind"],
+                icon=leaf.get("icon", ""),
+                activity=leaf.get("activity", "general"),
+                is_public=leaf.get("is_public", True),
+                needs_moderation=leaf.get("needs_moderation", False),
+                default_organisation=organisations[organisation_slug]
+                if organisation_slug
+                else None,
+                service_time=(leaf["service_time"]["value"], leaf["service_time"]["unit"]),
+                extra_fields=leaf.get("extra_fields", []),
+                display_order=order,
+            )
+            report.categories += 1
+
+
 def _demo_user(email: str, full_name: str, language: str = "ru") -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -148,6 +189,7 @@ def load_demo(*, with_users: bool = True) -> DemoReport:
     )
     for data in json.loads((DATA_DIR / "pilot_cities.json").read_text("utf-8")):
         load_city(data, geonames, report)
+    load_categories(polotsk, report)
     if with_users:
         load_users(polotsk, report)
     return report

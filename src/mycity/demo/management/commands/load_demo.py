@@ -25,7 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo loaded: {report.cities} cities, {report.districts} districts, "
                 f"{report.organisations} organisations, {report.streets} streets, "
-                f"{report.buildings} buildings."
+                f"{report.buildings} buildings, {report.categories} categories."
             )
         users = demo_sign_ins()
         if users:

@@ -1,0 +1,68 @@
+"""Permission-checked lookups of appeals: who sees what of an appeal.
+
+An appeal a user may not see is "not found", never "forbidden", so its existence does
+not leak."""
+
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import QuerySet
+
+from mycity.accounts.permissions import Action, may
+from mycity.appeals.errors import AppealNotFound
+from mycity.appeals.models import Appeal
+
+
+class Audience(StrEnum):
+    PUBLIC = "public"  # anyone: no personal data
+    APPLICANT = "applicant"  # the applicant: their own data and the visible events
+    STAFF = "staff"  # those who handle it: everything
+
+
+def is_handling_staff(user: Any, appeal: Appeal) -> bool:
+    if may(user, Action.DISPATCH, appeal) or may(user, Action.MODERATE, appeal):
+        return True
+    if may(user, Action.READ_AUDIT, appeal):
+        return True
+    return appeal.organisation_id is not None and may(user, Action.EXECUTE, appeal)
+
+
+def audience_of(user: Any, appeal: Appeal) -> Audience | None:
+    """What `user` may see of `appeal`; None when nothing."""
+    if is_handling_staff(user, appeal):
+        return Audience.STAFF
+    if getattr(user, "is_authenticated", False) and appeal.applicant_id == user.pk:
+        return Audience.APPLICANT
+    if appeal.is_public:
+        return Audience.PUBLIC
+    return None
+
+
+def _appeals() -> QuerySet[Appeal]:
+    return Appeal.objects.select_related(
+        "city", "category", "organisation", "addressee", "building__street", "district", "applicant"
+    ).defer("city__boundary", "district__boundary", "organisation__service_area")
+
+
+def get_appeal_for(
+    user: Any, appeal_id: int, *, for_update: bool = False
+) -> tuple[Appeal, Audience]:
+    """The appeal and what the user may see of it, or AppealNotFound."""
+    appeals = _appeals()
+    if for_update:
+        appeals = appeals.select_for_update(of=("self",))
+    appeal = appeals.filter(pk=appeal_id).first()
+    if appeal is None:
+        raise AppealNotFound(field="appeal")
+    audience = audience_of(user, appeal)
+    if audience is None:
+        raise AppealNotFound(field="appeal")
+    return appeal, audience
+
+
+def get_appeal_to_handle(user: Any, appeal_id: int) -> Appeal:
+    """An appeal the user handles as staff, or its applicant acts on; else not found."""
+    appeal, audience = get_appeal_for(user, appeal_id)
+    if audience == Audience.PUBLIC:
+        raise AppealNotFound(field="appeal")
+    return appeal

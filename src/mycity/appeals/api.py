@@ -1,0 +1,586 @@
+"""The appeals API: categories, submission, my appeals, public reports, staff moves."""
+
+import base64
+import json
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja.security import HttpBearer, django_auth
+
+from mycity.appeals import selectors, services
+from mycity.appeals.access import Audience, get_appeal_for, get_appeal_to_handle
+from mycity.appeals.deadlines import deadline_state
+from mycity.appeals.errors import AppealNotFound, InvalidAppeal
+from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel, Status
+from mycity.appeals.schemas import (
+    AnswerIn,
+    AppealOut,
+    AppealPage,
+    CategoryOut,
+    DisagreementIn,
+    ExtensionIn,
+    MeTooOut,
+    MoveIn,
+    RatingIn,
+    ReportOut,
+    ReportPage,
+    SubmissionOut,
+)
+from mycity.appeals.workflow import Move, moves_for
+from mycity.cities.models import Organisation
+from mycity.cities.selectors import city_by_slug
+
+router = Router(tags=["appeals"])
+
+
+class StaffToken(HttpBearer):
+    """`Authorization: Bearer <token>` of an API client that acts as a member of staff."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        client = (
+            ApiClient.objects.filter(
+                key_hash=services.hash_api_key(token), is_active=True, user__isnull=False
+            )
+            .select_related("user")
+            .first()
+        )
+        if client is None or client.user is None or not client.user.is_active:
+            return None
+        return client.user
+
+
+SIGNED_IN = [StaffToken(), django_auth]
+
+
+def _ref(obj: Any) -> dict[str, str] | None:
+    return {"slug": obj.slug, "name": obj.name} if obj is not None else None
+
+
+def _file_out(row: AppealFile) -> dict[str, Any]:
+    base = f"/api/v1/appeals/{row.appeal_id}/files/{row.pk}"
+    return {
+        "id": row.pk,
+        "role": row.role,
+        "url": base,
+        "thumbnail_url": f"{base}?thumbnail=1" if row.thumbnail else None,
+        "content_type": row.content_type,
+        "width": row.width,
+        "height": row.height,
+    }
+
+
+def report_out(appeal: Appeal, now: datetime | None = None) -> dict[str, Any]:
+    return {
+        "id": appeal.pk,
+        "number": appeal.number,
+        "city": appeal.city.slug if "city" in appeal._state.fields_cache else "",
+        "kind": appeal.kind,
+        "category": _ref(appeal.category),
+        "status": appeal.status,
+        "status_name": str(Status(appeal.status).label),
+        "description": appeal.description,
+        "address": appeal.address,
+        "lat": appeal.lat,
+        "lon": appeal.lon,
+        "district": appeal.district.slug if appeal.district_id and appeal.district else None,
+        "organisation": _ref(appeal.organisation),
+        "submitted_at": appeal.submitted_at,
+        "deadline": appeal.deadline,
+        "deadline_state": deadline_state(appeal, now or timezone.now()),
+        "me_too_count": appeal.me_too_count,
+    }
+
+
+def appeal_out(request: HttpRequest, appeal: Appeal, audience: Audience) -> dict[str, Any]:
+    user = getattr(request, "auth", None) or request.user
+    out = report_out(appeal)
+    out["city"] = appeal.city.slug
+    out |= {
+        "registered_on": appeal.registered_on.isoformat(),
+        "extended": appeal.extended,
+        "rating": appeal.rating,
+        "version": appeal.version,
+        "moves": [move.value for move in moves_for(user, appeal)]
+        if audience != Audience.PUBLIC
+        else [],
+        "files": [_file_out(f) for f in selectors.files_of(appeal, audience)],
+        "answers": [
+            {"organisation": _ref(a.organisation), "text": a.text, "at": a.created_at}
+            for a in selectors.answers_of(appeal)
+        ],
+        "timeline": [
+            {
+                "at": e.created_at,
+                "kind": e.kind,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+                "actor": str(e.actor) if audience == Audience.STAFF and e.actor else None,
+            }
+            for e in selectors.timeline(appeal, audience)
+        ],
+    }
+    if audience != Audience.PUBLIC:
+        out |= {
+            "applicant": {
+                "type": appeal.applicant_type,
+                "name": appeal.applicant_name,
+                "address": appeal.applicant_address,
+                "email": appeal.applicant_email,
+                "phone": appeal.applicant_phone,
+                "legal_name": appeal.legal_name,
+                "legal_reg_number": appeal.legal_reg_number,
+                "signatory": appeal.signatory,
+            },
+            "extra": appeal.extra,
+            "addressee": _ref(appeal.addressee),
+            "duplicate_of": appeal.duplicate_of_id,
+            "redirected_to": appeal.redirected_to,
+        }
+    return out
+
+
+def _category_out(category: Category, parents: dict[int, str], leaves: set[int]) -> dict:
+    return {
+        "slug": category.slug,
+        "parent": parents.get(category.parent_id) if category.parent_id else None,
+        "kind": category.kind,
+        "name": category.name,
+        "names": category.names,
+        "icon": category.icon,
+        "is_public": category.is_public,
+        "needs_moderation": category.needs_moderation,
+        "is_leaf": category.pk in leaves,
+        "service_time": {"value": category.service_time_value, "unit": category.service_time_unit},
+        "default_organisation": category.default_organisation.slug
+        if category.default_organisation
+        else None,
+        "extra_fields": category.extra_fields,
+    }
+
+
+class CategoryFilter(Schema):
+    kind: str | None = Field(None, pattern="^(problem|e_appeal)$")
+
+
+@router.get(
+    "/cities/{slug}/categories",
+    response=list[CategoryOut],
+    summary="The city's catalogue of categories, parents before their children",
+)
+def list_categories(request: HttpRequest, slug: str, filters: Query[CategoryFilter]) -> list:
+    city = city_by_slug(slug)
+    categories = selectors.categories_of(city, kind=filters.kind)
+    slugs = {c.pk: c.slug for c in categories}
+    parents = {c.parent_id for c in categories if c.parent_id}
+    leaves = {c.pk for c in categories if c.pk not in parents}
+    return [_category_out(c, slugs, leaves) for c in categories]
+
+
+class SubmitForm(Schema):
+    category: str = Field(..., max_length=80)
+    description: str = Field(..., max_length=20000)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    building_id: int | None = None
+    extra: str | None = Field(None, max_length=5000, description="A JSON object of extra fields.")
+    addressee: str | None = Field(None, max_length=80, description="e-appeals: a department")
+    applicant_type: str = Field("person", pattern="^(person|legal_entity)$")
+    applicant_name: str = Field("", max_length=200)
+    applicant_address: str = Field("", max_length=300)
+    applicant_email: str = Field("", max_length=254)
+    applicant_phone: str = Field("", max_length=30)
+    legal_name: str = Field("", max_length=300)
+    legal_reg_number: str = Field("", max_length=20)
+    signatory: str = Field("", max_length=200)
+    consent: bool = Field(
+        False, description="Consent to the processing of personal data (required)."
+    )
+
+
+def _extra(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise InvalidAppeal(_("Give the extra fields as a JSON object."), field="extra")
+    return value
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def idempotency_key(request: HttpRequest) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is not None and not (1 <= len(key) <= 100):
+        raise InvalidAppeal(_("The idempotency key is 1 to 100 characters."), field="key")
+    return key
+
+
+@router.post(
+    "/cities/{slug}/appeals",
+    response={200: SubmissionOut, 201: SubmissionOut},
+    auth=SIGNED_IN,
+    summary="Submit a problem report or an e-appeal (multipart: fields and up to 5 files)",
+    description="Send an `Idempotency-Key` header: a retry with the same key returns the first "
+    "appeal (200) instead of filing a second one (201).",
+)
+def submit(
+    request: HttpRequest,
+    slug: str,
+    form: Form[SubmitForm],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> tuple[int, dict]:
+    city = city_by_slug(slug)
+    draft = services.AppealDraft(
+        category_slug=form.category,
+        description=form.description,
+        lat=form.lat,
+        lon=form.lon,
+        building_id=form.building_id,
+        extra=_extra(form.extra),
+        addressee_slug=form.addressee,
+        applicant_type=form.applicant_type,
+        applicant_name=form.applicant_name,
+        applicant_address=form.applicant_address,
+        applicant_email=form.applicant_email,
+        applicant_phone=form.applicant_phone,
+        legal_name=form.legal_name,
+        legal_reg_number=form.legal_reg_number,
+        signatory=form.signatory,
+        consent=form.consent,
+    )
+    submission = services.submit_appeal(
+        applicant=request.auth,  # type: ignore[attr-defined]
+        city=city,
+        draft=draft,
+        files=files or [],
+        channel=Channel.API,
+        idempotency_key=idempotency_key(request),
+    )
+    appeal, audience = get_appeal_for(request.auth, submission.appeal.pk)  # type: ignore[attr-defined]
+    out = appeal_out(request, appeal, audience)
+    similar = []
+    if appeal.lat is not None and appeal.lon is not None:
+        similar = [
+            report_out(r)
+            for r in selectors.similar_open_reports(appeal.category, lat=appeal.lat, lon=appeal.lon)
+            if r.pk != appeal.pk
+        ]
+    out["similar"] = similar
+    return (200 if submission.replayed else 201), out
+
+
+def _cursor(items: list[Appeal], limit: int) -> str | None:
+    if len(items) < limit:
+        return None
+    return base64.urlsafe_b64encode(str(items[-1].pk).encode()).decode()
+
+
+def _after(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidAppeal(_("The cursor is not valid."), field="cursor") from None
+
+
+class PageQuery(Schema):
+    cursor: str | None = Field(None, max_length=40)
+    limit: int = Field(50, ge=1, le=200)
+
+
+@router.get("/me/appeals", response=AppealPage, auth=SIGNED_IN, summary="My appeals")
+def my_appeals(request: HttpRequest, page: Query[PageQuery]) -> dict:
+    appeals = selectors.appeals_of(request.auth, after_id=_after(page.cursor), limit=page.limit)  # type: ignore[attr-defined]
+    return {
+        "items": [appeal_out(request, a, Audience.APPLICANT) for a in appeals],
+        "next_cursor": _cursor(appeals, page.limit),
+    }
+
+
+def _viewer(request: HttpRequest) -> Any:
+    """The signed-in user by token or session, or the anonymous user."""
+    user = StaffToken()(request)
+    return user if user is not None else request.user
+
+
+@router.get(
+    "/appeals/{appeal_id}",
+    response=AppealOut,
+    summary="One appeal: public reports to anyone; personal data only to its applicant and "
+    "the staff who handle it",
+)
+def get_appeal(request: HttpRequest, appeal_id: int) -> dict:
+    viewer = _viewer(request)
+    appeal, audience = get_appeal_for(viewer, appeal_id)
+    request.auth = viewer  # type: ignore[attr-defined]
+    return appeal_out(request, appeal, audience)
+
+
+@router.get(
+    "/appeals/{appeal_id}/files/{file_id}",
+    response={200: None},
+    summary="A photo or attachment of an appeal (the same rules as the appeal)",
+)
+def get_file(
+    request: HttpRequest, appeal_id: int, file_id: int, thumbnail: bool = False
+) -> FileResponse:
+    appeal, audience = get_appeal_for(_viewer(request), appeal_id)
+    row = next((f for f in selectors.files_of(appeal, audience) if f.pk == file_id), None)
+    if row is None:
+        raise AppealNotFound(_("There is no such file."), field="file")
+    stored = row.thumbnail if thumbnail and row.thumbnail else row.file
+    response = FileResponse(stored.open("rb"), content_type=row.content_type)
+    response["Cache-Control"] = (
+        "public, max-age=86400" if audience == Audience.PUBLIC else "private"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class ReportQuery(PageQuery):
+    category: list[str] = Field(default_factory=list, description="category slugs")
+    status: list[str] = Field(
+        default_factory=list, description="open, closed or lifecycle statuses"
+    )
+    district: str | None = Field(None, max_length=50)
+    bbox: str | None = Field(None, max_length=100, description="min_lat,min_lon,max_lat,max_lon")
+    near: str | None = Field(None, max_length=60, description="lat,lon")
+    radius: float = Field(500, gt=0, le=5000, description="metres, with near")
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+STATUS_WORDS = {"open", "closed", *(s.value for s in Status)}
+
+
+def _floats(raw: str, count: int, field: str) -> list[float]:
+    try:
+        values = [float(part) for part in raw.split(",")]
+    except ValueError:
+        values = []
+    if len(values) != count or any(v != v or abs(v) > 180 for v in values):
+        raise InvalidAppeal(
+            _("Give %(count)s numbers separated by commas.") % {"count": count}, field=field
+        )
+    return values
+
+
+def report_filters(query: ReportQuery) -> selectors.ReportFilters:
+    unknown = [s for s in query.status if s not in STATUS_WORDS]
+    if unknown:
+        raise InvalidAppeal(
+            _("Unknown status: %(status)s.") % {"status": ", ".join(unknown)}, field="status"
+        )
+    bbox = near = None
+    if query.bbox:
+        min_lat, min_lon, max_lat, max_lon = _floats(query.bbox, 4, "bbox")
+        if min_lat > max_lat or min_lon > max_lon or abs(min_lat) > 90 or abs(max_lat) > 90:
+            raise InvalidAppeal(_("The box's corners are swapped or off the Earth."), field="bbox")
+        bbox = (min_lat, min_lon, max_lat, max_lon)
+    if query.near:
+        lat, lon = _floats(query.near, 2, "near")
+        if abs(lat) > 90:
+            raise InvalidAppeal(_("Latitude must be within ±90."), field="near")
+        near = (lat, lon, query.radius)
+    return selectors.ReportFilters(
+        categories=tuple(query.category),
+        statuses=tuple(query.status),
+        district=query.district,
+        bbox=bbox,
+        near=near,
+        since=query.since,
+        until=query.until,
+    )
+
+
+@router.get(
+    "/cities/{slug}/reports",
+    response=ReportPage,
+    summary="Public problem reports, newest first (no personal data)",
+)
+def list_reports(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> dict:
+    city = city_by_slug(slug)
+    reports = selectors.public_reports(
+        city, report_filters(query), after_id=_after(query.cursor), limit=query.limit
+    )
+    now = timezone.now()
+    return {
+        "items": [report_out(r, now) for r in reports],
+        "next_cursor": _cursor(reports, query.limit),
+    }
+
+
+@router.get(
+    "/cities/{slug}/reports.geojson",
+    response={200: dict},
+    summary="Public problem reports as a GeoJSON FeatureCollection",
+)
+def reports_geojson(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> HttpResponse:
+    city = city_by_slug(slug)
+    reports = selectors.public_reports(
+        city, report_filters(query), after_id=_after(query.cursor), limit=query.limit
+    )
+    now = timezone.now()
+    features = []
+    for report in reports:
+        properties = report_out(report, now)
+        properties.pop("lat"), properties.pop("lon")
+        features.append(
+            {
+                "type": "Feature",
+                "id": report.pk,
+                "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
+                "properties": properties,
+            }
+        )
+    body = {"type": "FeatureCollection", "features": features}
+    cursor = _cursor(reports, query.limit)
+    if cursor:
+        body["next_cursor"] = cursor
+    return HttpResponse(
+        json.dumps(body, default=str, ensure_ascii=False),
+        content_type="application/geo+json; charset=utf-8",
+    )
+
+
+@router.post(
+    "/appeals/{appeal_id}/me-too",
+    response=MeTooOut,
+    auth=SIGNED_IN,
+    summary="Join an open public report instead of filing the same problem again",
+)
+def me_too(request: HttpRequest, appeal_id: int) -> dict:
+    appeal, _audience = get_appeal_for(request.auth, appeal_id)  # type: ignore[attr-defined]
+    joined = services.join_report(actor=request.auth, appeal=appeal)  # type: ignore[attr-defined]
+    return {"joined": joined, "me_too_count": appeal.me_too_count}
+
+
+@router.post(
+    "/appeals/{appeal_id}/rating",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="The applicant rates the answer (1–5); this closes the appeal",
+)
+def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> dict:
+    appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
+    services.rate_answer(
+        actor=request.auth,  # type: ignore[attr-defined]
+        appeal=appeal,
+        rating=payload.rating,
+        comment=payload.comment,
+    )
+    return _fresh(request, appeal_id)
+
+
+@router.post(
+    "/appeals/{appeal_id}/disagreement",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="The applicant disagrees with the answer within the city's window: it reopens",
+)
+def disagree(request: HttpRequest, appeal_id: int, payload: DisagreementIn) -> dict:
+    appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
+    services.disagree_with_answer(actor=request.auth, appeal=appeal, reason=payload.reason)  # type: ignore[attr-defined]
+    return _fresh(request, appeal_id)
+
+
+def _fresh(request: HttpRequest, appeal_id: int) -> dict:
+    appeal, audience = get_appeal_for(request.auth, appeal_id)  # type: ignore[attr-defined]
+    return appeal_out(request, appeal, audience)
+
+
+def _organisation(appeal: Appeal, slug: str | None) -> Organisation | None:
+    if not slug:
+        return None
+    organisation = Organisation.objects.filter(city_id=appeal.city_id, slug=slug).first()
+    if organisation is None:
+        raise InvalidAppeal(_("There is no such organisation in this city."), field="organisation")
+    return organisation
+
+
+def _original(actor: Any, appeal_id: int | None) -> Appeal | None:
+    if appeal_id is None:
+        return None
+    try:
+        original, _audience = get_appeal_for(actor, appeal_id)
+    except AppealNotFound:
+        raise InvalidAppeal(_("There is no such appeal."), field="duplicate_of") from None
+    return original
+
+
+@router.post(
+    "/appeals/{appeal_id}/moves",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="Staff: make a move of the lifecycle (the appeal's `moves` lists those allowed)",
+)
+def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
+    actor = request.auth  # type: ignore[attr-defined]
+    appeal = get_appeal_to_handle(actor, appeal_id)
+    try:
+        move = Move(payload.move)
+    except ValueError:
+        raise InvalidAppeal(_("Unknown move."), field="move") from None
+    if move in (Move.ANSWER, Move.REOPEN, Move.SEND_TO_MODERATION):
+        raise InvalidAppeal(_("This move has its own endpoint."), field="move")
+    services.perform(
+        actor=actor,
+        appeal=appeal,
+        move=move,
+        note=payload.note,
+        organisation=_organisation(appeal, payload.organisation),
+        duplicate_of=_original(actor, payload.duplicate_of),
+        redirected_to=payload.redirected_to or "",
+        expected_version=payload.expected_version,
+    )
+    return _fresh(request, appeal_id)
+
+
+@router.post(
+    "/appeals/{appeal_id}/answer",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="Executor: answer the appeal",
+)
+def answer(request: HttpRequest, appeal_id: int, payload: AnswerIn) -> dict:
+    actor = request.auth  # type: ignore[attr-defined]
+    appeal = get_appeal_to_handle(actor, appeal_id)
+    services.answer_appeal(
+        actor=actor, appeal=appeal, text=payload.text, expected_version=payload.expected_version
+    )
+    return _fresh(request, appeal_id)
+
+
+@router.post(
+    "/appeals/{appeal_id}/extension",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="Staff: extend the term with a reason (the applicant is told)",
+)
+def extend(request: HttpRequest, appeal_id: int, payload: ExtensionIn) -> dict:
+    actor = request.auth  # type: ignore[attr-defined]
+    appeal = get_appeal_to_handle(actor, appeal_id)
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("extend")
+    services.extend_term(
+        actor=actor,
+        appeal=appeal,
+        reason=payload.reason,
+        working_days=payload.working_days,
+        expected_version=payload.expected_version,
+    )
+    return _fresh(request, appeal_id)
+
+
+__all__ = ["ReportOut", "report_filters", "report_out", "router"]

@@ -1,0 +1,388 @@
+"""Categories, appeals (problem reports and e-appeals), their events, photos and answers."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mycity.cities.models import LATITUDE, LONGITUDE, Activity
+from mycity.core.translated import TranslatedName
+
+
+class AppealKind(models.TextChoices):
+    PROBLEM = "problem", _("Problem report")
+    E_APPEAL = "e_appeal", _("E-appeal")
+
+
+class TimeUnit(models.TextChoices):
+    HOURS = "hours", _("hours")
+    WORKING_DAYS = "working_days", _("working days")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+
+
+class Category(TranslatedName):
+    """A node of a city's catalogue; appeals are filed under leaves."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="categories")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=AppealKind.choices)
+    icon = models.CharField(_("icon"), max_length=40, blank=True)
+    activity = models.CharField(
+        _("activity"), max_length=20, choices=Activity.choices, default=Activity.GENERAL
+    )
+    is_public = models.BooleanField(_("public on the map"), default=True)
+    needs_moderation = models.BooleanField(_("needs moderation"), default=False)
+    default_organisation = models.ForeignKey(
+        "cities.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default executor"),
+    )
+    service_time_value = models.PositiveIntegerField(_("service time"), default=10)
+    service_time_unit = models.CharField(
+        _("service time unit"),
+        max_length=20,
+        choices=TimeUnit.choices,
+        default=TimeUnit.WORKING_DAYS,
+    )
+    # [{"name", "label": {ru, be, en}, "type": text|integer|plate|choice, "required", ...}]
+    extra_fields = models.JSONField(_("extra fields"), default=list, blank=True)
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["city", "display_order", "name_ru"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="category_slug_unique_in_city"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["problem", "e_appeal"]), name="category_kind_known"
+            ),
+        ]
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    MODERATION = "moderation", _("In moderation")
+    ACCEPTED = "accepted", _("Accepted")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    REDIRECTED = "redirected", _("Redirected")
+    DUPLICATE = "duplicate", _("Duplicate")
+    REOPENED = "reopened", _("Reopened")
+
+
+# Open311 and the public map speak of open and closed only.
+CLOSED_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.REDIRECTED, Status.DUPLICATE})
+# Reports the public may see on the map: accepted and later, never rejected ones.
+PUBLIC_STATUSES = frozenset(
+    {
+        Status.ACCEPTED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.ANSWERED,
+        Status.CLOSED,
+        Status.REOPENED,
+    }
+)
+
+
+class ApplicantType(models.TextChoices):
+    PERSON = "person", _("Person")
+    LEGAL_ENTITY = "legal_entity", _("Legal entity")
+
+
+class Channel(models.TextChoices):
+    APP = "app", _("Web app")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+
+
+class Appeal(models.Model):
+    city = models.ForeignKey("cities.City", on_delete=models.PROTECT, related_name="appeals")
+    number = models.CharField(_("number"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=AppealKind.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="appeals")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # Bumped by every transition: two staff acting at once cannot both win.
+    version = models.PositiveIntegerField(default=1)
+
+    description = models.TextField(_("description"))
+    extra = models.JSONField(_("extra fields"), default=dict, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True, validators=LATITUDE)
+    lon = models.FloatField(_("longitude"), null=True, blank=True, validators=LONGITUDE)
+    building = models.ForeignKey(
+        "cities.Building", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    district = models.ForeignKey(
+        "cities.District", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # E-appeals go to an addressee (the executive committee or a department).
+    addressee = models.ForeignKey(
+        "cities.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="addressed_appeals",
+    )
+    # The executor the appeal is assigned to.
+    organisation = models.ForeignKey(
+        "cities.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_appeals",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+    redirected_to = models.CharField(_("redirected to"), max_length=300, blank=True)
+
+    # Personal data: shown only to the applicant and the staff handling the appeal.
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+    )
+    applicant_type = models.CharField(
+        max_length=20, choices=ApplicantType.choices, default=ApplicantType.PERSON
+    )
+    applicant_name = models.CharField(_("full name"), max_length=200, blank=True)
+    applicant_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    legal_name = models.CharField(_("organisation name"), max_length=300, blank=True)
+    legal_reg_number = models.CharField(_("registration number"), max_length=20, blank=True)
+    signatory = models.CharField(_("signatory"), max_length=200, blank=True)
+    consent_policy_version = models.CharField(max_length=20, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+
+    is_public = models.BooleanField(default=False)
+    me_too_count = models.PositiveIntegerField(default=0)
+
+    submitted_at = models.DateTimeField(_("submitted"))
+    registered_on = models.DateField(_("registered"))
+    # The date the term started from (it starts again at redirection).
+    term_start = models.DateField()
+    deadline = models.DateTimeField(_("deadline"))
+    extended = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "number"], name="appeal_number_unique"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="appeal_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="e_appeal") | Q(lat__isnull=False, lon__isnull=False),
+                name="appeal_report_has_point",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="problem") | Q(is_public=False),
+                name="appeal_e_appeal_never_public",
+            ),
+        ]
+        indexes = [
+            # The public map: a city's public reports in a box, newest first.
+            models.Index(
+                fields=["city", "lat", "lon"],
+                condition=Q(is_public=True),
+                name="appeal_public_point",
+            ),
+            models.Index(
+                fields=["city", "category", "lat", "lon"],
+                condition=Q(is_public=True),
+                name="appeal_public_category_point",
+            ),
+            models.Index(fields=["city", "status", "deadline"], name="appeal_queue"),
+            models.Index(fields=["organisation", "status"], name="appeal_executor_queue"),
+            models.Index(fields=["applicant", "-submitted_at"], name="appeal_of_applicant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AppealPolicy(models.Model):
+    """A city's settings for appeals; a city without a row gets the defaults."""
+
+    city = models.OneToOneField(
+        "cities.City", on_delete=models.CASCADE, related_name="appeal_policy"
+    )
+    disagreement_window_days = models.PositiveSmallIntegerField(
+        _("days to disagree with an answer"), default=10
+    )
+
+    def __str__(self) -> str:
+        return f"{self.city_id}: {self.disagreement_window_days}"
+
+
+class AppealCounter(models.Model):
+    """The last number given to an appeal in a city in a year."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["city", "year"], name="appeal_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city_id}/{self.year}: {self.last}"
+
+
+class EventKind(models.TextChoices):
+    TRANSITION = "transition", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    EXTENDED = "extended", _("Term extended")
+    ANSWER = "answer", _("Answer")
+    RATED = "rated", _("Rated")
+    ME_TOO = "me_too", _("Me too")
+    MERGED = "merged", _("Duplicate merged")
+
+
+class AppealEvent(models.Model):
+    """Append-only: one row per thing that happened to an appeal."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    visible_to_applicant = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["appeal", "created_at"], name="appeal_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_status}→{self.to_status}"
+
+
+class FileRole(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    ATTACHMENT = "attachment", _("Attachment")
+    ANSWER = "answer", _("Answer attachment")
+
+
+class AppealFile(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="files")
+    role = models.CharField(max_length=20, choices=FileRole.choices)
+    file = models.FileField(upload_to="appeals/%Y/%m/")
+    thumbnail = models.FileField(upload_to="appeals/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_public = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "position", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.file.name)
+
+
+class Answer(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="answers")
+    organisation = models.ForeignKey(
+        "cities.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.text[:40]}"
+
+
+class MeToo(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="me_too")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "user"], name="me_too_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.appeal_id}"
+
+
+class SubmissionKey(models.Model):
+    """A client's idempotency key: a retried submission returns the first appeal."""
+
+    key = models.CharField(max_length=100)
+    # The applicant, or the API client for anonymous Open311 posts.
+    owner = models.CharField(max_length=100)
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="submission_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner}:{self.key}"
+
+
+class ApiClient(models.Model):
+    """An integrator's key for Open311 POST and staff tokens for the REST API."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    # The user the client acts as (a staff member for staff tokens; null for Open311 keys).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,148 @@
+"""Reads of categories, appeals, public reports and timelines."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from mycity.appeals.access import Audience
+from mycity.appeals.models import (
+    CLOSED_STATUSES,
+    Answer,
+    Appeal,
+    AppealEvent,
+    AppealFile,
+    Category,
+    EventKind,
+    FileRole,
+    Status,
+)
+from mycity.cities.models import City
+from mycity.core.geo import box_around, distance_m
+
+DUPLICATE_RADIUS_M = 50
+MAX_PAGE = 200
+
+
+def categories_of(city: City, *, kind: str | None = None) -> list[Category]:
+    """The city's active categories, parents before their children."""
+    categories = Category.objects.filter(city=city, is_active=True).select_related(
+        "default_organisation"
+    )
+    if kind:
+        categories = categories.filter(kind=kind)
+    return list(categories.order_by("parent_id", "display_order", "name_ru", "pk"))
+
+
+def leaf_categories(city: City) -> QuerySet[Category]:
+    return Category.objects.filter(city=city, is_active=True, children__isnull=True)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    categories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # lifecycle statuses, or "open" / "closed"
+    district: str | None = None
+    bbox: tuple[float, float, float, float] | None = None  # min_lat, min_lon, max_lat, max_lon
+    near: tuple[float, float, float] | None = None  # lat, lon, radius in metres
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _status_q(statuses: Iterable[str]) -> Q:
+    wanted: set[str] = set()
+    for status in statuses:
+        if status == "open":
+            wanted |= {s.value for s in Status} - {s.value for s in CLOSED_STATUSES}
+        elif status == "closed":
+            wanted |= {s.value for s in CLOSED_STATUSES}
+        else:
+            wanted.add(status)
+    return Q(status__in=sorted(wanted))
+
+
+def public_reports(
+    city: City, filters: ReportFilters, *, after_id: int | None = None, limit: int = 50
+) -> list[Appeal]:
+    """Public problem reports, newest first; `after_id` continues a page."""
+    reports = Appeal.objects.filter(city=city, is_public=True)
+    if filters.categories:
+        reports = reports.filter(category__slug__in=filters.categories, category__city=city)
+    if filters.statuses:
+        reports = reports.filter(_status_q(filters.statuses))
+    if filters.district:
+        reports = reports.filter(district__slug=filters.district)
+    box = filters.bbox
+    if filters.near is not None:
+        lat, lon, radius = filters.near
+        around = box_around(lat, lon, radius)
+        box = (around.min_lat, around.min_lon, around.max_lat, around.max_lon)
+    if box is not None:
+        reports = reports.filter(lat__range=(box[0], box[2]), lon__range=(box[1], box[3]))
+    if filters.since:
+        reports = reports.filter(submitted_at__gte=filters.since)
+    if filters.until:
+        reports = reports.filter(submitted_at__lt=filters.until)
+    if after_id is not None:
+        reports = reports.filter(pk__lt=after_id)
+    reports = (
+        reports.select_related("category", "district", "organisation")
+        .defer("district__boundary", "organisation__service_area", "organisation__working_hours")
+        .order_by("-pk")
+    )
+    limit = max(1, min(limit, MAX_PAGE))
+    if filters.near is None:
+        return list(reports[:limit])
+    # The box holds the circle; keep what is really within the radius, page by page.
+    lat, lon, radius = filters.near
+    found: list[Appeal] = []
+    for report in reports.iterator(chunk_size=limit * 2):
+        if distance_m(lat, lon, report.lat or 0, report.lon or 0) <= radius:
+            found.append(report)
+            if len(found) == limit:
+                break
+    return found
+
+
+def similar_open_reports(
+    category: Category, *, lat: float, lon: float, radius_m: float = DUPLICATE_RADIUS_M
+) -> list[Appeal]:
+    """Open public reports of the category close to a point: candidates for "me too"."""
+    filters = ReportFilters(
+        categories=(category.slug,), statuses=("open",), near=(lat, lon, radius_m)
+    )
+    return public_reports(category.city, filters, limit=10)
+
+
+def appeals_of(user: Any, *, after_id: int | None = None, limit: int = 50) -> list[Appeal]:
+    appeals = Appeal.objects.filter(applicant=user)
+    if after_id is not None:
+        appeals = appeals.filter(pk__lt=after_id)
+    return list(
+        appeals.select_related("city", "category", "organisation")
+        .defer("city__boundary", "organisation__service_area")
+        .order_by("-pk")[: max(1, min(limit, MAX_PAGE))]
+    )
+
+
+def timeline(appeal: Appeal, audience: Audience) -> list[AppealEvent]:
+    """The events this audience may see, oldest first."""
+    events = appeal.events.select_related("actor")
+    if audience == Audience.APPLICANT:
+        events = events.filter(visible_to_applicant=True)
+    elif audience == Audience.PUBLIC:
+        events = events.filter(visible_to_applicant=True, kind=EventKind.TRANSITION)
+    return list(events)
+
+
+def files_of(appeal: Appeal, audience: Audience) -> list[AppealFile]:
+    files = appeal.files.all()
+    if audience == Audience.PUBLIC:
+        files = files.filter(is_public=True).exclude(role=FileRole.ATTACHMENT)
+    return list(files)
+
+
+def answers_of(appeal: Appeal) -> list[Answer]:
+    return list(appeal.answers.select_related("organisation"))

@@ -1,0 +1,990 @@
+"""Commands that change appeals: submit, move through the lifecycle, answer, rate.
+
+Every change goes through here: the state is changed with a conditional UPDATE on the
+appeal's version (two staff acting at once cannot both win), the event is written in
+the same transaction, and the applicant's notification goes to the outbox with it.
+"""
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from mycity.accounts.models import User
+from mycity.appeals import deadlines, routing
+from mycity.appeals.errors import (
+    CategoryNotFound,
+    DisagreementWindowClosed,
+    InvalidAppeal,
+    MoveNotAllowed,
+    NoteRequired,
+    PointOutsideCity,
+    StaleAppeal,
+)
+from mycity.appeals.extra_fields import check_definitions, check_extra_fields
+from mycity.appeals.models import (
+    Answer,
+    ApiClient,
+    Appeal,
+    AppealCounter,
+    AppealEvent,
+    AppealFile,
+    AppealKind,
+    AppealPolicy,
+    ApplicantType,
+    Category,
+    Channel,
+    EventKind,
+    FileRole,
+    MeToo,
+    Status,
+    SubmissionKey,
+)
+from mycity.appeals.uploads import clean_attachment, clean_photo
+from mycity.appeals.workflow import RULES, Actor, Move, allowed, capacities
+from mycity.cities.calendar import calendar_for
+from mycity.cities.models import Building, City, Organisation
+from mycity.cities.selectors import district_at, nearest_buildings, point_in_city
+from mycity.notify.services import in_language_of, notify
+
+MAX_PHOTOS = 5
+MAX_ATTACHMENTS = 10
+MAX_DESCRIPTION = 5000
+MAX_E_APPEAL_TEXT = 20000
+# A building this close to the point names the report's address.
+ADDRESS_REACH_M = 150
+
+
+@dataclass
+class AppealDraft:
+    """What an applicant filled in; `submit_appeal` checks every field."""
+
+    category_slug: str
+    description: str
+    lat: float | None = None
+    lon: float | None = None
+    building_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    addressee_slug: str | None = None
+    applicant_type: str = ApplicantType.PERSON
+    applicant_name: str = ""
+    applicant_address: str = ""
+    applicant_email: str = ""
+    applicant_phone: str = ""
+    legal_name: str = ""
+    legal_reg_number: str = ""
+    signatory: str = ""
+    consent: bool = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    appeal: Appeal
+    # True when the idempotency key had been used: this is the first submission's appeal.
+    replayed: bool = False
+
+
+@transaction.atomic
+def upsert_category(
+    *,
+    city: City,
+    slug: str,
+    names: dict[str, str],
+    kind: str,
+    parent: Category | None = None,
+    icon: str = "",
+    activity: str = "general",
+    is_public: bool = True,
+    needs_moderation: bool = False,
+    default_organisation: Organisation | None = None,
+    service_time: tuple[int, str] = (10, "working_days"),
+    extra_fields: list[dict[str, Any]] | None = None,
+    display_order: int = 100,
+) -> Category:
+    """Create or update a category of a city's catalogue (the demo loader, the admin)."""
+    try:
+        check_definitions(extra_fields or [])
+    except ValueError as exc:
+        raise InvalidAppeal(str(exc), field="extra_fields") from None
+    if parent is not None and parent.city_id != city.pk:
+        raise InvalidAppeal(_("The parent category is of another city."), field="parent")
+    if default_organisation is not None and default_organisation.city_id != city.pk:
+        raise InvalidAppeal(_("There is no such organisation in this city."), field="organisation")
+    category = Category.objects.filter(city=city, slug=slug).first() or Category(
+        city=city, slug=slug
+    )
+    ru = (names.get("ru") or "").strip()
+    for language in ("ru", "be", "en"):
+        setattr(category, f"name_{language}", (names.get(language) or ru).strip())
+    category.kind = kind
+    category.parent = parent
+    category.icon = icon
+    category.activity = activity
+    category.is_public = is_public and kind == AppealKind.PROBLEM
+    category.needs_moderation = needs_moderation
+    category.default_organisation = default_organisation
+    category.service_time_value, category.service_time_unit = service_time
+    category.extra_fields = extra_fields or []
+    category.display_order = display_order
+    category.full_clean()
+    category.save()
+    return category
+
+
+@dataclass(frozen=True)
+class IssuedClient:
+    client: ApiClient
+    # Shown once; only its hash is kept.
+    key: str
+
+
+@transaction.atomic
+def issue_api_client(*, city: City, name: str, user: User | None = None) -> IssuedClient:
+    """A key for an integrator: Open311 posting (no user), or a personal access token
+    acting as `user` in the REST API."""
+    name = name.strip()
+    if not name:
+        raise InvalidAppeal(_("Name the client."), field="name")
+    key = secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(
+        city=city, name=name[:200], user=user, key_hash=hash_api_key(key)
+    )
+    return IssuedClient(client=client, key=key)
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _problem(problems: list[dict[str, str]], name: str, message: str) -> None:
+    problems.append({"field": name, "message": message})
+
+
+def _category(city: City, slug: str) -> Category:
+    category = (
+        Category.objects.filter(city=city, slug=slug, is_active=True)
+        .select_related("default_organisation")
+        .first()
+    )
+    if category is None or category.children.exists():
+        raise CategoryNotFound(field="category")
+    return category
+
+
+def _check_problem_report(
+    city: City, category: Category, draft: AppealDraft, problems: list[dict[str, str]]
+) -> tuple[float | None, float | None, Building | None]:
+    lat, lon, building = draft.lat, draft.lon, None
+    if draft.building_id is not None:
+        building = (
+            Building.objects.filter(city=city, pk=draft.building_id)
+            .select_related("street")
+            .first()
+        )
+        if building is None:
+            _problem(problems, "building_id", _("There is no such building in this city."))
+        elif lat is None or lon is None:
+            lat, lon = building.lat, building.lon
+    if lat is None or lon is None:
+        if building is None and draft.building_id is None:
+            _problem(problems, "lat", _("Give the point on the map or an address."))
+        return lat, lon, building
+    if not point_in_city(city, lat=lat, lon=lon):
+        raise PointOutsideCity(field="lat")
+    if building is None:
+        near = nearest_buildings(city, lat=lat, lon=lon, limit=1)
+        if near and _distance(near[0], lat, lon) <= ADDRESS_REACH_M:
+            building = near[0]
+    return lat, lon, building
+
+
+def _distance(building: Building, lat: float, lon: float) -> float:
+    from mycity.core.geo import distance_m
+
+    return distance_m(building.lat, building.lon, lat, lon)
+
+
+def _check_e_appeal(
+    city: City, category: Category, draft: AppealDraft, problems: list[dict[str, str]]
+) -> Organisation | None:
+    addressee = category.default_organisation
+    if draft.addressee_slug:
+        addressee = Organisation.objects.filter(
+            city=city,
+            slug=draft.addressee_slug,
+            kind=Organisation.Kind.DEPARTMENT,
+            is_active=True,
+        ).first()
+        if addressee is None:
+            _problem(problems, "addressee", _("There is no such department in this city."))
+    required = {
+        "applicant_name": _("Give your full name."),
+        "applicant_address": _("Give your postal address."),
+        "applicant_email": _("Give your e-mail address."),
+    }
+    if draft.applicant_type == ApplicantType.LEGAL_ENTITY:
+        required |= {
+            "legal_name": _("Give the organisation's name."),
+            "legal_reg_number": _("Give the organisation's registration number."),
+            "signatory": _("Give the name of the person who signs the appeal."),
+        }
+    elif draft.applicant_type != ApplicantType.PERSON:
+        _problem(problems, "applicant_type", _("Choose a person or a legal entity."))
+    for name, message in required.items():
+        if not str(getattr(draft, name) or "").strip():
+            _problem(problems, name, message)
+    if len(draft.applicant_name.split()) < 2 and draft.applicant_name.strip():
+        _problem(problems, "applicant_name", _("Give your surname and name."))
+    return addressee
+
+
+def _check_draft(
+    city: City, draft: AppealDraft, photos: Sequence[UploadedFile]
+) -> tuple[Category, dict[str, Any]]:
+    category = _category(city, draft.category_slug)
+    problems: list[dict[str, str]] = []
+    description = (draft.description or "").strip()
+    limit = MAX_E_APPEAL_TEXT if category.kind == AppealKind.E_APPEAL else MAX_DESCRIPTION
+    if not description:
+        _problem(problems, "description", _("Describe the problem."))
+    elif len(description) > limit:
+        _problem(problems, "description", _("No more than %(max)s characters.") % {"max": limit})
+    if not draft.consent:
+        _problem(problems, "consent", _("Consent to the processing of personal data is required."))
+    extra, extra_problems = check_extra_fields(category.extra_fields or [], draft.extra or {})
+    problems += extra_problems
+    values: dict[str, Any] = {"category": category, "description": description, "extra": extra}
+    if category.kind == AppealKind.PROBLEM:
+        if len(photos) > MAX_PHOTOS:
+            _problem(problems, "files", _("No more than %(max)s photos.") % {"max": MAX_PHOTOS})
+        lat, lon, building = _check_problem_report(city, category, draft, problems)
+        values |= {"lat": lat, "lon": lon, "building": building}
+    else:
+        if len(photos) > MAX_ATTACHMENTS:
+            _problem(problems, "files", _("No more than %(max)s files.") % {"max": MAX_ATTACHMENTS})
+        values["addressee"] = _check_e_appeal(city, category, draft, problems)
+    if problems:
+        raise InvalidAppeal(details=problems)
+    return category, values
+
+
+def _clean_files(kind: str, uploads: Sequence[UploadedFile]) -> list[Any]:
+    if kind == AppealKind.PROBLEM:
+        return [clean_photo(upload, field=f"files[{i}]") for i, upload in enumerate(uploads)]
+    return [clean_attachment(upload, field=f"files[{i}]") for i, upload in enumerate(uploads)]
+
+
+def _next_number(city: City, year: int) -> str:
+    counter, _created = AppealCounter.objects.get_or_create(city=city, year=year)
+    # The UPDATE locks the counter's row until commit, so concurrent submissions
+    # queue here and each gets its own number.
+    AppealCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    last = AppealCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    return f"{year}-{last:06d}"
+
+
+def _record(
+    appeal: Appeal,
+    kind: str,
+    *,
+    actor: Any,
+    at: datetime,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    visible: bool = True,
+) -> AppealEvent:
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data or {},
+        visible_to_applicant=visible,
+        created_at=at,
+    )
+
+
+def _store_files(
+    appeal: Appeal, cleaned: list[Any], role: str, written: list[str], *, public: bool
+) -> None:
+    for position, clean in enumerate(cleaned):
+        stem = uuid.uuid4().hex
+        extension = getattr(clean, "extension", "jpg")
+        row = AppealFile(
+            appeal=appeal,
+            role=role,
+            content_type=clean.content_type,
+            size=len(clean.content),
+            width=clean.width,
+            height=clean.height,
+            position=position,
+            is_public=public,
+        )
+        row.file.save(f"{stem}.{extension}", ContentFile(clean.content), save=False)
+        written.append(str(row.file.name))
+        if clean.thumbnail:
+            row.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(clean.thumbnail), save=False)
+            written.append(str(row.thumbnail.name))
+        row.save()
+
+
+def _forget_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def submit_appeal(
+    *,
+    applicant: User | None,
+    city: City,
+    draft: AppealDraft,
+    files: Sequence[UploadedFile] = (),
+    channel: str = Channel.API,
+    idempotency_key: str | None = None,
+    key_owner: str | None = None,
+) -> Submission:
+    """Register a problem report or an e-appeal, route it and start its term.
+
+    With an idempotency key, a retry returns the first submission's appeal."""
+    owner = key_owner or (f"user:{applicant.pk}" if applicant else None)
+    if idempotency_key and owner:
+        first = _replayed(owner, idempotency_key)
+        if first is not None:
+            return Submission(first, replayed=True)
+    category, values = _check_draft(city, draft, files)
+    # Decoding and re-encoding images is slow: do it before taking the write lock.
+    cleaned = _clean_files(category.kind, files)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            appeal = _register(
+                applicant=applicant,
+                city=city,
+                draft=draft,
+                values=values,
+                cleaned=cleaned,
+                channel=channel,
+                written=written,
+            )
+            if idempotency_key and owner:
+                with transaction.atomic():
+                    SubmissionKey.objects.create(owner=owner, key=idempotency_key, appeal=appeal)
+    except IntegrityError:
+        _forget_files(written)
+        # A concurrent retry with the same key committed first: return its appeal.
+        first = _replayed(owner, idempotency_key) if idempotency_key and owner else None
+        if first is None:
+            raise
+        return Submission(first, replayed=True)
+    except BaseException:
+        _forget_files(written)
+        raise
+    return Submission(appeal)
+
+
+def _replayed(owner: str, key: str) -> Appeal | None:
+    row = SubmissionKey.objects.filter(owner=owner, key=key).select_related("appeal").first()
+    return row.appeal if row else None
+
+
+def _register(
+    *,
+    applicant: User | None,
+    city: City,
+    draft: AppealDraft,
+    values: dict[str, Any],
+    cleaned: list[Any],
+    channel: str,
+    written: list[str],
+) -> Appeal:
+    category: Category = values["category"]
+    now = timezone.now()
+    calendar = calendar_for(city)
+    term = deadlines.initial_term(calendar, category, now)
+    building: Building | None = values.get("building")
+    lat, lon = values.get("lat"), values.get("lon")
+    is_e_appeal = category.kind == AppealKind.E_APPEAL
+    personal: dict[str, Any] = {}
+    if is_e_appeal:
+        personal = {
+            name: str(getattr(draft, name) or "").strip()
+            for name in (
+                "applicant_type",
+                "applicant_name",
+                "applicant_address",
+                "applicant_email",
+                "applicant_phone",
+                "legal_name",
+                "legal_reg_number",
+                "signatory",
+            )
+        }
+    elif applicant is not None:
+        personal = {"applicant_name": applicant.full_name, "applicant_email": applicant.email}
+    else:
+        # An integrator's client posting for a resident without an account (Open311).
+        personal = {
+            "applicant_name": draft.applicant_name.strip(),
+            "applicant_email": draft.applicant_email.strip(),
+            "applicant_phone": draft.applicant_phone.strip(),
+        }
+    appeal = Appeal.objects.create(
+        city=city,
+        number=_next_number(city, calendar.local_date(now).year),
+        kind=category.kind,
+        category=category,
+        status=Status.SUBMITTED,
+        channel=channel,
+        description=values["description"],
+        extra=values["extra"],
+        lat=lat,
+        lon=lon,
+        building=building,
+        address=str(building) if building else "",
+        district=district_at(city, lat=lat, lon=lon)
+        if lat is not None and lon is not None
+        else None,
+        addressee=values.get("addressee"),
+        applicant=applicant,
+        consent_policy_version=settings.PERSONAL_DATA_POLICY_VERSION,
+        consent_at=now,
+        submitted_at=now,
+        registered_on=term.registered_on,
+        term_start=term.registered_on,
+        deadline=term.deadline,
+        **personal,
+    )
+    if building is not None and building.district_id and appeal.district_id is None:
+        appeal.district_id = building.district_id
+        appeal.save(update_fields=["district"])
+    _record(appeal, EventKind.TRANSITION, actor=applicant, at=now, to_status=Status.SUBMITTED)
+    role = FileRole.PHOTO if not is_e_appeal else FileRole.ATTACHMENT
+    _store_files(appeal, cleaned, role, written, public=not is_e_appeal and category.is_public)
+    _notify_applicant(
+        appeal,
+        N_("Your appeal %(number)s is registered. The answer is due by %(deadline)s."),
+    )
+    if category.needs_moderation:
+        _move(appeal, Move.SEND_TO_MODERATION, actor=None)
+    else:
+        _accept_and_route(appeal, actor=None)
+    return appeal
+
+
+def _accept_and_route(appeal: Appeal, *, actor: Any, move: Move = Move.ACCEPT) -> None:
+    public = appeal.kind == AppealKind.PROBLEM and appeal.category.is_public
+    _move(appeal, move, actor=actor, changes={"is_public": public})
+    organisation = routing.route(appeal.category, lat=appeal.lat, lon=appeal.lon)
+    if organisation is not None:
+        _move(
+            appeal,
+            Move.ASSIGN,
+            actor=None,
+            changes={"organisation": organisation},
+            data={"organisation": organisation.slug, "routed": True},
+        )
+
+
+def _move(
+    appeal: Appeal,
+    move: Move,
+    *,
+    actor: Any,
+    note: str = "",
+    expected_version: int | None = None,
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    visible: bool = True,
+) -> AppealEvent:
+    """Make one move of the state machine: check, change, record."""
+    rule = RULES[move]
+    note = (note or "").strip()
+    acting_as = capacities(actor, appeal)
+    if not (rule.actors & acting_as):
+        raise PermissionDenied(move.value)
+    if not allowed(move, appeal, acting_as):
+        raise MoveNotAllowed(field="move")
+    if rule.note_required and not note:
+        raise NoteRequired(field="note")
+    version = expected_version if expected_version is not None else appeal.version
+    now = timezone.now()
+    changes = dict(changes or {})
+    if rule.target == Status.ANSWERED:
+        changes.setdefault("answered_at", now)
+    if rule.target == Status.CLOSED or rule.target in (
+        Status.REJECTED,
+        Status.REDIRECTED,
+        Status.DUPLICATE,
+    ):
+        changes.setdefault("closed_at", now)
+    if rule.target == Status.REOPENED:
+        changes |= {"closed_at": None}
+    updated = Appeal.objects.filter(pk=appeal.pk, version=version, status=appeal.status).update(
+        status=rule.target, version=F("version") + 1, updated_at=now, **changes
+    )
+    if updated != 1:
+        raise StaleAppeal()
+    from_status = appeal.status
+    appeal.status = rule.target
+    appeal.version = version + 1
+    for name, value in changes.items():
+        setattr(appeal, name, value)
+    event_data = {"move": move.value, **(data or {})}
+    return _record(
+        appeal,
+        EventKind.TRANSITION,
+        actor=actor,
+        at=now,
+        from_status=from_status,
+        to_status=rule.target,
+        note=note,
+        data=event_data,
+        visible=visible,
+    )
+
+
+# What the applicant is told after each move, if anything.
+_APPLICANT_MESSAGES: dict[Move, str] = {
+    Move.START: N_("Work on your appeal %(number)s has started."),
+    Move.ANSWER: N_("Your appeal %(number)s has been answered."),
+    Move.REJECT: N_("Your appeal %(number)s has been rejected: %(note)s"),
+    Move.REDIRECT: N_("Your appeal %(number)s has been sent to the competent body: %(note)s"),
+    Move.MERGE: N_(
+        "Your appeal %(number)s has been joined to appeal %(original)s about the same "
+        "problem; you will follow it."
+    ),
+    Move.REOPEN: N_("Your appeal %(number)s has been reopened."),
+    Move.CLOSE: N_("Your appeal %(number)s is closed."),
+}
+
+
+def _notify_applicant(appeal: Appeal, template: str, **more: Any) -> None:
+    recipient = appeal.applicant
+    if recipient is None:
+        return
+    with in_language_of(recipient):
+        local_deadline = timezone.localtime(appeal.deadline, calendar_for(appeal.city).timezone)
+        values = {
+            "number": appeal.number,
+            "deadline": local_deadline.strftime("%d.%m.%Y %H:%M"),
+            **more,
+        }
+        body = _(template) % values
+        subject = _("Appeal %(number)s: %(status)s") % {
+            "number": appeal.number,
+            "status": Status(appeal.status).label,
+        }
+    notify(
+        recipient=recipient,
+        topic="appeal.status_changed",
+        subject=subject,
+        body=body,
+        url=f"/{appeal.city.slug}/appeals/{appeal.pk}/",
+        data={"appeal": appeal.pk, "status": appeal.status},
+        dedupe_key=f"appeal:{appeal.pk}:v{appeal.version}",
+    )
+
+
+def _after_move(appeal: Appeal, move: Move, note: str = "", **more: Any) -> None:
+    template = _APPLICANT_MESSAGES.get(move)
+    if template:
+        _notify_applicant(appeal, template, note=note, **more)
+
+
+def _locked(appeal: Appeal) -> Appeal:
+    """The appeal as it is in the database now, with its city and category."""
+    return (
+        Appeal.objects.select_related("city", "category", "applicant", "organisation")
+        .defer("city__boundary")
+        .get(pk=appeal.pk)
+    )
+
+
+@transaction.atomic
+def accept_appeal(
+    *, actor: User, appeal: Appeal, note: str = "", expected_version: int | None = None
+) -> Appeal:
+    """Accept a submitted appeal (or pass it through moderation) and route it."""
+    move = Move.APPROVE if appeal.status == Status.MODERATION else Move.ACCEPT
+    if expected_version is not None and expected_version != appeal.version:
+        raise StaleAppeal()
+    _accept_and_route(appeal, actor=actor, move=move)
+    return appeal
+
+
+@transaction.atomic
+def assign_appeal(
+    *,
+    actor: User,
+    appeal: Appeal,
+    organisation: Organisation,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Appeal:
+    if organisation.city_id != appeal.city_id or not organisation.is_active:
+        raise InvalidAppeal(_("There is no such organisation in this city."), field="organisation")
+    _move(
+        appeal,
+        Move.ASSIGN,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        changes={"organisation": organisation},
+        data={"organisation": organisation.slug},
+    )
+    return appeal
+
+
+def _make_move(
+    move: Move, *, actor: User, appeal: Appeal, note: str, expected_version: int | None
+) -> Appeal:
+    _move(appeal, move, actor=actor, note=note, expected_version=expected_version)
+    _after_move(appeal, move, note=note)
+    return appeal
+
+
+@transaction.atomic
+def start_work(
+    *, actor: User, appeal: Appeal, note: str = "", expected_version: int | None = None
+) -> Appeal:
+    """The executor takes the appeal into work."""
+    return _make_move(
+        Move.START, actor=actor, appeal=appeal, note=note, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def return_appeal(
+    *, actor: User, appeal: Appeal, note: str = "", expected_version: int | None = None
+) -> Appeal:
+    """The executor hands the appeal back to the dispatcher (not theirs), with a reason."""
+    return _make_move(
+        Move.RETURN, actor=actor, appeal=appeal, note=note, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def reject_appeal(
+    *, actor: User, appeal: Appeal, note: str = "", expected_version: int | None = None
+) -> Appeal:
+    """Turn the appeal away, with the reason the applicant is told."""
+    return _make_move(
+        Move.REJECT, actor=actor, appeal=appeal, note=note, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def close_appeal(
+    *, actor: User, appeal: Appeal, note: str = "", expected_version: int | None = None
+) -> Appeal:
+    """Close an answered appeal."""
+    return _make_move(
+        Move.CLOSE, actor=actor, appeal=appeal, note=note, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def redirect_appeal(
+    *, actor: User, appeal: Appeal, to: str, note: str = "", expected_version: int | None = None
+) -> Appeal:
+    """Send the appeal to the competent body (art. 15: within 5 working days)."""
+    to = (to or "").strip()
+    if not to:
+        raise NoteRequired(_("Name the body the appeal is sent to."), field="redirected_to")
+    text = f"{to}. {note}".strip() if note.strip() else to
+    _move(
+        appeal,
+        Move.REDIRECT,
+        actor=actor,
+        note=text,
+        expected_version=expected_version,
+        changes={"redirected_to": to[:300]},
+    )
+    _after_move(appeal, Move.REDIRECT, note=text)
+    return appeal
+
+
+@transaction.atomic
+def merge_appeal(
+    *,
+    actor: User,
+    appeal: Appeal,
+    into: Appeal,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Appeal:
+    """Mark `appeal` a duplicate of `into`; its applicant follows the original."""
+    if into.pk == appeal.pk or into.city_id != appeal.city_id:
+        raise InvalidAppeal(_("Choose another appeal of this city."), field="duplicate_of")
+    if into.status == Status.DUPLICATE:
+        raise InvalidAppeal(_("That appeal is itself a duplicate."), field="duplicate_of")
+    _move(
+        appeal,
+        Move.MERGE,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        changes={"duplicate_of": into},
+        data={"duplicate_of": into.pk, "number": into.number},
+    )
+    if appeal.applicant_id and appeal.applicant_id != into.applicant_id:
+        _row, created = MeToo.objects.get_or_create(appeal=into, user_id=appeal.applicant_id)
+        if created:
+            Appeal.objects.filter(pk=into.pk).update(me_too_count=F("me_too_count") + 1)
+    _record(
+        into,
+        EventKind.MERGED,
+        actor=actor,
+        at=timezone.now(),
+        data={"duplicate": appeal.pk, "number": appeal.number},
+        visible=False,
+    )
+    _after_move(appeal, Move.MERGE, note=note, original=into.number)
+    return appeal
+
+
+@transaction.atomic
+def answer_appeal(
+    *,
+    actor: User,
+    appeal: Appeal,
+    text: str,
+    files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> Answer:
+    """The executor's answer; the applicant may then rate it or disagree."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidAppeal(_("Write the answer."), field="text")
+    if len(text) > MAX_E_APPEAL_TEXT:
+        raise InvalidAppeal(
+            _("No more than %(max)s characters.") % {"max": MAX_E_APPEAL_TEXT}, field="text"
+        )
+    if appeal.organisation is None:
+        raise MoveNotAllowed(field="move")
+    cleaned = [clean_attachment(upload, field=f"files[{i}]") for i, upload in enumerate(files)]
+    event = _move(appeal, Move.ANSWER, actor=actor, expected_version=expected_version)
+    answer = Answer.objects.create(
+        appeal=appeal,
+        organisation=appeal.organisation,
+        author=actor,
+        text=text,
+        created_at=event.created_at,
+    )
+    written: list[str] = []
+    try:
+        _store_files(appeal, cleaned, FileRole.ANSWER, written, public=appeal.is_public)
+    except BaseException:
+        _forget_files(written)
+        raise
+    _after_move(appeal, Move.ANSWER)
+    return answer
+
+
+def disagreement_window(city: City) -> timedelta:
+    policy = AppealPolicy.objects.filter(city=city).first()
+    return timedelta(days=policy.disagreement_window_days if policy else 10)
+
+
+def _require_applicant(actor: User, appeal: Appeal) -> None:
+    if Actor.APPLICANT not in capacities(actor, appeal):
+        raise PermissionDenied("applicant")
+
+
+@transaction.atomic
+def rate_answer(*, actor: User, appeal: Appeal, rating: int, comment: str = "") -> Appeal:
+    """The applicant rates the answer from 1 to 5; rating an answer closes the appeal."""
+    _require_applicant(actor, appeal)
+    if appeal.status not in (Status.ANSWERED, Status.CLOSED) or appeal.answered_at is None:
+        raise MoveNotAllowed(_("There is no answer to rate yet."), field="rating")
+    if not 1 <= rating <= 5:
+        raise InvalidAppeal(_("Rate from 1 to 5."), field="rating")
+    Appeal.objects.filter(pk=appeal.pk).update(rating=rating, updated_at=timezone.now())
+    appeal.rating = rating
+    _record(
+        appeal,
+        EventKind.RATED,
+        actor=actor,
+        at=timezone.now(),
+        note=(comment or "").strip()[:2000],
+        data={"rating": rating},
+    )
+    if appeal.status == Status.ANSWERED:
+        _move(appeal, Move.CLOSE, actor=actor)
+    return appeal
+
+
+@transaction.atomic
+def disagree_with_answer(*, actor: User, appeal: Appeal, reason: str) -> Appeal:
+    """The applicant disagrees within the city's window: the appeal goes back to the
+    dispatcher with the reason."""
+    _require_applicant(actor, appeal)
+    if appeal.answered_at is None or appeal.status not in (Status.ANSWERED, Status.CLOSED):
+        raise MoveNotAllowed(_("There is no answer to disagree with."), field="reason")
+    if timezone.now() > appeal.answered_at + disagreement_window(appeal.city):
+        raise DisagreementWindowClosed(field="reason")
+    _move(appeal, Move.REOPEN, actor=actor, note=reason)
+    _after_move(appeal, Move.REOPEN)
+    return appeal
+
+
+@transaction.atomic
+def extend_term(
+    *,
+    actor: User,
+    appeal: Appeal,
+    reason: str,
+    working_days: int | None = None,
+    expected_version: int | None = None,
+) -> Appeal:
+    """Lengthen the term with a reason; the applicant is told the new date.
+
+    E-appeals: to one month from the start of the term, once (art. 17). Problem
+    reports: by `working_days`."""
+    acting_as = capacities(actor, appeal)
+    if not acting_as & {Actor.DISPATCHER, Actor.EXECUTOR}:
+        raise PermissionDenied("extend")
+    if appeal.status not in (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED):
+        raise MoveNotAllowed(field="move")
+    reason = (reason or "").strip()
+    if not reason:
+        raise NoteRequired(field="note")
+    if appeal.kind == AppealKind.E_APPEAL:
+        if appeal.extended:
+            raise MoveNotAllowed(_("The term has already been extended."), field="move")
+    elif not working_days or not 1 <= working_days <= 30:
+        raise InvalidAppeal(_("Give from 1 to 30 working days."), field="working_days")
+    calendar = calendar_for(appeal.city)
+    new_deadline = deadlines.extended_deadline(calendar, appeal, working_days=working_days)
+    old_deadline = appeal.deadline
+    version = expected_version if expected_version is not None else appeal.version
+    now = timezone.now()
+    updated = Appeal.objects.filter(pk=appeal.pk, version=version).update(
+        deadline=new_deadline, extended=True, version=F("version") + 1, updated_at=now
+    )
+    if updated != 1:
+        raise StaleAppeal()
+    appeal.deadline, appeal.extended, appeal.version = new_deadline, True, version + 1
+    _record(
+        appeal,
+        EventKind.EXTENDED,
+        actor=actor,
+        at=now,
+        note=reason,
+        data={"from": old_deadline.isoformat(), "to": new_deadline.isoformat()},
+    )
+    _notify_applicant(
+        appeal,
+        N_("The term of your appeal %(number)s has been extended to %(deadline)s: %(note)s"),
+        note=reason,
+    )
+    return appeal
+
+
+@transaction.atomic
+def join_report(*, actor: User, appeal: Appeal) -> bool:
+    """ "Me too": a resident joins an open public report instead of filing a new one.
+    Whether this was the first time."""
+    if not appeal.is_public or appeal.status in (
+        Status.CLOSED,
+        Status.REJECTED,
+        Status.REDIRECTED,
+        Status.DUPLICATE,
+    ):
+        raise MoveNotAllowed(_("Only open public reports can be joined."), field="appeal")
+    if appeal.applicant_id == actor.pk:
+        return False
+    _row, created = MeToo.objects.get_or_create(appeal=appeal, user=actor)
+    if created:
+        Appeal.objects.filter(pk=appeal.pk).update(me_too_count=F("me_too_count") + 1)
+        appeal.me_too_count += 1
+        _record(appeal, EventKind.ME_TOO, actor=actor, at=timezone.now(), visible=False)
+    return created
+
+
+@transaction.atomic
+def close_answered_appeals(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Close answered appeals whose window to disagree has passed; how many."""
+    now = now or timezone.now()
+    closed = 0
+    candidates = (
+        Appeal.objects.filter(status=Status.ANSWERED, answered_at__lte=now - timedelta(days=1))
+        .select_related("city", "category", "applicant")
+        .defer("city__boundary")
+        .order_by("answered_at")[:limit]
+    )
+    windows: dict[int, timedelta] = {}
+    for appeal in candidates:
+        window = windows.setdefault(appeal.city_id, disagreement_window(appeal.city))
+        if appeal.answered_at and appeal.answered_at + window < now:
+            try:
+                with transaction.atomic():
+                    _move(appeal, Move.CLOSE, actor=None)
+            except StaleAppeal:
+                continue
+            closed += 1
+    return closed
+
+
+def perform(
+    *,
+    actor: User,
+    appeal: Appeal,
+    move: Move,
+    note: str = "",
+    organisation: Organisation | None = None,
+    duplicate_of: Appeal | None = None,
+    redirected_to: str = "",
+    expected_version: int | None = None,
+) -> Appeal:
+    """One staff move by name, for clients that speak in moves (the API, the console)."""
+    version = expected_version
+    if move in (Move.ACCEPT, Move.APPROVE):
+        return accept_appeal(actor=actor, appeal=appeal, note=note, expected_version=version)
+    if move == Move.ASSIGN:
+        if organisation is None:
+            raise InvalidAppeal(_("Choose the organisation."), field="organisation")
+        return assign_appeal(
+            actor=actor,
+            appeal=appeal,
+            organisation=organisation,
+            note=note,
+            expected_version=version,
+        )
+    if move == Move.MERGE:
+        if duplicate_of is None:
+            raise InvalidAppeal(_("Choose the original appeal."), field="duplicate_of")
+        return merge_appeal(
+            actor=actor, appeal=appeal, into=duplicate_of, note=note, expected_version=version
+        )
+    if move == Move.REDIRECT:
+        return redirect_appeal(
+            actor=actor, appeal=appeal, to=redirected_to, note=note, expected_version=version
+        )
+    simple = {
+        Move.START: start_work,
+        Move.RETURN: return_appeal,
+        Move.REJECT: reject_appeal,
+        Move.CLOSE: close_appeal,
+    }
+    if move in simple:
+        return simple[move](actor=actor, appeal=appeal, note=note, expected_version=version)
+    raise MoveNotAllowed(field="move")

@@ -1,0 +1,107 @@
+"""The appeal's state machine: which move leads from which status to which, and who may make it.
+
+This table is the only place the lifecycle is defined; services ask it, the console and
+the API show only the moves it allows.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from mycity.accounts.permissions import Action, may
+from mycity.appeals.models import Appeal, Status
+
+
+class Move(StrEnum):
+    SEND_TO_MODERATION = "send_to_moderation"
+    APPROVE = "approve"  # moderation passed
+    ACCEPT = "accept"
+    ASSIGN = "assign"
+    START = "start"  # the executor takes it into work
+    RETURN = "return"  # the executor hands it back to the dispatcher: not ours
+    ANSWER = "answer"
+    CLOSE = "close"
+    REJECT = "reject"
+    REDIRECT = "redirect"
+    MERGE = "merge"  # into another appeal, as its duplicate
+    REOPEN = "reopen"  # the applicant disagrees with the answer
+
+
+class Actor(StrEnum):
+    SYSTEM = "system"
+    APPLICANT = "applicant"
+    DISPATCHER = "dispatcher"
+    MODERATOR = "moderator"
+    EXECUTOR = "executor"
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[Status]
+    target: Status
+    actors: frozenset[Actor]
+    note_required: bool = False
+
+
+def _rule(
+    sources: set[Status], target: Status, actors: set[Actor], note_required: bool = False
+) -> Rule:
+    return Rule(frozenset(sources), target, frozenset(actors), note_required)
+
+
+S = Status
+A = Actor
+# Before work starts, a dispatcher may still turn an appeal away.
+_UNSTARTED = {S.SUBMITTED, S.MODERATION, S.ACCEPTED, S.ASSIGNED, S.REOPENED}
+
+RULES: dict[Move, Rule] = {
+    Move.SEND_TO_MODERATION: _rule({S.SUBMITTED}, S.MODERATION, {A.SYSTEM}),
+    Move.APPROVE: _rule({S.MODERATION}, S.ACCEPTED, {A.MODERATOR, A.DISPATCHER, A.SYSTEM}),
+    Move.ACCEPT: _rule({S.SUBMITTED}, S.ACCEPTED, {A.DISPATCHER, A.SYSTEM}),
+    Move.ASSIGN: _rule(
+        {S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED}, S.ASSIGNED, {A.DISPATCHER, A.SYSTEM}
+    ),
+    Move.START: _rule({S.ASSIGNED}, S.IN_PROGRESS, {A.EXECUTOR}),
+    Move.RETURN: _rule({S.ASSIGNED, S.IN_PROGRESS}, S.ACCEPTED, {A.EXECUTOR}, note_required=True),
+    Move.ANSWER: _rule({S.ASSIGNED, S.IN_PROGRESS}, S.ANSWERED, {A.EXECUTOR}),
+    Move.CLOSE: _rule({S.ANSWERED}, S.CLOSED, {A.DISPATCHER, A.APPLICANT, A.SYSTEM}),
+    Move.REJECT: _rule(_UNSTARTED, S.REJECTED, {A.DISPATCHER, A.MODERATOR}, note_required=True),
+    Move.REDIRECT: _rule(_UNSTARTED, S.REDIRECTED, {A.DISPATCHER}, note_required=True),
+    Move.MERGE: _rule(_UNSTARTED, S.DUPLICATE, {A.DISPATCHER}),
+    Move.REOPEN: _rule({S.ANSWERED, S.CLOSED}, S.REOPENED, {A.APPLICANT}, note_required=True),
+}
+
+# A moderator acts only on what waits in moderation.
+_MODERATOR_SOURCES = frozenset({S.MODERATION})
+
+
+def capacities(user: Any, appeal: Appeal) -> set[Actor]:
+    """What `user` is to `appeal`: its applicant, a dispatcher of its city, …"""
+    found: set[Actor] = set()
+    if user is None:
+        return {Actor.SYSTEM}
+    if getattr(user, "is_authenticated", False) and appeal.applicant_id == user.pk:
+        found.add(Actor.APPLICANT)
+    if may(user, Action.DISPATCH, appeal):
+        found.add(Actor.DISPATCHER)
+    if may(user, Action.MODERATE, appeal):
+        found.add(Actor.MODERATOR)
+    if appeal.organisation_id is not None and may(user, Action.EXECUTE, appeal):
+        found.add(Actor.EXECUTOR)
+    return found
+
+
+def allowed(move: Move, appeal: Appeal, acting_as: set[Actor]) -> bool:
+    rule = RULES[move]
+    if appeal.status not in rule.sources:
+        return False
+    usable = rule.actors & acting_as
+    if usable == {Actor.MODERATOR} and appeal.status not in _MODERATOR_SOURCES:
+        return False
+    return bool(usable)
+
+
+def moves_for(user: Any, appeal: Appeal) -> list[Move]:
+    """The moves `user` may make on `appeal` now, in the table's order."""
+    acting_as = capacities(user, appeal)
+    return [move for move in RULES if allowed(move, appeal, acting_as)]

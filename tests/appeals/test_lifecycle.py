@@ -1,0 +1,283 @@
+"""The lifecycle from submission to closing: moves, events, answers, ratings, terms."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from mycity.appeals import services
+from mycity.appeals.errors import (
+    DisagreementWindowClosed,
+    InvalidAppeal,
+    MoveNotAllowed,
+    NoteRequired,
+    StaleAppeal,
+)
+from mycity.appeals.models import Appeal, AppealEvent, AppealPolicy, MeToo, Status
+from mycity.notify.models import Notification
+from tests.appeals.conftest import submit_report
+from tests.factories import CategoryFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assigned(resident, leaking_roof):
+    return submit_report(resident, leaking_roof, extra={"entrance": 1})
+
+
+@pytest.fixture
+def unrouted(resident, city):
+    return submit_report(resident, CategoryFactory(city=city, slug="gas-smell", activity="gas"))
+
+
+def answered(appeal, executor):
+    services.start_work(actor=executor, appeal=appeal)
+    services.answer_appeal(actor=executor, appeal=appeal, text="Кровля отремонтирована.")
+    return appeal
+
+
+def test_an_executor_takes_the_appeal_into_work_and_answers_it(assigned, executor, resident):
+    services.start_work(actor=executor, appeal=assigned)
+    answer = services.answer_appeal(actor=executor, appeal=assigned, text="Отремонтировано.")
+    assigned.refresh_from_db()
+    assert assigned.status == Status.ANSWERED
+    assert assigned.answered_at is not None
+    assert answer.organisation == assigned.organisation
+    assert answer.author == executor
+    last = assigned.events.last()
+    assert (last.from_status, last.to_status, last.actor) == ("in_progress", "answered", executor)
+    bodies = list(Notification.objects.filter(recipient=resident).values_list("body", flat=True))
+    assert any("answered" in body or "ответ" in body for body in bodies)
+
+
+def test_an_answer_needs_text(assigned, executor):
+    with pytest.raises(InvalidAppeal):
+        services.answer_appeal(actor=executor, appeal=assigned, text="  ")
+    assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
+
+
+def test_an_executor_of_another_organisation_cannot_touch_the_appeal(assigned, city):
+    from tests.conftest import _person
+
+    stranger_org = OrganisationFactory(city=city, slug="zheu-9")
+    from mycity.accounts.models import RoleKind
+
+    stranger = _person("other@example.org", RoleKind.EXECUTOR, organisation=stranger_org)
+    with pytest.raises(PermissionDenied):
+        services.start_work(actor=stranger, appeal=assigned)
+    with pytest.raises(PermissionDenied):
+        services.answer_appeal(actor=stranger, appeal=assigned, text="Не наше")
+
+
+def test_an_executor_of_another_city_cannot_touch_the_appeal(assigned, executor_of_other_city):
+    with pytest.raises(PermissionDenied):
+        services.start_work(actor=executor_of_other_city, appeal=assigned)
+
+
+def test_a_dispatcher_routes_an_unrouted_appeal(unrouted, dispatcher, city):
+    gas = OrganisationFactory(city=city, slug="gorgaz", activities=["gas"])
+    services.assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas)
+    assert Appeal.objects.get(pk=unrouted.pk).organisation == gas
+
+
+def test_an_organisation_of_another_city_cannot_be_assigned(
+    unrouted, dispatcher, other_organisation
+):
+    with pytest.raises(InvalidAppeal):
+        services.assign_appeal(actor=dispatcher, appeal=unrouted, organisation=other_organisation)
+
+
+def test_a_rejection_needs_a_reason_and_tells_the_applicant(unrouted, dispatcher, resident):
+    with pytest.raises(NoteRequired):
+        services.reject_appeal(actor=dispatcher, appeal=unrouted, note=" ")
+    services.reject_appeal(actor=dispatcher, appeal=unrouted, note="Не относится к ЖКХ")
+    unrouted.refresh_from_db()
+    assert unrouted.status == Status.REJECTED
+    assert unrouted.closed_at is not None
+    assert Notification.objects.filter(recipient=resident, body__contains="Не относится").exists()
+
+
+def test_a_moderator_approves_a_report_waiting_for_moderation(
+    resident, noisy_neighbours, moderator
+):
+    appeal = submit_report(resident, noisy_neighbours)
+    services.accept_appeal(actor=moderator, appeal=appeal)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.ACCEPTED
+    assert not appeal.is_public  # the category is not public
+
+
+def test_a_moderator_cannot_dispatch(unrouted, moderator, city):
+    with pytest.raises(PermissionDenied):
+        services.assign_appeal(
+            actor=moderator,
+            appeal=unrouted,
+            organisation=OrganisationFactory(city=city, slug="x"),
+        )
+    with pytest.raises(MoveNotAllowed):
+        services.reject_appeal(actor=moderator, appeal=unrouted, note="not in moderation")
+
+
+def test_the_executor_returns_an_appeal_that_is_not_theirs(assigned, executor):
+    with pytest.raises(NoteRequired):
+        services.return_appeal(actor=executor, appeal=assigned)
+    services.return_appeal(actor=executor, appeal=assigned, note="Это дорожная служба")
+    assert Appeal.objects.get(pk=assigned.pk).status == Status.ACCEPTED
+
+
+def test_a_dispatcher_redirects_to_the_competent_body(unrouted, dispatcher):
+    services.redirect_appeal(actor=dispatcher, appeal=unrouted, to="Полоцкий райисполком")
+    unrouted.refresh_from_db()
+    assert unrouted.status == Status.REDIRECTED
+    assert unrouted.redirected_to == "Полоцкий райисполком"
+    with pytest.raises(NoteRequired):
+        services.redirect_appeal(actor=dispatcher, appeal=unrouted, to=" ")
+
+
+def test_merging_makes_the_applicant_follow_the_original(
+    resident, dispatcher, street_light, city
+):
+    from tests.factories import UserFactory
+
+    neighbour = UserFactory(email="neighbour@example.org")
+    original = submit_report(resident, street_light)
+    duplicate = submit_report(neighbour, street_light)
+    services.merge_appeal(actor=dispatcher, appeal=duplicate, into=original)
+    duplicate.refresh_from_db()
+    original.refresh_from_db()
+    assert duplicate.status == Status.DUPLICATE
+    assert duplicate.duplicate_of == original
+    assert original.me_too_count == 1
+    assert MeToo.objects.filter(appeal=original, user=neighbour).exists()
+    told = Notification.objects.filter(recipient=neighbour).order_by("pk").last()
+    assert original.number in told.body
+
+
+def test_an_appeal_cannot_be_merged_into_itself(assigned, dispatcher):
+    with pytest.raises(InvalidAppeal):
+        services.merge_appeal(actor=dispatcher, appeal=assigned, into=assigned)
+
+
+def test_rating_the_answer_closes_the_appeal(assigned, executor, resident):
+    answered(assigned, executor)
+    services.rate_answer(actor=resident, appeal=assigned, rating=5, comment="Спасибо!")
+    assigned.refresh_from_db()
+    assert (assigned.status, assigned.rating) == (Status.CLOSED, 5)
+
+
+def test_only_the_applicant_rates_and_only_from_1_to_5(assigned, executor, resident, dispatcher):
+    answered(assigned, executor)
+    with pytest.raises(PermissionDenied):
+        services.rate_answer(actor=dispatcher, appeal=assigned, rating=5)
+    with pytest.raises(InvalidAppeal):
+        services.rate_answer(actor=resident, appeal=assigned, rating=6)
+
+
+def test_there_is_nothing_to_rate_before_the_answer(assigned, resident):
+    with pytest.raises(MoveNotAllowed):
+        services.rate_answer(actor=resident, appeal=assigned, rating=3)
+
+
+def test_disagreeing_within_the_window_reopens_it_to_the_dispatcher(
+    assigned, executor, resident, dispatcher
+):
+    answered(assigned, executor)
+    services.rate_answer(actor=resident, appeal=assigned, rating=1)
+    services.disagree_with_answer(actor=resident, appeal=assigned, reason="Крыша снова течёт")
+    assigned.refresh_from_db()
+    assert assigned.status == Status.REOPENED
+    assert assigned.closed_at is None
+    assert assigned.events.last().note == "Крыша снова течёт"
+    services.assign_appeal(actor=dispatcher, appeal=assigned, organisation=assigned.organisation)
+    assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
+
+
+def test_disagreeing_after_the_citys_window_is_refused(assigned, executor, resident, city):
+    AppealPolicy.objects.create(city=city, disagreement_window_days=3)
+    answered(assigned, executor)
+    Appeal.objects.filter(pk=assigned.pk).update(answered_at=timezone.now() - timedelta(days=4))
+    assigned.refresh_from_db()
+    with pytest.raises(DisagreementWindowClosed):
+        services.disagree_with_answer(actor=resident, appeal=assigned, reason="Не согласна")
+
+
+def test_disagreeing_needs_a_reason(assigned, executor, resident):
+    answered(assigned, executor)
+    with pytest.raises(NoteRequired):
+        services.disagree_with_answer(actor=resident, appeal=assigned, reason="")
+
+
+def test_answered_appeals_close_by_themselves_after_the_window(assigned, executor):
+    answered(assigned, executor)
+    assert services.close_answered_appeals() == 0
+    later = timezone.now() + timedelta(days=11)
+    assert services.close_answered_appeals(now=later) == 1
+    assigned.refresh_from_db()
+    assert assigned.status == Status.CLOSED
+    assert assigned.events.last().actor is None
+
+
+def test_a_stale_version_loses_and_changes_nothing(assigned, executor, dispatcher):
+    seen = assigned.version
+    services.start_work(actor=executor, appeal=assigned)
+    stale = Appeal.objects.get(pk=assigned.pk)
+    stale.version = seen
+    events = AppealEvent.objects.count()
+    with pytest.raises(StaleAppeal):
+        services.return_appeal(actor=executor, appeal=stale, note="late", expected_version=seen)
+    assert Appeal.objects.get(pk=assigned.pk).status == Status.IN_PROGRESS
+    assert AppealEvent.objects.count() == events
+
+
+def test_a_forged_move_from_the_wrong_status_is_refused(assigned, dispatcher):
+    with pytest.raises(MoveNotAllowed):
+        services.close_appeal(actor=dispatcher, appeal=assigned)
+    assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
+
+
+def test_an_e_appeal_term_is_extended_to_one_month_once(
+    resident, housing_question, department, dispatcher
+):
+    from mycity.appeals.services import submit_appeal
+    from tests.appeals.conftest import e_appeal_draft
+
+    appeal = submit_appeal(
+        applicant=resident, city=housing_question.city, draft=e_appeal_draft(housing_question)
+    ).appeal
+    before = appeal.deadline
+    with pytest.raises(NoteRequired):
+        services.extend_term(actor=dispatcher, appeal=appeal, reason="")
+    services.extend_term(actor=dispatcher, appeal=appeal, reason="Нужна проверка на месте")
+    appeal.refresh_from_db()
+    assert appeal.extended and appeal.deadline > before
+    assert 28 <= (appeal.deadline.date() - appeal.term_start).days <= 34
+    assert Notification.objects.filter(recipient=resident, body__contains="проверка").exists()
+    with pytest.raises(MoveNotAllowed):
+        services.extend_term(actor=dispatcher, appeal=appeal, reason="Ещё раз")
+
+
+def test_a_report_term_is_extended_by_working_days(assigned, executor):
+    before = assigned.deadline
+    with pytest.raises(InvalidAppeal):
+        services.extend_term(actor=executor, appeal=assigned, reason="Нужна техника")
+    services.extend_term(actor=executor, appeal=assigned, reason="Нужна техника", working_days=5)
+    assert Appeal.objects.get(pk=assigned.pk).deadline - before >= timedelta(days=5)
+
+
+def test_a_resident_joins_an_open_public_report_once(assigned, city):
+    from tests.factories import UserFactory
+
+    neighbour = UserFactory(email="n2@example.org")
+    assert services.join_report(actor=neighbour, appeal=assigned) is True
+    assert services.join_report(actor=neighbour, appeal=assigned) is False
+    assert Appeal.objects.get(pk=assigned.pk).me_too_count == 1
+
+
+def test_a_closed_or_private_report_cannot_be_joined(resident, noisy_neighbours, city):
+    from tests.factories import UserFactory
+
+    private = submit_report(resident, noisy_neighbours)
+    with pytest.raises(MoveNotAllowed):
+        services.join_report(actor=UserFactory(email="n3@example.org"), appeal=private)
