@@ -1,6 +1,6 @@
 """`mycity`: the project's one command.
 
-mycity serve [--worker] [--host H] [--port P] [--workers N]
+mycity serve [--worker] [--host H] [--port P] [--workers N]  (--worker: also tasks and outbox)
 mycity worker            run background tasks (Tasks API, database queue)
 mycity migrate           apply database migrations
 mycity demo              load the demo cities and users (idempotent)
@@ -58,7 +58,7 @@ def serve(argv: list[str]) -> int:
     parser.add_argument(
         "--worker",
         action="store_true",
-        help="also run the background task worker; both stop together",
+        help="also run the background task worker and the notification outbox; all stop together",
     )
     options = parser.parse_args(argv)
     workers = options.workers or os.cpu_count() or 1
@@ -88,6 +88,13 @@ def serve(argv: list[str]) -> int:
     if options.worker:
         children.append(
             subprocess.Popen([sys.executable, "-m", "mycity.cli", "worker"], start_new_session=True)
+        )
+        # Deliveries whose task was lost (a worker killed mid-send) are resumed here.
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "mycity.cli", "deliver_notifications", "--loop"],
+                start_new_session=True,
+            )
         )
 
     def signal_all(signum: int) -> None:

@@ -1,4 +1,4 @@
-"""`mycity serve --worker` runs granian and the task worker, and stops both together."""
+"""`mycity serve --worker` runs granian, the task worker and the outbox, and stops them together."""
 
 import os
 import signal
@@ -60,7 +60,7 @@ def test_serve_answers_over_http_and_stops_with_its_worker_on_sigint(demo_env):
         children = subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
         ).stdout.split()
-        assert len(children) == 2  # granian and the worker
+        assert len(children) == 3  # granian, the task worker and the notification outbox
         os.killpg(server.pid, signal.SIGINT)
         assert server.wait(timeout=30) is not None
         for pid in children:  # each child led a process group; none of its members is left

@@ -10,13 +10,15 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from mycity.appeals import selectors, services
 from mycity.appeals.access import Audience, get_appeal_for, get_appeal_to_handle
 from mycity.appeals.deadlines import deadline_state
 from mycity.appeals.errors import AppealNotFound, InvalidAppeal
-from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel, Status
+from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel
+from mycity.appeals.models import Status as AppealStatus
 from mycity.appeals.schemas import (
     AnswerIn,
     AppealOut,
@@ -82,7 +84,7 @@ def report_out(appeal: Appeal, now: datetime | None = None) -> dict[str, Any]:
         "kind": appeal.kind,
         "category": _ref(appeal.category),
         "status": appeal.status,
-        "status_name": str(Status(appeal.status).label),
+        "status_name": str(AppealStatus(appeal.status).label),
         "description": appeal.description,
         "address": appeal.address,
         "lat": appeal.lat,
@@ -238,7 +240,7 @@ def submit(
     slug: str,
     form: Form[SubmitForm],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> tuple[int, dict]:
+) -> Status[dict]:
     city = city_by_slug(slug)
     draft = services.AppealDraft(
         category_slug=form.category,
@@ -276,7 +278,7 @@ def submit(
             if r.pk != appeal.pk
         ]
     out["similar"] = similar
-    return (200 if submission.replayed else 201), out
+    return Status(200 if submission.replayed else 201, out)
 
 
 def _cursor(items: list[Appeal], limit: int) -> str | None:
@@ -361,7 +363,7 @@ class ReportQuery(PageQuery):
     until: datetime | None = None
 
 
-STATUS_WORDS = {"open", "closed", *(s.value for s in Status)}
+STATUS_WORDS = {"open", "closed", *(s.value for s in AppealStatus)}
 
 
 def _floats(raw: str, count: int, field: str) -> list[float]:
