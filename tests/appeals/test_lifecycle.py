@@ -136,9 +136,7 @@ def test_a_dispatcher_redirects_to_the_competent_body(unrouted, dispatcher):
         services.redirect_appeal(actor=dispatcher, appeal=unrouted, to=" ")
 
 
-def test_merging_makes_the_applicant_follow_the_original(
-    resident, dispatcher, street_light, city
-):
+def test_merging_makes_the_applicant_follow_the_original(resident, dispatcher, street_light, city):
     from tests.factories import UserFactory
 
     neighbour = UserFactory(email="neighbour@example.org")

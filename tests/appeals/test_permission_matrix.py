@@ -138,7 +138,9 @@ def test_who_sees_a_private_appeal_at_all(people, resident, leaking_roof, organi
     }
 
 
-def test_an_inactive_staff_member_sees_nothing_private(people, resident, leaking_roof, organisation):
+def test_an_inactive_staff_member_sees_nothing_private(
+    people, resident, leaking_roof, organisation
+):
     appeal = appeal_in(Status.ASSIGNED, resident, leaking_roof, organisation)
     Appeal.objects.filter(pk=appeal.pk).update(is_public=False)
     appeal.refresh_from_db()
