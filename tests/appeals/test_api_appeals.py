@@ -336,3 +336,26 @@ def test_the_openapi_document_lists_the_appeals_endpoints(client, city):
         "/api/v1/me/notifications",
     ):
         assert path in paths
+
+
+def test_staff_list_the_appeals_they_handle_and_nothing_else(
+    client,
+    resident,
+    dispatcher,
+    executor,
+    street_light,
+    leaking_roof,
+    django_assert_max_num_queries,
+):
+    light = submit_report(resident, street_light)  # the lighting service's
+    roof = submit_report(resident, leaking_roof, extra={"entrance": 1})  # the executor's
+    client.force_login(dispatcher)
+    with django_assert_max_num_queries(12):
+        body = client.get(f"{CITY}/appeals").json()
+    assert {item["id"] for item in body["items"]} == {light.pk, roof.pk}
+    assert body["items"][0]["applicant"]["email"] == resident.email
+    client.force_login(executor)
+    assert [i["id"] for i in client.get(f"{CITY}/appeals").json()["items"]] == [roof.pk]
+    assert client.get(f"{CITY}/appeals", {"status": "closed"}).json()["items"] == []
+    client.force_login(resident)
+    assert client.get(f"{CITY}/appeals").status_code == 403

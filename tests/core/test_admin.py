@@ -47,3 +47,42 @@ def test_the_user_admin_opens(client, operator):
     client.force_login(operator)
     assert client.get("/admin/accounts/user/").status_code == 200
     assert client.get(f"/admin/accounts/user/{operator.pk}/change/").status_code == 200
+
+
+def test_the_operator_edits_a_category_through_the_service(client, operator, city):
+    from mycity.appeals.models import Category
+    from tests.factories import CategoryFactory
+
+    category = CategoryFactory(city=city, slug="potholes")
+    client.force_login(operator)
+    assert client.get("/admin/appeals/category/").status_code == 200
+    form = {
+        "city": city.pk,
+        "slug": "potholes",
+        "name_ru": "Ямы",
+        "name_be": "Ямы",
+        "name_en": "Potholes",
+        "kind": "problem",
+        "activity": "roads",
+        "service_time_value": "10",
+        "service_time_unit": "working_days",
+        "extra_fields": json.dumps([{"name": "Bad Name!"}]),
+        "display_order": "1",
+        "is_active": "on",
+    }
+    response = client.post(f"/admin/appeals/category/{category.pk}/change/", form)
+    assert response.status_code == 200  # the form comes back with the error
+    assert "extra field needs a name" in response.content.decode()
+    assert Category.objects.get(pk=category.pk).name_ru != "Ямы"
+    form["extra_fields"] = json.dumps([{"name": "lane", "type": "integer"}])
+    response = client.post(f"/admin/appeals/category/{category.pk}/change/", form)
+    assert response.status_code == 302
+    assert Category.objects.get(pk=category.pk).extra_fields == [
+        {"name": "lane", "type": "integer"}
+    ]
+
+
+def test_appeals_are_read_only_in_the_admin(client, operator, city):
+    client.force_login(operator)
+    assert client.get("/admin/appeals/appeal/").status_code == 200
+    assert client.get("/admin/appeals/appeal/add/").status_code == 403

@@ -301,6 +301,45 @@ class PageQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
+class QueueQuery(PageQuery):
+    status: list[str] = Field(default_factory=list, description="open, closed or statuses")
+    organisation: str | None = Field(None, max_length=80)
+    kind: str | None = Field(None, pattern="^(problem|e_appeal)$")
+    category: list[str] = Field(default_factory=list)
+    overdue: bool = False
+
+
+@router.get(
+    "/cities/{slug}/appeals",
+    response=AppealPage,
+    auth=SIGNED_IN,
+    summary="Staff: the city's appeals the caller handles (a dispatcher's all, an executor's "
+    "own organisation's), with personal data",
+)
+def handled_appeals(request: HttpRequest, slug: str, query: Query[QueueQuery]) -> dict:
+    city = city_by_slug(slug)
+    filters = selectors.QueueFilters(
+        statuses=_statuses(query.status),
+        organisation=query.organisation,
+        kind=query.kind,
+        categories=tuple(query.category),
+        overdue_at=timezone.now() if query.overdue else None,
+    )
+    appeals = selectors.appeals_handled_by(
+        request.auth,  # type: ignore[attr-defined]
+        city,
+        filters,
+        after_id=_after(query.cursor),
+        limit=query.limit,
+    )
+    if appeals is None:
+        raise PermissionDenied("appeals")
+    return {
+        "items": [appeal_out(request, a, Audience.STAFF) for a in appeals],
+        "next_cursor": _cursor(appeals, query.limit),
+    }
+
+
 @router.get("/me/appeals", response=AppealPage, auth=SIGNED_IN, summary="My appeals")
 def my_appeals(request: HttpRequest, page: Query[PageQuery]) -> dict:
     appeals = selectors.appeals_of(request.auth, after_id=_after(page.cursor), limit=page.limit)  # type: ignore[attr-defined]
@@ -378,12 +417,16 @@ def _floats(raw: str, count: int, field: str) -> list[float]:
     return values
 
 
-def report_filters(query: ReportQuery) -> selectors.ReportFilters:
-    unknown = [s for s in query.status if s not in STATUS_WORDS]
+def _statuses(values: list[str]) -> tuple[str, ...]:
+    unknown = [s for s in values if s not in STATUS_WORDS]
     if unknown:
         raise InvalidAppeal(
             _("Unknown status: %(status)s.") % {"status": ", ".join(unknown)}, field="status"
         )
+    return tuple(values)
+
+
+def report_filters(query: ReportQuery) -> selectors.ReportFilters:
     bbox = near = None
     if query.bbox:
         min_lat, min_lon, max_lat, max_lon = _floats(query.bbox, 4, "bbox")
@@ -397,7 +440,7 @@ def report_filters(query: ReportQuery) -> selectors.ReportFilters:
         near = (lat, lon, query.radius)
     return selectors.ReportFilters(
         categories=tuple(query.category),
-        statuses=tuple(query.status),
+        statuses=_statuses(query.status),
         district=query.district,
         bbox=bbox,
         near=near,

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from mycity.accounts.models import RoleKind
+from mycity.accounts.permissions import Action, may, roles_of
 from mycity.appeals.access import Audience
 from mycity.appeals.models import (
     CLOSED_STATUSES,
@@ -23,6 +25,7 @@ from mycity.cities.models import City
 from mycity.core.geo import box_around, distance_m
 
 DUPLICATE_RADIUS_M = 50
+CITY_WIDE_READS = (Action.DISPATCH, Action.MODERATE, Action.READ_AUDIT)
 MAX_PAGE = 200
 
 
@@ -121,28 +124,85 @@ def appeals_of(user: Any, *, after_id: int | None = None, limit: int = 50) -> li
     if after_id is not None:
         appeals = appeals.filter(pk__lt=after_id)
     return list(
-        appeals.select_related("city", "category", "organisation")
-        .defer("city__boundary", "organisation__service_area")
+        appeals.select_related("city", "category", "organisation", "addressee", "district")
+        .defer("city__boundary", "district__boundary", "organisation__service_area")
+        .prefetch_related(*FULL_APPEAL_PREFETCH)
+        .order_by("-pk")[: max(1, min(limit, MAX_PAGE))]
+    )
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    statuses: tuple[str, ...] = ()
+    organisation: str | None = None
+    kind: str | None = None
+    categories: tuple[str, ...] = ()
+    overdue_at: datetime | None = None  # only those past their deadline at this moment
+
+
+def appeals_handled_by(
+    user: Any, city: City, filters: QueueFilters, *, after_id: int | None = None, limit: int = 50
+) -> list[Appeal] | None:
+    """The appeals of `city` that `user` works as staff, newest first; None when the
+    user handles none of the city's appeals. A dispatcher, moderator or city
+    administrator sees the city's; an executor those assigned to their organisation."""
+    appeals = Appeal.objects.filter(city=city)
+    if not any(may(user, action, city) for action in CITY_WIDE_READS):
+        organisations = [
+            role.organisation_id
+            for role in roles_of(user)
+            if role.kind == RoleKind.EXECUTOR and role.city_id == city.pk
+        ]
+        if not organisations:
+            return None
+        appeals = appeals.filter(organisation_id__in=organisations)
+    if filters.statuses:
+        appeals = appeals.filter(_status_q(filters.statuses))
+    if filters.organisation:
+        appeals = appeals.filter(organisation__slug=filters.organisation)
+    if filters.kind:
+        appeals = appeals.filter(kind=filters.kind)
+    if filters.categories:
+        appeals = appeals.filter(category__slug__in=filters.categories)
+    if filters.overdue_at is not None:
+        open_statuses = {s.value for s in Status} - {s.value for s in CLOSED_STATUSES}
+        appeals = appeals.filter(
+            deadline__lt=filters.overdue_at, status__in=sorted(open_statuses - {Status.ANSWERED})
+        )
+    if after_id is not None:
+        appeals = appeals.filter(pk__lt=after_id)
+    return list(
+        appeals.select_related("city", "category", "organisation", "addressee", "district")
+        .defer("city__boundary", "district__boundary", "organisation__service_area")
+        .prefetch_related(*FULL_APPEAL_PREFETCH)
         .order_by("-pk")[: max(1, min(limit, MAX_PAGE))]
     )
 
 
 def timeline(appeal: Appeal, audience: Audience) -> list[AppealEvent]:
-    """The events this audience may see, oldest first."""
-    events = appeal.events.select_related("actor")
+    """The events this audience may see, oldest first (from the prefetch when there is one)."""
+    events = sorted(appeal.events.all(), key=lambda e: (e.created_at, e.pk))
     if audience == Audience.APPLICANT:
-        events = events.filter(visible_to_applicant=True)
-    elif audience == Audience.PUBLIC:
-        events = events.filter(visible_to_applicant=True, kind=EventKind.TRANSITION)
-    return list(events)
+        return [e for e in events if e.visible_to_applicant]
+    if audience == Audience.PUBLIC:
+        return [e for e in events if e.visible_to_applicant and e.kind == EventKind.TRANSITION]
+    return events
 
 
 def files_of(appeal: Appeal, audience: Audience) -> list[AppealFile]:
-    files = appeal.files.all()
+    files = sorted(appeal.files.all(), key=lambda f: (f.role, f.position, f.pk))
     if audience == Audience.PUBLIC:
-        files = files.filter(is_public=True).exclude(role=FileRole.ATTACHMENT)
-    return list(files)
+        return [f for f in files if f.is_public and f.role != FileRole.ATTACHMENT]
+    return files
 
 
 def answers_of(appeal: Appeal) -> list[Answer]:
-    return list(appeal.answers.select_related("organisation"))
+    return sorted(appeal.answers.all(), key=lambda a: (a.created_at, a.pk))
+
+
+# What a page of full appeals needs, in three queries whatever its length.
+FULL_APPEAL_PREFETCH = (
+    Prefetch("events", queryset=AppealEvent.objects.select_related("actor")),
+    "files",
+    Prefetch("answers", queryset=Answer.objects.select_related("organisation")),
+)
