@@ -279,3 +279,16 @@ def test_a_closed_or_private_report_cannot_be_joined(resident, noisy_neighbours,
     private = submit_report(resident, noisy_neighbours)
     with pytest.raises(MoveNotAllowed):
         services.join_report(actor=UserFactory(email="n3@example.org"), appeal=private)
+
+
+def test_the_daily_command_closes_what_waited_long_enough(assigned, executor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    answered(assigned, executor)
+    Appeal.objects.filter(pk=assigned.pk).update(answered_at=timezone.now() - timedelta(days=30))
+    out = StringIO()
+    call_command("close_answered_appeals", stdout=out)
+    assert "Closed 1" in out.getvalue()
+    assert Appeal.objects.get(pk=assigned.pk).status == Status.CLOSED
