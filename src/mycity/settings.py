@@ -319,5 +319,7 @@ MYCITY_BENCH_ENDPOINTS = env_bool("MYCITY_BENCH_ENDPOINTS", False)
 # The version of the personal-data policy a resident consents to when submitting
 # (Law «О защите персональных данных»); recorded with every appeal.
 PERSONAL_DATA_POLICY_VERSION = env_str("PERSONAL_DATA_POLICY_VERSION", "2026-01")
+# How many appeals one resident may submit an hour (0: no limit).
+APPEAL_SUBMISSIONS_PER_HOUR = env_int("APPEAL_SUBMISSIONS_PER_HOUR", 30)
 # The site's public address, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

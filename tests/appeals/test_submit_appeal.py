@@ -329,3 +329,15 @@ def test_inside_point_constant_is_inside(city):
     from mycity.cities.selectors import point_in_city
 
     assert point_in_city(city, lat=INSIDE[0], lon=INSIDE[1])
+
+
+def test_a_resident_submitting_too_often_is_asked_to_wait(resident, street_light, settings):
+    from mycity.appeals.errors import TooManySubmissions
+
+    settings.APPEAL_SUBMISSIONS_PER_HOUR = 2
+    submit_report(resident, street_light)
+    submit_report(resident, street_light)
+    with pytest.raises(TooManySubmissions) as caught:
+        submit_report(resident, street_light)
+    assert caught.value.status == 429
+    assert Appeal.objects.count() == 2

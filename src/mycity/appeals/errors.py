@@ -43,6 +43,12 @@ class NoteRequired(DomainError):
     message = _("Give a reason for this action.")
 
 
+class TooManySubmissions(DomainError):
+    code = "too_many_submissions"
+    message = _("You have sent many appeals within an hour; please try again later.")
+    status = 429
+
+
 class DisagreementWindowClosed(DomainError):
     code = "disagreement_window_closed"
     message = _("The time to disagree with this answer has passed.")

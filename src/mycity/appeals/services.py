@@ -7,6 +7,7 @@ the same transaction, and the applicant's notification goes to the outbox with i
 
 import hashlib
 import secrets
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -34,6 +36,7 @@ from mycity.appeals.errors import (
     NoteRequired,
     PointOutsideCity,
     StaleAppeal,
+    TooManySubmissions,
 )
 from mycity.appeals.extra_fields import check_definitions, check_extra_fields
 from mycity.appeals.models import (
@@ -369,6 +372,8 @@ def submit_appeal(
         first = _replayed(owner, idempotency_key)
         if first is not None:
             return Submission(first, replayed=True)
+    if applicant is not None:
+        _spend_submission(applicant)
     category, values = _check_draft(city, draft, files)
     # Decoding and re-encoding images is slow: do it before taking the write lock.
     cleaned = _clean_files(category.kind, files)
@@ -398,6 +403,22 @@ def submit_appeal(
         _forget_files(written)
         raise
     return Submission(appeal)
+
+
+def _spend_submission(applicant: User) -> None:
+    """A resident files at most APPEAL_SUBMISSIONS_PER_HOUR appeals an hour."""
+    limit = settings.APPEAL_SUBMISSIONS_PER_HOUR
+    if limit <= 0:
+        return
+    key = f"mycity:submissions:{applicant.pk}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        spent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        spent = 1
+    if spent > limit:
+        raise TooManySubmissions()
 
 
 def _replayed(owner: str, key: str) -> Appeal | None:
