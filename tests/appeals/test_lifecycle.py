@@ -292,3 +292,25 @@ def test_the_daily_command_closes_what_waited_long_enough(assigned, executor):
     call_command("close_answered_appeals", stdout=out)
     assert "Closed 1" in out.getvalue()
     assert Appeal.objects.get(pk=assigned.pk).status == Status.CLOSED
+
+
+@pytest.mark.parametrize("how", ["reject", "redirect", "merge"])
+def test_a_report_turned_away_leaves_the_public_map(resident, street_light, dispatcher, how):
+    original = submit_report(resident, street_light)
+    appeal = submit_report(resident, street_light)
+    assert appeal.is_public
+    if how == "reject":
+        services.reject_appeal(actor=dispatcher, appeal=appeal, note="Не подтвердилось")
+    elif how == "redirect":
+        services.redirect_appeal(actor=dispatcher, appeal=appeal, to="РЭС")
+    else:
+        services.merge_appeal(actor=dispatcher, appeal=appeal, into=original)
+    assert not Appeal.objects.get(pk=appeal.pk).is_public
+
+
+def test_answer_files_are_never_public(assigned, executor):
+    from tests.appeals.conftest import jpeg
+
+    services.answer_appeal(actor=executor, appeal=assigned, text="См. акт", files=[jpeg(64, 48)])
+    answer_file = assigned.files.get(role="answer")
+    assert not answer_file.is_public

@@ -93,7 +93,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class EventInline(admin.TabularInline):
     model = AppealEvent
-    fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
+    fields = ("created_at", "kind", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False

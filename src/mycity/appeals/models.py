@@ -83,17 +83,6 @@ class Status(models.TextChoices):
 
 # Open311 and the public map speak of open and closed only.
 CLOSED_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.REDIRECTED, Status.DUPLICATE})
-# Reports the public may see on the map: accepted and later, never rejected ones.
-PUBLIC_STATUSES = frozenset(
-    {
-        Status.ACCEPTED,
-        Status.ASSIGNED,
-        Status.IN_PROGRESS,
-        Status.ANSWERED,
-        Status.CLOSED,
-        Status.REOPENED,
-    }
-)
 
 
 class ApplicantType(models.TextChoices):

@@ -30,13 +30,28 @@ MAX_PAGE = 200
 
 
 def categories_of(city: City, *, kind: str | None = None) -> list[Category]:
-    """The city's active categories, parents before their children."""
+    """The city's active categories, each parent followed by its children (depth first)."""
     categories = Category.objects.filter(city=city, is_active=True).select_related(
         "default_organisation"
     )
     if kind:
         categories = categories.filter(kind=kind)
-    return list(categories.order_by("parent_id", "display_order", "name_ru", "pk"))
+    ordered = list(categories.order_by("display_order", "name_ru", "pk"))
+    children: dict[int | None, list[Category]] = {}
+    for category in ordered:
+        children.setdefault(category.parent_id, []).append(category)
+    present = {category.pk for category in ordered}
+    tree: list[Category] = []
+
+    def walk(parent_id: int | None) -> None:
+        for category in children.get(parent_id, []):
+            tree.append(category)
+            walk(category.pk)
+
+    # Roots, and categories whose parent is filtered out, start a branch.
+    for parent_id in [None, *(p for p in children if p is not None and p not in present)]:
+        walk(parent_id)
+    return tree
 
 
 def leaf_categories(city: City) -> QuerySet[Category]:
@@ -91,7 +106,7 @@ def public_reports(
     if after_id is not None:
         reports = reports.filter(pk__lt=after_id)
     reports = (
-        reports.select_related("category", "district", "organisation")
+        reports.select_related("category", "district", "organisation", "building")
         .defer("district__boundary", "organisation__service_area", "organisation__working_hours")
         .order_by("-pk")
     )
@@ -151,7 +166,9 @@ def appeals_handled_by(
         organisations = [
             role.organisation_id
             for role in roles_of(user)
-            if role.kind == RoleKind.EXECUTOR and role.city_id == city.pk
+            if role.kind == RoleKind.EXECUTOR
+            and role.city_id == city.pk
+            and role.organisation_id is not None
         ]
         if not organisations:
             return None

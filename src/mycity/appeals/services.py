@@ -558,6 +558,9 @@ def _move(
         changes.setdefault("closed_at", now)
     if rule.target == Status.REOPENED:
         changes |= {"closed_at": None}
+    if rule.target in (Status.REJECTED, Status.REDIRECTED, Status.DUPLICATE):
+        # Off the public map: turned away, another body's now, or shown by its original.
+        changes["is_public"] = False
     updated = Appeal.objects.filter(pk=appeal.pk, version=version, status=appeal.status).update(
         status=rule.target, version=F("version") + 1, updated_at=now, **changes
     )
@@ -812,7 +815,8 @@ def answer_appeal(
     )
     written: list[str] = []
     try:
-        _store_files(appeal, cleaned, FileRole.ANSWER, written, public=appeal.is_public)
+        # An official answer letter names the applicant: never public.
+        _store_files(appeal, cleaned, FileRole.ANSWER, written, public=False)
     except BaseException:
         _forget_files(written)
         raise
