@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("open311/v2/", include("mycity.appeals.open311_urls")),
     path("", include("mycity.web.urls")),
 ]
 
