@@ -98,6 +98,8 @@ def test_bad_submissions_get_field_details_in_the_users_language(client, residen
     assert response.status_code == 400
     body = response.json()
     assert {d["field"] for d in body["details"]} == {"description", "consent"}
+    messages = {d["field"]: d["message"] for d in body["details"]}
+    assert messages["description"] == "Апішыце праблему."
     assert not Appeal.objects.exists()
 
 

@@ -49,7 +49,7 @@ def test_an_executor_takes_the_appeal_into_work_and_answers_it(assigned, executo
     last = assigned.events.last()
     assert (last.from_status, last.to_status, last.actor) == ("in_progress", "answered", executor)
     bodies = list(Notification.objects.filter(recipient=resident).values_list("body", flat=True))
-    assert any("answered" in body or "ответ" in body for body in bodies)
+    assert f"На ваше обращение {assigned.number} дан ответ." in bodies
 
 
 def test_an_answer_needs_text(assigned, executor):

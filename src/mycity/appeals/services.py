@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from mycity.accounts.models import User
 from mycity.appeals import deadlines, routing
@@ -501,7 +501,7 @@ def _register(
     _store_files(appeal, cleaned, role, written, public=not is_e_appeal and category.is_public)
     _notify_applicant(
         appeal,
-        N_("Your appeal %(number)s is registered. The answer is due by %(deadline)s."),
+        gettext_noop("Your appeal %(number)s is registered. The answer is due by %(deadline)s."),
     )
     if category.needs_moderation:
         _move(appeal, Move.SEND_TO_MODERATION, actor=None)
@@ -587,16 +587,18 @@ def _move(
 
 # What the applicant is told after each move, if anything.
 _APPLICANT_MESSAGES: dict[Move, str] = {
-    Move.START: N_("Work on your appeal %(number)s has started."),
-    Move.ANSWER: N_("Your appeal %(number)s has been answered."),
-    Move.REJECT: N_("Your appeal %(number)s has been rejected: %(note)s"),
-    Move.REDIRECT: N_("Your appeal %(number)s has been sent to the competent body: %(note)s"),
-    Move.MERGE: N_(
+    Move.START: gettext_noop("Work on your appeal %(number)s has started."),
+    Move.ANSWER: gettext_noop("Your appeal %(number)s has been answered."),
+    Move.REJECT: gettext_noop("Your appeal %(number)s has been rejected: %(note)s"),
+    Move.REDIRECT: gettext_noop(
+        "Your appeal %(number)s has been sent to the competent body: %(note)s"
+    ),
+    Move.MERGE: gettext_noop(
         "Your appeal %(number)s has been joined to appeal %(original)s about the same "
         "problem; you will follow it."
     ),
-    Move.REOPEN: N_("Your appeal %(number)s has been reopened."),
-    Move.CLOSE: N_("Your appeal %(number)s is closed."),
+    Move.REOPEN: gettext_noop("Your appeal %(number)s has been reopened."),
+    Move.CLOSE: gettext_noop("Your appeal %(number)s is closed."),
 }
 
 
@@ -918,7 +920,9 @@ def extend_term(
     )
     _notify_applicant(
         appeal,
-        N_("The term of your appeal %(number)s has been extended to %(deadline)s: %(note)s"),
+        gettext_noop(
+            "The term of your appeal %(number)s has been extended to %(deadline)s: %(note)s"
+        ),
         note=reason,
     )
     return appeal
