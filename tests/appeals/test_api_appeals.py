@@ -265,7 +265,9 @@ def test_the_whole_lifecycle_through_the_api_with_a_staff_token(
     )
     assert stale.status_code == 409
     assert stale.json()["code"] == "stale_appeal"
-    answered = post_json(client, f"/api/v1/appeals/{appeal.pk}/answer", {"text": "Готово."}, **auth)
+    answered = client.post(
+        f"/api/v1/appeals/{appeal.pk}/answer", {"text": "Готово.", "files": [jpeg(64, 48)]}, **auth
+    )
     assert answered.json()["status"] == "answered"
     client.force_login(resident)
     rated = post_json(client, f"/api/v1/appeals/{appeal.pk}/rating", {"rating": 2})
@@ -275,6 +277,11 @@ def test_the_whole_lifecycle_through_the_api_with_a_staff_token(
     )
     assert reopened.json()["status"] == "reopened"
     assert reopened.json()["answers"][0]["text"] == "Готово."
+    assert reopened.json()["deadline_state"] == "on_time"  # a new term for the disagreement
+    public = client.__class__().get(f"/api/v1/appeals/{appeal.pk}").json()
+    assert public["answers"][0]["text"] is None
+    assert all(event["note"] == "" for event in public["timeline"])
+    assert "answer" not in {f["role"] for f in public["files"]}
 
 
 def test_a_forged_move_is_refused(client, resident, street_light, dispatcher):
@@ -361,3 +368,39 @@ def test_staff_list_the_appeals_they_handle_and_nothing_else(
     assert client.get(f"{CITY}/appeals", {"status": "closed"}).json()["items"] == []
     client.force_login(resident)
     assert client.get(f"{CITY}/appeals").status_code == 403
+
+
+def test_a_token_acts_only_in_the_city_it_was_issued_for(
+    client, resident, street_light, other_city, city
+):
+    from mycity.accounts.models import RoleKind
+    from tests.conftest import _person
+
+    both = _person("both@example.org", RoleKind.DISPATCHER, city=city)
+    from mycity.accounts.services import grant_role
+
+    grant_role(actor=None, user=both, kind=RoleKind.DISPATCHER, city=other_city)
+    appeal = submit_report(resident, street_light)
+    orsha_token = issue_api_client(city=other_city, name="Orsha desk", user=both).key
+    body = client.get(
+        f"/api/v1/appeals/{appeal.pk}", HTTP_AUTHORIZATION=f"Bearer {orsha_token}"
+    ).json()
+    assert body["applicant"] is None  # public view only: the token is Orsha's
+    assert body["moves"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"since": "0001-01-01T00:00:00+05:00"}, {"until": "9999-12-31T23:59:59-05:00"}],
+)
+def test_dates_beyond_reason_are_a_400_not_a_crash(client, city, query):
+    for suffix in ("reports", "reports.geojson"):
+        response = client.get(f"{CITY}/{suffix}", query)
+        assert response.status_code == 400
+
+
+def test_deeply_nested_extra_fields_are_a_400(client, resident, street_light):
+    client.force_login(resident)
+    response = submit(client, street_light, extra="[" * 5000)
+    assert response.status_code == 400
+    assert response.json()["details"][0]["field"] == "extra"

@@ -314,3 +314,51 @@ def test_answer_files_are_never_public(assigned, executor):
     services.answer_appeal(actor=executor, appeal=assigned, text="См. акт", files=[jpeg(64, 48)])
     answer_file = assigned.files.get(role="answer")
     assert not answer_file.is_public
+
+
+def test_an_e_appeal_goes_to_the_department_the_applicant_chose(resident, housing_question, city):
+    from mycity.appeals.services import submit_appeal
+    from tests.appeals.conftest import e_appeal_draft
+
+    chosen = OrganisationFactory(city=city, slug="education", kind="department")
+    draft = e_appeal_draft(housing_question, addressee_slug="education")
+    appeal = submit_appeal(applicant=resident, city=city, draft=draft).appeal
+    assert appeal.addressee == chosen
+    assert appeal.organisation == chosen
+
+
+def test_an_appeal_handed_back_leaves_the_executors_sight(assigned, executor):
+    from mycity.appeals.access import audience_of
+
+    Appeal.objects.filter(pk=assigned.pk).update(is_public=False)
+    assigned.refresh_from_db()
+    services.return_appeal(actor=executor, appeal=assigned, note="Это дорожная служба")
+    assigned.refresh_from_db()
+    assert assigned.organisation is None
+    assert audience_of(executor, assigned) is None
+
+
+def test_a_report_cannot_be_merged_into_an_e_appeal_or_a_closed_report(
+    resident, street_light, housing_question, dispatcher, city
+):
+    from mycity.appeals.services import submit_appeal
+    from tests.appeals.conftest import e_appeal_draft
+
+    report = submit_report(resident, street_light)
+    e_appeal = submit_appeal(
+        applicant=resident, city=city, draft=e_appeal_draft(housing_question)
+    ).appeal
+    with pytest.raises(InvalidAppeal):
+        services.merge_appeal(actor=dispatcher, appeal=report, into=e_appeal)
+    closed = submit_report(resident, street_light)
+    services.reject_appeal(actor=dispatcher, appeal=closed, note="Не подтвердилось")
+    with pytest.raises(InvalidAppeal):
+        services.merge_appeal(actor=dispatcher, appeal=report, into=closed)
+    assert Appeal.objects.get(pk=report.pk).status == Status.ASSIGNED
+
+
+def test_a_term_that_has_passed_cannot_be_extended(assigned, executor):
+    Appeal.objects.filter(pk=assigned.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    assigned.refresh_from_db()
+    with pytest.raises(MoveNotAllowed):
+        services.extend_term(actor=executor, appeal=assigned, reason="Поздно", working_days=3)

@@ -2,6 +2,7 @@
 reading service requests, tokens and errors, in JSON and XML (docs/open311.md)."""
 
 import io
+import json
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from urllib.parse import urlencode, urlparse
@@ -531,7 +532,7 @@ def test_a_request_reads_back_with_every_spec_field(client, posted, lighting_ser
     assert request | {"media_url": None} == {
         "service_request_id": str(posted.pk),
         "status": "open",
-        "status_notes": None,
+        "status_notes": "Assigned",
         "service_name": posted.category.name_en,
         "service_code": "street-light-out",
         "description": "Не горит фонарь у остановки",
@@ -569,7 +570,7 @@ def test_requests_in_xml_have_the_spec_element_names(client, posted):
         assert children(root[0]) == REQUEST_FIELDS
         assert root[0].findtext("service_request_id") == str(posted.pk)
         assert root[0].findtext("status") == "open"
-        assert root[0].findtext("status_notes") == ""
+        assert root[0].findtext("status_notes") == "Назначено исполнителю"
 
 
 def test_personal_data_never_leaves_through_open311(client, posted, resident, street_light):
@@ -600,12 +601,14 @@ def test_status_maps_to_open_or_closed_with_the_latest_public_note(
     body = json_of(get(client, "requests"))
 
     by_id = {int(r["service_request_id"]): (r["status"], r["status_notes"]) for r in body}
-    # A rejected report leaves the public map, and so Open311.
+    # A rejected report leaves the public map, and so Open311; the notes are the status
+    # in words, never the free text of a move or an answer, which may name the applicant.
     assert by_id == {
-        still_open.pk: ("open", None),
-        answered.pk: ("open", "Кровля отремонтирована."),
-        closed.pk: ("closed", "Заменён лист кровли."),
+        still_open.pk: ("open", "Назначено исполнителю"),
+        answered.pk: ("open", "Дан ответ"),
+        closed.pk: ("closed", "Закрыто"),
     }
+    assert "Кровля отремонтирована" not in json.dumps(body, ensure_ascii=False)
     closed_row = next(r for r in body if r["service_request_id"] == str(closed.pk))
     closed.refresh_from_db()
     assert closed_row["updated_datetime"] == (
@@ -862,3 +865,22 @@ def test_the_georeport_client_reads_services_and_requests(live_server, city, str
         requests = reader.get_service_requests(status="open")
         requests = requests if isinstance(requests, list) else [requests]
         assert [r["service_request_id"] for r in requests] == [str(posted_id)]
+
+
+def test_an_api_key_in_the_query_string_is_not_accepted(client, city, street_light):
+    key = issue_api_client(city=city, name="Портал").key
+    fields = report_fields(key)
+    fields.pop("api_key")
+    response = client.post(f"{URL}/requests.json?api_key={key}", fields)
+    assert response.status_code == 403
+    assert not Appeal.objects.exists()
+
+
+def test_an_over_long_address_string_is_a_400(client, city, street_light):
+    key = issue_api_client(city=city, name="Портал").key
+    fields = report_fields(key)
+    fields.pop("lat"), fields.pop("long")
+    fields["address_string"] = "Нижне-Покровская " * 500
+    response = client.post(f"{URL}/requests.json", fields)
+    assert response.status_code == 400
+    assert "address_string" in response.json()[0]["description"]

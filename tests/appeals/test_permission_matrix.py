@@ -109,9 +109,9 @@ PUBLIC_REPORT_AUDIENCE = {
     "executor": Audience.STAFF,
     "executor_of_other_organisation": Audience.PUBLIC,
     "executor_of_other_city": Audience.PUBLIC,
-    "moderator": Audience.STAFF,
+    "moderator": Audience.PUBLIC,  # handles it only while it waits in moderation
     "editor": Audience.PUBLIC,
-    "city_admin": Audience.STAFF,
+    "city_admin": Audience.PUBLIC,
     "platform_admin": Audience.STAFF,
 }
 
@@ -128,14 +128,19 @@ def test_who_sees_a_private_appeal_at_all(people, resident, leaking_roof, organi
     Appeal.objects.filter(pk=appeal.pk).update(is_public=False)
     appeal.refresh_from_db()
     seen = {role for role in ROLES if audience_of(people[role], appeal) is not None}
-    assert seen == {
-        "applicant",
-        "dispatcher",
-        "executor",
-        "moderator",
-        "city_admin",
-        "platform_admin",
-    }
+    assert seen == {"applicant", "dispatcher", "executor", "platform_admin"}
+
+
+def test_a_moderator_sees_the_applicants_data_only_while_moderating(
+    people, resident, leaking_roof, organisation
+):
+    appeal = appeal_in(Status.MODERATION, resident, leaking_roof, None)
+    Appeal.objects.filter(pk=appeal.pk).update(is_public=False)
+    appeal.refresh_from_db()
+    assert audience_of(people["moderator"], appeal) == Audience.STAFF
+    Appeal.objects.filter(pk=appeal.pk).update(status=Status.ACCEPTED)
+    appeal.refresh_from_db()
+    assert audience_of(people["moderator"], appeal) is None
 
 
 def test_an_inactive_staff_member_sees_nothing_private(

@@ -77,6 +77,12 @@ def roles_of(user: Any) -> list[Role]:
     return cached
 
 
+def confine_to_city(user: Any, city_id: int) -> None:
+    """From now on, this user object acts only with its roles in one city (and the
+    platform's): an API token issued for a city acts there and nowhere else."""
+    user._mycity_roles = [role for role in roles_of(user) if role.city_id in (None, city_id)]
+
+
 def _role_covers(role: Role, scope: Scope) -> bool:
     if role.kind == RoleKind.PLATFORM_ADMIN:
         return True

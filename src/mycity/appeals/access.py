@@ -6,11 +6,11 @@ not leak."""
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from mycity.accounts.permissions import Action, may
 from mycity.appeals.errors import AppealNotFound
-from mycity.appeals.models import Appeal
+from mycity.appeals.models import Answer, Appeal, AppealEvent, Status
 
 
 class Audience(StrEnum):
@@ -20,9 +20,12 @@ class Audience(StrEnum):
 
 
 def is_handling_staff(user: Any, appeal: Appeal) -> bool:
-    if may(user, Action.DISPATCH, appeal) or may(user, Action.MODERATE, appeal):
+    """Whether `user` handles this appeal now, and so may see the applicant's data:
+    a dispatcher of its city, a moderator while it waits in moderation, or the
+    executor of the organisation it is assigned to."""
+    if may(user, Action.DISPATCH, appeal):
         return True
-    if may(user, Action.READ_AUDIT, appeal):
+    if appeal.status == Status.MODERATION and may(user, Action.MODERATE, appeal):
         return True
     return appeal.organisation_id is not None and may(user, Action.EXECUTE, appeal)
 
@@ -38,6 +41,14 @@ def audience_of(user: Any, appeal: Appeal) -> Audience | None:
     return None
 
 
+# What a page of full appeals needs, in three queries whatever its length.
+FULL_APPEAL_PREFETCH = (
+    Prefetch("events", queryset=AppealEvent.objects.select_related("actor")),
+    "files",
+    Prefetch("answers", queryset=Answer.objects.select_related("organisation")),
+)
+
+
 def _appeals() -> QuerySet[Appeal]:
     return Appeal.objects.select_related(
         "city", "category", "organisation", "addressee", "building__street", "district", "applicant"
@@ -48,7 +59,7 @@ def get_appeal_for(
     user: Any, appeal_id: int, *, for_update: bool = False
 ) -> tuple[Appeal, Audience]:
     """The appeal and what the user may see of it, or AppealNotFound."""
-    appeals = _appeals()
+    appeals = _appeals().prefetch_related(*FULL_APPEAL_PREFETCH)
     if for_update:
         appeals = appeals.select_for_update(of=("self",))
     appeal = appeals.filter(pk=appeal_id).first()

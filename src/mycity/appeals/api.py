@@ -6,13 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
+from pydantic import field_validator
 
+from mycity.accounts.permissions import confine_to_city
 from mycity.appeals import selectors, services
 from mycity.appeals.access import Audience, get_appeal_for, get_appeal_to_handle
 from mycity.appeals.deadlines import deadline_state
@@ -53,6 +56,7 @@ class StaffToken(HttpBearer):
         )
         if client is None or client.user is None or not client.user.is_active:
             return None
+        confine_to_city(client.user, client.city_id)
         return client.user
 
 
@@ -80,7 +84,7 @@ def report_out(appeal: Appeal, now: datetime | None = None) -> dict[str, Any]:
     return {
         "id": appeal.pk,
         "number": appeal.number,
-        "city": appeal.city.slug if "city" in appeal._state.fields_cache else "",
+        "city": appeal.city.slug,
         "kind": appeal.kind,
         "category": _ref(appeal.category),
         "status": appeal.status,
@@ -101,7 +105,6 @@ def report_out(appeal: Appeal, now: datetime | None = None) -> dict[str, Any]:
 def appeal_out(request: HttpRequest, appeal: Appeal, audience: Audience) -> dict[str, Any]:
     user = getattr(request, "auth", None) or request.user
     out = report_out(appeal)
-    out["city"] = appeal.city.slug
     out |= {
         "registered_on": appeal.registered_on.isoformat(),
         "extended": appeal.extended,
@@ -111,8 +114,13 @@ def appeal_out(request: HttpRequest, appeal: Appeal, audience: Audience) -> dict
         if audience != Audience.PUBLIC
         else [],
         "files": [_file_out(f) for f in selectors.files_of(appeal, audience)],
+        # An answer letter may name the applicant: its text is theirs and the staff's.
         "answers": [
-            {"organisation": _ref(a.organisation), "text": a.text, "at": a.created_at}
+            {
+                "organisation": _ref(a.organisation),
+                "text": a.text if audience != Audience.PUBLIC else None,
+                "at": a.created_at,
+            }
             for a in selectors.answers_of(appeal)
         ],
         "timeline": [
@@ -121,7 +129,7 @@ def appeal_out(request: HttpRequest, appeal: Appeal, audience: Audience) -> dict
                 "kind": e.kind,
                 "from_status": e.from_status,
                 "to_status": e.to_status,
-                "note": e.note,
+                "note": selectors.note_for(e, audience),
                 "actor": str(e.actor) if audience == Audience.STAFF and e.actor else None,
             }
             for e in selectors.timeline(appeal, audience)
@@ -210,7 +218,7 @@ def _extra(raw: str | None) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         value = None
     if not isinstance(value, dict):
         raise InvalidAppeal(_("Give the extra fields as a JSON object."), field="extra")
@@ -274,7 +282,9 @@ def submit(
     if appeal.lat is not None and appeal.lon is not None:
         similar = [
             report_out(r)
-            for r in selectors.similar_open_reports(appeal.category, lat=appeal.lat, lon=appeal.lon)
+            for r in selectors.similar_open_reports(
+                appeal.city, appeal.category, lat=appeal.lat, lon=appeal.lon
+            )
             if r.pk != appeal.pk
         ]
     out["similar"] = similar
@@ -389,6 +399,10 @@ def get_file(
     return response
 
 
+# Beyond these, database dates overflow.
+EARLIEST, LATEST = datetime(1900, 1, 1), datetime(3000, 1, 1)
+
+
 class ReportQuery(PageQuery):
     category: list[str] = Field(default_factory=list, description="category slugs")
     status: list[str] = Field(
@@ -400,6 +414,15 @@ class ReportQuery(PageQuery):
     radius: float = Field(500, gt=0, le=5000, description="metres, with near")
     since: datetime | None = None
     until: datetime | None = None
+
+    @field_validator("since", "until")
+    @classmethod
+    def within_reason(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if not EARLIEST <= value.replace(tzinfo=None) <= LATEST:
+            raise ValueError("out of range")
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 STATUS_WORDS = {"open", "closed", *(s.value for s in AppealStatus)}
@@ -494,7 +517,7 @@ def reports_geojson(request: HttpRequest, slug: str, query: Query[ReportQuery]) 
     if cursor:
         body["next_cursor"] = cursor
     return HttpResponse(
-        json.dumps(body, default=str, ensure_ascii=False),
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False),
         content_type="application/geo+json; charset=utf-8",
     )
 
@@ -596,13 +619,22 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
     "/appeals/{appeal_id}/answer",
     response=AppealOut,
     auth=SIGNED_IN,
-    summary="Executor: answer the appeal",
+    summary="Executor: answer the appeal (multipart: text, expected_version, files)",
 )
-def answer(request: HttpRequest, appeal_id: int, payload: AnswerIn) -> dict:
+def answer(
+    request: HttpRequest,
+    appeal_id: int,
+    form: Form[AnswerIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
     services.answer_appeal(
-        actor=actor, appeal=appeal, text=payload.text, expected_version=payload.expected_version
+        actor=actor,
+        appeal=appeal,
+        text=form.text,
+        files=files or [],
+        expected_version=form.expected_version,
     )
     return _fresh(request, appeal_id)
 

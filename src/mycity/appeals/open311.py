@@ -7,6 +7,7 @@ client may rely on is in docs/open311.md.
 """
 
 import json
+import logging
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.core.validators import validate_email
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -35,15 +36,12 @@ from mycity.appeals.api import idempotency_key
 from mycity.appeals.errors import AppealNotFound
 from mycity.appeals.models import (
     CLOSED_STATUSES,
-    Answer,
     ApiClient,
     Appeal,
-    AppealEvent,
     AppealFile,
     AppealKind,
     Category,
     Channel,
-    EventKind,
     FileRole,
     Status,
     TimeUnit,
@@ -186,6 +184,7 @@ def _domain_descriptions(error: DomainError) -> list[str]:
     return described
 
 
+logger = logging.getLogger(__name__)
 View = Callable[..., HttpResponse]
 
 
@@ -208,6 +207,10 @@ def _open311(*methods: str) -> Callable[[View], View]:
                 return _errors(fmt, error.status, error.descriptions)
             except DomainError as error:
                 return _errors(fmt, error.status, _domain_descriptions(error))
+            except Exception:
+                # A client still gets the spec's error format, never an HTML page.
+                logger.exception("open311 request failed")
+                return _errors(fmt, 500, [_("The server could not answer; try again later.")])
 
         return wrapper
 
@@ -392,28 +395,10 @@ def service_definition(request: HttpRequest, fmt: str, service_code: str) -> Htt
 # --- service requests: reading ---------------------------------------------------
 
 
-def _status_notes(ids: Sequence[int]) -> dict[int, str]:
-    """Each appeal's latest public note: a reason given with a move, or the answer."""
-    if not ids:
-        return {}
-    answer = Answer.objects.filter(
-        appeal_id=OuterRef("appeal_id"), created_at=OuterRef("created_at")
-    ).values("text")[:1]
-    rows = (
-        AppealEvent.objects.filter(
-            appeal_id__in=ids, kind=EventKind.TRANSITION, visible_to_applicant=True
-        )
-        .filter(~Q(note="") | Q(to_status=Status.ANSWERED))
-        .annotate(answer_text=Subquery(answer))
-        .order_by("appeal_id", "created_at", "pk")
-        .values_list("appeal_id", "note", "answer_text")
-    )
-    notes: dict[int, str] = {}
-    for appeal_id, note, answer_text in rows:
-        text = note or answer_text or ""
-        if text:
-            notes[appeal_id] = text
-    return notes
+def _status_notes(reports: Sequence[Appeal]) -> dict[int, str]:
+    """A fixed phrase per status: the free text of events and answers may name the
+    applicant, so none of it goes out to the public."""
+    return {report.pk: str(Status(report.status).label) for report in reports}
 
 
 def _first_photos(ids: Sequence[int]) -> dict[int, int]:
@@ -447,7 +432,7 @@ def _requests_out(
 ) -> list[dict[str, Any]]:
     """Public reports as Open311 service requests: no personal data."""
     ids = [r.pk for r in reports]
-    notes, photos, postcodes = _status_notes(ids), _first_photos(ids), _postcodes(reports)
+    notes, photos, postcodes = _status_notes(reports), _first_photos(ids), _postcodes(reports)
     zone = _time_zone(city)
     # The REST API's file endpoint serves public photos to anyone.
     files_url = request.build_absolute_uri("/api/v1/appeals/")
@@ -704,6 +689,8 @@ def _applicant(data: QueryDict, problems: list[str]) -> tuple[str, str, str]:
         )
     if email:
         try:
+            if len(email) > 254:
+                raise ValidationError("too long")
             validate_email(email)
         except ValidationError:
             problems.append(about("email", _("Enter a valid e-mail address.")))
@@ -720,7 +707,8 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
 
     slug = field("jurisdiction_id")
     city = _jurisdiction(slug, with_boundary=True) if slug else None
-    client = _api_client(field("api_key"), city)
+    # Only from the body: a key in the query string would end up in proxies' logs.
+    client = _api_client((data.get("api_key") or "").strip(), city)
     # Without jurisdiction_id, the key's city is the jurisdiction.
     city = city or client.city
 
@@ -742,6 +730,11 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         if building_id is None:
             problems.append(about("address_id", _("There is no such building in this city.")))
     address = field("address_string")
+    if len(address) > 300:
+        problems.append(
+            about("address_string", _("No more than %(max)s characters.") % {"max": 300})
+        )
+        address = ""
     location_given = lat is not None or building_id is not None or address
     if not location_given and not problems:
         problems.append(_("Give the location: lat and long, address_string or address_id."))

@@ -52,7 +52,7 @@ class EventOut(Schema):
 
 class AnswerOut(Schema):
     organisation: Ref
-    text: str
+    text: str | None = Field(description="Only for the applicant and the staff.")
     at: datetime
 
 

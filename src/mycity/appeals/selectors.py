@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from mycity.accounts.models import RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
-from mycity.appeals.access import Audience
+from mycity.appeals.access import FULL_APPEAL_PREFETCH, Audience
 from mycity.appeals.models import (
     CLOSED_STATUSES,
     Answer,
@@ -25,7 +25,7 @@ from mycity.cities.models import City
 from mycity.core.geo import box_around, distance_m
 
 DUPLICATE_RADIUS_M = 50
-CITY_WIDE_READS = (Action.DISPATCH, Action.MODERATE, Action.READ_AUDIT)
+NOTES_TO_APPLICANT = frozenset({"reject", "redirect", "merge", "reopen"})
 MAX_PAGE = 200
 
 
@@ -106,8 +106,13 @@ def public_reports(
     if after_id is not None:
         reports = reports.filter(pk__lt=after_id)
     reports = (
-        reports.select_related("category", "district", "organisation", "building")
-        .defer("district__boundary", "organisation__service_area", "organisation__working_hours")
+        reports.select_related("city", "category", "district", "organisation", "building")
+        .defer(
+            "city__boundary",
+            "district__boundary",
+            "organisation__service_area",
+            "organisation__working_hours",
+        )
         .order_by("-pk")
     )
     limit = max(1, min(limit, MAX_PAGE))
@@ -125,13 +130,13 @@ def public_reports(
 
 
 def similar_open_reports(
-    category: Category, *, lat: float, lon: float, radius_m: float = DUPLICATE_RADIUS_M
+    city: City, category: Category, *, lat: float, lon: float, radius_m: float = DUPLICATE_RADIUS_M
 ) -> list[Appeal]:
     """Open public reports of the category close to a point: candidates for "me too"."""
     filters = ReportFilters(
         categories=(category.slug,), statuses=("open",), near=(lat, lon, radius_m)
     )
-    return public_reports(category.city, filters, limit=10)
+    return public_reports(city, filters, limit=10)
 
 
 def appeals_of(user: Any, *, after_id: int | None = None, limit: int = 50) -> list[Appeal]:
@@ -160,9 +165,14 @@ def appeals_handled_by(
 ) -> list[Appeal] | None:
     """The appeals of `city` that `user` works as staff, newest first; None when the
     user handles none of the city's appeals. A dispatcher, moderator or city
-    administrator sees the city's; an executor those assigned to their organisation."""
+    the city's; a moderator those waiting in moderation; an executor those assigned to
+    their organisation."""
     appeals = Appeal.objects.filter(city=city)
-    if not any(may(user, action, city) for action in CITY_WIDE_READS):
+    if may(user, Action.DISPATCH, city):
+        pass
+    elif may(user, Action.MODERATE, city):
+        appeals = appeals.filter(status=Status.MODERATION)
+    else:
         organisations = [
             role.organisation_id
             for role in roles_of(user)
@@ -206,6 +216,20 @@ def timeline(appeal: Appeal, audience: Audience) -> list[AppealEvent]:
     return events
 
 
+def note_for(event: AppealEvent, audience: Audience) -> str:
+    """What an audience may read of an event's note. Notes are free text that may name
+    people: the public reads none; the applicant those written to them (a reason for
+    rejecting, redirecting, merging or extending, and their own)."""
+    if audience == Audience.STAFF:
+        return event.note
+    if audience == Audience.APPLICANT and (
+        event.data.get("move") in NOTES_TO_APPLICANT
+        or event.kind in (EventKind.EXTENDED, EventKind.RATED)
+    ):
+        return event.note
+    return ""
+
+
 def files_of(appeal: Appeal, audience: Audience) -> list[AppealFile]:
     files = sorted(appeal.files.all(), key=lambda f: (f.role, f.position, f.pk))
     if audience == Audience.PUBLIC:
@@ -215,11 +239,3 @@ def files_of(appeal: Appeal, audience: Audience) -> list[AppealFile]:
 
 def answers_of(appeal: Appeal) -> list[Answer]:
     return sorted(appeal.answers.all(), key=lambda a: (a.created_at, a.pk))
-
-
-# What a page of full appeals needs, in three queries whatever its length.
-FULL_APPEAL_PREFETCH = (
-    Prefetch("events", queryset=AppealEvent.objects.select_related("actor")),
-    "files",
-    Prefetch("answers", queryset=Answer.objects.select_related("organisation")),
-)

@@ -16,10 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -40,6 +41,7 @@ from mycity.appeals.errors import (
 )
 from mycity.appeals.extra_fields import check_definitions, check_extra_fields
 from mycity.appeals.models import (
+    CLOSED_STATUSES,
     Answer,
     ApiClient,
     Appeal,
@@ -250,6 +252,14 @@ def _check_e_appeal(
     for name, message in required.items():
         if not str(getattr(draft, name) or "").strip():
             _problem(problems, name, message)
+    email = draft.applicant_email.strip()
+    if email:
+        try:
+            if len(email) > 254:
+                raise ValidationError("too long")
+            validate_email(email)
+        except ValidationError:
+            _problem(problems, "applicant_email", _("Enter a valid e-mail address."))
     if len(draft.applicant_name.split()) < 2 and draft.applicant_name.strip():
         _problem(problems, "applicant_name", _("Give your surname and name."))
     return addressee
@@ -372,9 +382,10 @@ def submit_appeal(
         first = _replayed(owner, idempotency_key)
         if first is not None:
             return Submission(first, replayed=True)
+    category, values = _check_draft(city, draft, files)
+    # Spent only by valid submissions: a resident correcting a form is not throttled.
     if applicant is not None:
         _spend_submission(applicant)
-    category, values = _check_draft(city, draft, files)
     # Decoding and re-encoding images is slow: do it before taking the write lock.
     cleaned = _clean_files(category.kind, files)
     written: list[str] = []
@@ -513,7 +524,11 @@ def _register(
 def _accept_and_route(appeal: Appeal, *, actor: Any, move: Move = Move.ACCEPT) -> None:
     public = appeal.kind == AppealKind.PROBLEM and appeal.category.is_public
     _move(appeal, move, actor=actor, changes={"is_public": public})
-    organisation = routing.route(appeal.category, lat=appeal.lat, lon=appeal.lon)
+    if appeal.kind == AppealKind.E_APPEAL:
+        addressee = appeal.addressee
+        organisation = addressee if addressee is not None and addressee.is_active else None
+    else:
+        organisation = routing.route(appeal.category, lat=appeal.lat, lon=appeal.lon)
     if organisation is not None:
         _move(
             appeal,
@@ -701,10 +716,17 @@ def start_work(
 def return_appeal(
     *, actor: User, appeal: Appeal, note: str = "", expected_version: int | None = None
 ) -> Appeal:
-    """The executor hands the appeal back to the dispatcher (not theirs), with a reason."""
-    return _make_move(
-        Move.RETURN, actor=actor, appeal=appeal, note=note, expected_version=expected_version
+    """The executor hands the appeal back to the dispatcher (not theirs), with a reason;
+    it leaves the organisation's queue and sight."""
+    _move(
+        appeal,
+        Move.RETURN,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        changes={"organisation": None},
     )
+    return appeal
 
 
 @transaction.atomic
@@ -760,8 +782,16 @@ def merge_appeal(
     """Mark `appeal` a duplicate of `into`; its applicant follows the original."""
     if into.pk == appeal.pk or into.city_id != appeal.city_id:
         raise InvalidAppeal(_("Choose another appeal of this city."), field="duplicate_of")
-    if into.status == Status.DUPLICATE:
-        raise InvalidAppeal(_("That appeal is itself a duplicate."), field="duplicate_of")
+    # Lock the original too, in a fixed order, so crossed merges cannot make a cycle.
+    locked = Appeal.objects.select_for_update().filter(pk__in=[appeal.pk, into.pk]).order_by("pk")
+    into_now = {row.pk: row for row in locked}[into.pk]
+    if (
+        into_now.kind != AppealKind.PROBLEM
+        or appeal.kind != AppealKind.PROBLEM
+        or into_now.status in CLOSED_STATUSES
+        or into_now.duplicate_of_id is not None
+    ):
+        raise InvalidAppeal(_("Choose an open problem report of this city."), field="duplicate_of")
     _move(
         appeal,
         Move.MERGE,
@@ -787,7 +817,6 @@ def merge_appeal(
     return appeal
 
 
-@transaction.atomic
 def answer_appeal(
     *,
     actor: User,
@@ -796,7 +825,8 @@ def answer_appeal(
     files: Sequence[UploadedFile] = (),
     expected_version: int | None = None,
 ) -> Answer:
-    """The executor's answer; the applicant may then rate it or disagree."""
+    """The executor's answer, with attachments ("after" photos, letters); the applicant
+    may then rate it or disagree."""
     text = (text or "").strip()
     if not text:
         raise InvalidAppeal(_("Write the answer."), field="text")
@@ -804,25 +834,31 @@ def answer_appeal(
         raise InvalidAppeal(
             _("No more than %(max)s characters.") % {"max": MAX_E_APPEAL_TEXT}, field="text"
         )
+    if len(files) > MAX_ATTACHMENTS:
+        raise InvalidAppeal(
+            _("No more than %(max)s files.") % {"max": MAX_ATTACHMENTS}, field="files"
+        )
     if appeal.organisation is None:
         raise MoveNotAllowed(field="move")
+    # Decoding files is slow: before the write lock, as for submissions.
     cleaned = [clean_attachment(upload, field=f"files[{i}]") for i, upload in enumerate(files)]
-    event = _move(appeal, Move.ANSWER, actor=actor, expected_version=expected_version)
-    answer = Answer.objects.create(
-        appeal=appeal,
-        organisation=appeal.organisation,
-        author=actor,
-        text=text,
-        created_at=event.created_at,
-    )
     written: list[str] = []
     try:
-        # An official answer letter names the applicant: never public.
-        _store_files(appeal, cleaned, FileRole.ANSWER, written, public=False)
+        with transaction.atomic():
+            event = _move(appeal, Move.ANSWER, actor=actor, expected_version=expected_version)
+            answer = Answer.objects.create(
+                appeal=appeal,
+                organisation=appeal.organisation,
+                author=actor,
+                text=text,
+                created_at=event.created_at,
+            )
+            # An official answer letter names the applicant: never public.
+            _store_files(appeal, cleaned, FileRole.ANSWER, written, public=False)
+            _after_move(appeal, Move.ANSWER)
     except BaseException:
         _forget_files(written)
         raise
-    _after_move(appeal, Move.ANSWER)
     return answer
 
 
@@ -866,9 +902,18 @@ def disagree_with_answer(*, actor: User, appeal: Appeal, reason: str) -> Appeal:
     _require_applicant(actor, appeal)
     if appeal.answered_at is None or appeal.status not in (Status.ANSWERED, Status.CLOSED):
         raise MoveNotAllowed(_("There is no answer to disagree with."), field="reason")
-    if timezone.now() > appeal.answered_at + disagreement_window(appeal.city):
+    now = timezone.now()
+    if now > appeal.answered_at + disagreement_window(appeal.city):
         raise DisagreementWindowClosed(field="reason")
-    _move(appeal, Move.REOPEN, actor=actor, note=reason)
+    # A disagreement is considered anew, with a term of its own.
+    term = deadlines.initial_term(calendar_for(appeal.city), appeal.category, now)
+    _move(
+        appeal,
+        Move.REOPEN,
+        actor=actor,
+        note=reason,
+        changes={"term_start": term.registered_on, "deadline": term.deadline, "extended": False},
+    )
     _after_move(appeal, Move.REOPEN)
     return appeal
 
@@ -894,6 +939,8 @@ def extend_term(
     reason = (reason or "").strip()
     if not reason:
         raise NoteRequired(field="note")
+    if timezone.now() > appeal.deadline:
+        raise MoveNotAllowed(_("The term has passed; it can no longer be extended."), field="move")
     if appeal.kind == AppealKind.E_APPEAL:
         if appeal.extended:
             raise MoveNotAllowed(_("The term has already been extended."), field="move")
@@ -967,6 +1014,7 @@ def close_answered_appeals(*, now: datetime | None = None, limit: int = 500) -> 
             try:
                 with transaction.atomic():
                     _move(appeal, Move.CLOSE, actor=None)
+                    _after_move(appeal, Move.CLOSE)
             except StaleAppeal:
                 continue
             closed += 1
