@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -62,7 +63,7 @@ from mycity.appeals.models import (
 from mycity.appeals.uploads import clean_attachment, clean_photo
 from mycity.appeals.workflow import RULES, Actor, Move, allowed, capacities
 from mycity.cities.calendar import calendar_for
-from mycity.cities.models import Building, City, Organisation
+from mycity.cities.models import Building, City, District, Organisation
 from mycity.cities.selectors import district_at, nearest_buildings, point_in_city
 from mycity.notify.services import in_language_of, notify
 
@@ -335,14 +336,16 @@ def _record(
     )
 
 
-def _store_files(
-    appeal: Appeal, cleaned: list[Any], role: str, written: list[str], *, public: bool
-) -> None:
+def _write_files(
+    cleaned: list[Any], role: str, written: list[str], *, public: bool
+) -> list[AppealFile]:
+    """Write cleaned files to storage (outside any transaction: storage may be slow) and
+    return their rows, unsaved; `written` collects the names to remove on failure."""
+    rows = []
     for position, clean in enumerate(cleaned):
         stem = uuid.uuid4().hex
         extension = getattr(clean, "extension", "jpg")
         row = AppealFile(
-            appeal=appeal,
             role=role,
             content_type=clean.content_type,
             size=len(clean.content),
@@ -356,7 +359,14 @@ def _store_files(
         if clean.thumbnail:
             row.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(clean.thumbnail), save=False)
             written.append(str(row.thumbnail.name))
-        row.save()
+        rows.append(row)
+    return rows
+
+
+def _attach_files(appeal: Appeal, rows: list[AppealFile]) -> None:
+    for row in rows:
+        row.appeal = appeal
+    AppealFile.objects.bulk_create(rows)
 
 
 def _forget_files(names: list[str]) -> None:
@@ -386,19 +396,28 @@ def submit_appeal(
     # Spent only by valid submissions: a resident correcting a form is not throttled.
     if applicant is not None:
         _spend_submission(applicant)
-    # Decoding and re-encoding images is slow: do it before taking the write lock.
+    # Everything slow happens before the write transaction, whose lock serialises
+    # submissions: decoding images, writing files, the calendar, polygons, routing.
     cleaned = _clean_files(category.kind, files)
+    plan = _plan(city, category, values)
     written: list[str] = []
     try:
+        is_e_appeal = category.kind == AppealKind.E_APPEAL
+        rows = _write_files(
+            cleaned,
+            FileRole.ATTACHMENT if is_e_appeal else FileRole.PHOTO,
+            written,
+            public=not is_e_appeal and category.is_public,
+        )
         with transaction.atomic():
             appeal = _register(
                 applicant=applicant,
                 city=city,
                 draft=draft,
                 values=values,
-                cleaned=cleaned,
+                plan=plan,
+                files=rows,
                 channel=channel,
-                written=written,
             )
             if idempotency_key and owner:
                 with transaction.atomic():
@@ -437,25 +456,54 @@ def _replayed(owner: str, key: str) -> Appeal | None:
     return row.appeal if row else None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a new appeal's registration needs that takes time to work out."""
+
+    submitted_at: datetime
+    year: int
+    term: deadlines.Term
+    district: District | None
+    organisation: Organisation | None
+
+
+def _plan(city: City, category: Category, values: dict[str, Any]) -> _Plan:
+    now = timezone.now()
+    calendar = calendar_for(city)
+    lat, lon = values.get("lat"), values.get("lon")
+    building: Building | None = values.get("building")
+    district = district_at(city, lat=lat, lon=lon) if lat is not None and lon is not None else None
+    if district is None and building is not None:
+        district = building.district
+    if category.kind == AppealKind.E_APPEAL:
+        addressee = values.get("addressee")
+        organisation = addressee if addressee is not None and addressee.is_active else None
+    else:
+        organisation = routing.route(category, lat=lat, lon=lon)
+    return _Plan(
+        submitted_at=now,
+        year=calendar.local_date(now).year,
+        term=deadlines.initial_term(calendar, category, now),
+        district=district,
+        organisation=organisation,
+    )
+
+
 def _register(
     *,
     applicant: User | None,
     city: City,
     draft: AppealDraft,
     values: dict[str, Any],
-    cleaned: list[Any],
+    plan: _Plan,
+    files: list[AppealFile],
     channel: str,
-    written: list[str],
 ) -> Appeal:
     category: Category = values["category"]
-    now = timezone.now()
-    calendar = calendar_for(city)
-    term = deadlines.initial_term(calendar, category, now)
+    now = plan.submitted_at
     building: Building | None = values.get("building")
-    lat, lon = values.get("lat"), values.get("lon")
-    is_e_appeal = category.kind == AppealKind.E_APPEAL
     personal: dict[str, Any] = {}
-    if is_e_appeal:
+    if category.kind == AppealKind.E_APPEAL:
         personal = {
             name: str(getattr(draft, name) or "").strip()
             for name in (
@@ -480,36 +528,30 @@ def _register(
         }
     appeal = Appeal.objects.create(
         city=city,
-        number=_next_number(city, calendar.local_date(now).year),
+        number=_next_number(city, plan.year),
         kind=category.kind,
         category=category,
         status=Status.SUBMITTED,
         channel=channel,
         description=values["description"],
         extra=values["extra"],
-        lat=lat,
-        lon=lon,
+        lat=values.get("lat"),
+        lon=values.get("lon"),
         building=building,
         address=str(building) if building else "",
-        district=district_at(city, lat=lat, lon=lon)
-        if lat is not None and lon is not None
-        else None,
+        district=plan.district,
         addressee=values.get("addressee"),
         applicant=applicant,
         consent_policy_version=settings.PERSONAL_DATA_POLICY_VERSION,
         consent_at=now,
         submitted_at=now,
-        registered_on=term.registered_on,
-        term_start=term.registered_on,
-        deadline=term.deadline,
+        registered_on=plan.term.registered_on,
+        term_start=plan.term.registered_on,
+        deadline=plan.term.deadline,
         **personal,
     )
-    if building is not None and building.district_id and appeal.district_id is None:
-        appeal.district_id = building.district_id
-        appeal.save(update_fields=["district"])
     _record(appeal, EventKind.TRANSITION, actor=applicant, at=now, to_status=Status.SUBMITTED)
-    role = FileRole.PHOTO if not is_e_appeal else FileRole.ATTACHMENT
-    _store_files(appeal, cleaned, role, written, public=not is_e_appeal and category.is_public)
+    _attach_files(appeal, files)
     _notify_applicant(
         appeal,
         gettext_noop("Your appeal %(number)s is registered. The answer is due by %(deadline)s."),
@@ -517,18 +559,24 @@ def _register(
     if category.needs_moderation:
         _move(appeal, Move.SEND_TO_MODERATION, actor=None)
     else:
-        _accept_and_route(appeal, actor=None)
+        _accept_and_route(appeal, actor=None, organisation=plan.organisation)
     return appeal
 
 
-def _accept_and_route(appeal: Appeal, *, actor: Any, move: Move = Move.ACCEPT) -> None:
+_ROUTE = object()  # _accept_and_route works the organisation out itself
+
+
+def _accept_and_route(
+    appeal: Appeal, *, actor: Any, move: Move = Move.ACCEPT, organisation: Any = _ROUTE
+) -> None:
     public = appeal.kind == AppealKind.PROBLEM and appeal.category.is_public
     _move(appeal, move, actor=actor, changes={"is_public": public})
-    if appeal.kind == AppealKind.E_APPEAL:
-        addressee = appeal.addressee
-        organisation = addressee if addressee is not None and addressee.is_active else None
-    else:
-        organisation = routing.route(appeal.category, lat=appeal.lat, lon=appeal.lon)
+    if organisation is _ROUTE:
+        if appeal.kind == AppealKind.E_APPEAL:
+            addressee = appeal.addressee
+            organisation = addressee if addressee is not None and addressee.is_active else None
+        else:
+            organisation = routing.route(appeal.category, lat=appeal.lat, lon=appeal.lon)
     if organisation is not None:
         _move(
             appeal,
@@ -622,7 +670,7 @@ def _notify_applicant(appeal: Appeal, template: str, **more: Any) -> None:
     if recipient is None:
         return
     with in_language_of(recipient):
-        local_deadline = timezone.localtime(appeal.deadline, calendar_for(appeal.city).timezone)
+        local_deadline = timezone.localtime(appeal.deadline, ZoneInfo(appeal.city.timezone))
         values = {
             "number": appeal.number,
             "deadline": local_deadline.strftime("%d.%m.%Y %H:%M"),
@@ -844,6 +892,8 @@ def answer_appeal(
     cleaned = [clean_attachment(upload, field=f"files[{i}]") for i, upload in enumerate(files)]
     written: list[str] = []
     try:
+        # An official answer letter names the applicant: never public.
+        rows = _write_files(cleaned, FileRole.ANSWER, written, public=False)
         with transaction.atomic():
             event = _move(appeal, Move.ANSWER, actor=actor, expected_version=expected_version)
             answer = Answer.objects.create(
@@ -853,8 +903,7 @@ def answer_appeal(
                 text=text,
                 created_at=event.created_at,
             )
-            # An official answer letter names the applicant: never public.
-            _store_files(appeal, cleaned, FileRole.ANSWER, written, public=False)
+            _attach_files(appeal, rows)
             _after_move(appeal, Move.ANSWER)
     except BaseException:
         _forget_files(written)
