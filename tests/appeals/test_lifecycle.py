@@ -362,3 +362,22 @@ def test_a_term_that_has_passed_cannot_be_extended(assigned, executor):
     assigned.refresh_from_db()
     with pytest.raises(MoveNotAllowed):
         services.extend_term(actor=executor, appeal=assigned, reason="Поздно", working_days=3)
+
+
+def test_an_answer_keeps_safe_markup_and_loses_the_rest(assigned, executor):
+    answer = services.answer_appeal(
+        actor=executor,
+        appeal=assigned,
+        text='<p onclick="x()">Кровля <strong>отремонтирована</strong>.</p>'
+        '<script>steal()</script><a href="javascript:alert(1)">ссылка</a>'
+        '<a href="https://polotsk.gov.by/">сайт</a>',
+    )
+    assert "<strong>отремонтирована</strong>" in answer.text
+    assert "onclick" not in answer.text and "steal" not in answer.text
+    assert "javascript" not in answer.text
+    assert 'href="https://polotsk.gov.by/"' in answer.text
+
+
+def test_an_answer_of_nothing_but_markup_is_empty(assigned, executor):
+    with pytest.raises(InvalidAppeal):
+        services.answer_appeal(actor=executor, appeal=assigned, text="<script>x</script>")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from mycity.accounts.models import RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
@@ -155,38 +155,63 @@ def appeals_of(user: Any, *, after_id: int | None = None, limit: int = 50) -> li
 class QueueFilters:
     statuses: tuple[str, ...] = ()
     organisation: str | None = None
+    unassigned: bool = False
     kind: str | None = None
     categories: tuple[str, ...] = ()
+    district: str | None = None
     overdue_at: datetime | None = None  # only those past their deadline at this moment
+    due_before: datetime | None = None  # only open ones due before this moment
+    number: str | None = None
+
+
+def handled_in(user: Any, city: City) -> QuerySet[Appeal] | None:
+    """The appeals of `city` that `user` works as staff; None when the user handles
+    none of the city's appeals. A dispatcher works the city's; a moderator those
+    waiting in moderation; an executor those assigned to their organisation."""
+    appeals = Appeal.objects.filter(city=city)
+    if may(user, Action.DISPATCH, city):
+        return appeals
+    if may(user, Action.MODERATE, city):
+        return appeals.filter(status=Status.MODERATION)
+    organisations = [
+        role.organisation_id
+        for role in roles_of(user)
+        if role.kind == RoleKind.EXECUTOR
+        and role.city_id == city.pk
+        and role.organisation_id is not None
+    ]
+    if not organisations:
+        return None
+    return appeals.filter(organisation_id__in=organisations)
+
+
+def status_counts(appeals: QuerySet[Appeal]) -> dict[str, int]:
+    """How many appeals of each status (one query)."""
+    rows = appeals.order_by().values_list("status").annotate(n=Count("pk"))
+    return {status: n for status, n in rows}
 
 
 def appeals_handled_by(
     user: Any, city: City, filters: QueueFilters, *, after_id: int | None = None, limit: int = 50
 ) -> list[Appeal] | None:
-    """The appeals of `city` that `user` works as staff, newest first; None when the
-    user handles none of the city's appeals. A dispatcher, moderator or city
-    the city's; a moderator those waiting in moderation; an executor those assigned to
-    their organisation."""
-    appeals = Appeal.objects.filter(city=city)
-    if may(user, Action.DISPATCH, city):
-        pass
-    elif may(user, Action.MODERATE, city):
-        appeals = appeals.filter(status=Status.MODERATION)
-    else:
-        organisations = [
-            role.organisation_id
-            for role in roles_of(user)
-            if role.kind == RoleKind.EXECUTOR
-            and role.city_id == city.pk
-            and role.organisation_id is not None
-        ]
-        if not organisations:
-            return None
-        appeals = appeals.filter(organisation_id__in=organisations)
+    """A page of the appeals `user` handles in `city` (see `handled_in`), newest first."""
+    appeals = handled_in(user, city)
+    if appeals is None:
+        return None
     if filters.statuses:
         appeals = appeals.filter(_status_q(filters.statuses))
     if filters.organisation:
         appeals = appeals.filter(organisation__slug=filters.organisation)
+    if filters.unassigned:
+        appeals = appeals.filter(organisation__isnull=True)
+    if filters.district:
+        appeals = appeals.filter(district__slug=filters.district)
+    if filters.number:
+        appeals = appeals.filter(number__endswith=filters.number)
+    if filters.due_before is not None:
+        appeals = appeals.filter(deadline__lt=filters.due_before).exclude(
+            status__in=[*CLOSED_STATUSES, Status.ANSWERED]
+        )
     if filters.kind:
         appeals = appeals.filter(kind=filters.kind)
     if filters.categories:

@@ -41,6 +41,7 @@ from mycity.appeals.errors import (
     TooManySubmissions,
 )
 from mycity.appeals.extra_fields import check_definitions, check_extra_fields
+from mycity.appeals.markup import clean_answer
 from mycity.appeals.models import (
     CLOSED_STATUSES,
     Answer,
@@ -874,8 +875,8 @@ def answer_appeal(
     expected_version: int | None = None,
 ) -> Answer:
     """The executor's answer, with attachments ("after" photos, letters); the applicant
-    may then rate it or disagree."""
-    text = (text or "").strip()
+    may then rate it or disagree. The text may carry safe markup (see markup.py)."""
+    text = clean_answer(text or "")
     if not text:
         raise InvalidAppeal(_("Write the answer."), field="text")
     if len(text) > MAX_E_APPEAL_TEXT:
