@@ -8,6 +8,9 @@ from mycity.accounts.services import grant_role
 from mycity.cities.models import City, Organisation
 from tests.factories import CityFactory, OrganisationFactory, UserFactory
 
+# The categories, organisations and helpers of the appeals specifications, for every app.
+pytest_plugins = ["tests.appeal_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):

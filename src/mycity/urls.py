@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("open311/v2/", include("mycity.appeals.open311_urls")),
+    path("console/", include("mycity.console.urls")),
     path("", include("mycity.web.urls")),
 ]
 

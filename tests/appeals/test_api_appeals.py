@@ -6,7 +6,7 @@ import pytest
 
 from mycity.appeals.models import Appeal, Status
 from mycity.appeals.services import issue_api_client
-from tests.appeals.conftest import INSIDE, OUTSIDE, jpeg, submit_report
+from tests.appeal_fixtures import INSIDE, OUTSIDE, jpeg, submit_report
 
 pytestmark = pytest.mark.django_db
 CITY = "/api/v1/cities/polotsk"
@@ -157,7 +157,7 @@ def test_anyone_sees_a_public_report_without_personal_data(client, resident, str
 
 def test_a_private_appeal_is_not_found_for_others(client, resident, housing_question, city):
     from mycity.appeals.services import submit_appeal
-    from tests.appeals.conftest import e_appeal_draft
+    from tests.appeal_fixtures import e_appeal_draft
     from tests.factories import UserFactory
 
     appeal = submit_appeal(

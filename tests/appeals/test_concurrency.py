@@ -8,7 +8,7 @@ from django.db import connection, connections
 from mycity.appeals import services
 from mycity.appeals.errors import StaleAppeal
 from mycity.appeals.models import Appeal, AppealCounter, AppealEvent, Status
-from tests.appeals.conftest import submit_report
+from tests.appeal_fixtures import submit_report
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -96,7 +96,7 @@ def test_concurrent_submissions_get_distinct_numbers(resident, street_light):
 
 def test_concurrent_retries_with_one_key_make_one_appeal(resident, street_light):
     from mycity.appeals.services import submit_appeal
-    from tests.appeals.conftest import report_draft
+    from tests.appeal_fixtures import report_draft
 
     def retry():
         return submit_appeal(

@@ -16,7 +16,7 @@ from mycity.appeals.errors import (
 )
 from mycity.appeals.models import Appeal, AppealEvent, AppealPolicy, MeToo, Status
 from mycity.notify.models import Notification
-from tests.appeals.conftest import submit_report
+from tests.appeal_fixtures import submit_report
 from tests.factories import CategoryFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +239,7 @@ def test_an_e_appeal_term_is_extended_to_one_month_once(
     resident, housing_question, department, dispatcher
 ):
     from mycity.appeals.services import submit_appeal
-    from tests.appeals.conftest import e_appeal_draft
+    from tests.appeal_fixtures import e_appeal_draft
 
     appeal = submit_appeal(
         applicant=resident, city=housing_question.city, draft=e_appeal_draft(housing_question)
@@ -309,7 +309,7 @@ def test_a_report_turned_away_leaves_the_public_map(resident, street_light, disp
 
 
 def test_answer_files_are_never_public(assigned, executor):
-    from tests.appeals.conftest import jpeg
+    from tests.appeal_fixtures import jpeg
 
     services.answer_appeal(actor=executor, appeal=assigned, text="См. акт", files=[jpeg(64, 48)])
     answer_file = assigned.files.get(role="answer")
@@ -318,7 +318,7 @@ def test_answer_files_are_never_public(assigned, executor):
 
 def test_an_e_appeal_goes_to_the_department_the_applicant_chose(resident, housing_question, city):
     from mycity.appeals.services import submit_appeal
-    from tests.appeals.conftest import e_appeal_draft
+    from tests.appeal_fixtures import e_appeal_draft
 
     chosen = OrganisationFactory(city=city, slug="education", kind="department")
     draft = e_appeal_draft(housing_question, addressee_slug="education")
@@ -342,7 +342,7 @@ def test_a_report_cannot_be_merged_into_an_e_appeal_or_a_closed_report(
     resident, street_light, housing_question, dispatcher, city
 ):
     from mycity.appeals.services import submit_appeal
-    from tests.appeals.conftest import e_appeal_draft
+    from tests.appeal_fixtures import e_appeal_draft
 
     report = submit_report(resident, street_light)
     e_appeal = submit_appeal(

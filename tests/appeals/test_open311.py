@@ -16,7 +16,7 @@ from django.utils import timezone
 from mycity.appeals import services
 from mycity.appeals.models import ApiClient, Appeal, Channel, FileRole, Status
 from mycity.appeals.services import issue_api_client, submit_appeal
-from tests.appeals.conftest import INSIDE, OUTSIDE, e_appeal_draft, jpeg, submit_report
+from tests.appeal_fixtures import INSIDE, OUTSIDE, e_appeal_draft, jpeg, submit_report
 from tests.factories import BuildingFactory, CategoryFactory, StreetFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from mycity.accounts.models import RoleKind
 from mycity.appeals.access import Audience, audience_of
 from mycity.appeals.models import Appeal, Status
 from mycity.appeals.workflow import Move, moves_for
-from tests.appeals.conftest import submit_report
+from tests.appeal_fixtures import submit_report
 from tests.conftest import _person
 from tests.factories import OrganisationFactory, UserFactory
 

@@ -16,7 +16,7 @@ from mycity.appeals.errors import (
 from mycity.appeals.models import Appeal, AppealEvent, AppealFile, Status, SubmissionKey
 from mycity.appeals.services import submit_appeal
 from mycity.notify.models import Notification
-from tests.appeals.conftest import (
+from tests.appeal_fixtures import (
     INSIDE,
     OUTSIDE,
     e_appeal_draft,

@@ -1,4 +1,5 @@
-"""Categories, organisations and helpers the appeals specifications share."""
+"""Categories, organisations and helpers the appeals specifications share (a pytest
+plugin of tests/conftest.py, so every app's tests have them)."""
 
 import io
 

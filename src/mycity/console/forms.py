@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mycity.appeals.models import Status
+
+ACTIONS = [
+    ("accept", _("Accept")),
+    ("approve", _("Approve")),
+    ("assign", _("Route to an organisation")),
+    ("start", _("Take into work")),
+    ("return", _("Hand back to the dispatcher")),
+    ("answer", _("Answer")),
+    ("close", _("Close")),
+    ("reject", _("Reject")),
+    ("redirect", _("Redirect to another body")),
+    ("merge", _("Mark as a duplicate")),
+    ("extend", _("Extend the term")),
+]
+
+TABS = {
+    "new": (_("New"), (Status.SUBMITTED, Status.MODERATION, Status.ACCEPTED, Status.REOPENED)),
+    "work": (_("In work"), (Status.ASSIGNED, Status.IN_PROGRESS)),
+    "answered": (_("Answered"), (Status.ANSWERED,)),
+    "closed": (
+        _("Finished"),
+        (Status.CLOSED, Status.REJECTED, Status.REDIRECTED, Status.DUPLICATE),
+    ),
+}
+BANDS = [("", _("Any deadline")), ("overdue", _("Overdue")), ("due_soon", _("Due within a day"))]
+
+
+class QueueForm(forms.Form):
+    tab = forms.ChoiceField(choices=[(k, v[0]) for k, v in TABS.items()], required=False)
+    category = forms.CharField(required=False, max_length=80)
+    district = forms.CharField(required=False, max_length=50)
+    organisation = forms.CharField(required=False, max_length=80)
+    kind = forms.ChoiceField(
+        choices=[
+            ("", _("Any kind")),
+            ("problem", _("Problem reports")),
+            ("e_appeal", _("E-appeals")),
+        ],
+        required=False,
+    )
+    band = forms.ChoiceField(choices=BANDS, required=False)
+    number = forms.CharField(required=False, max_length=20, label=_("Number"))
+
+
+class ActionForm(forms.Form):
+    action = forms.ChoiceField(choices=ACTIONS)
+    expected_version = forms.IntegerField(min_value=1, required=False)
+    note = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    organisation = forms.CharField(required=False, max_length=80)
+    duplicate_of = forms.CharField(required=False, max_length=20, label=_("Number of the original"))
+    redirected_to = forms.CharField(required=False, max_length=300, label=_("The competent body"))
+    working_days = forms.IntegerField(required=False, min_value=1, max_value=30)
+    text = forms.CharField(
+        required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )

@@ -1,0 +1,244 @@
+"""The staff console: the queue, the appeal card and its actions, the demo sign-in.
+
+Views parse, look the appeal up through the guarded lookup, call the appeals services
+and render; an htmx request gets the fragment it swaps, a plain one the whole page."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mycity.accounts.models import User
+from mycity.appeals import selectors, services
+from mycity.appeals.access import Audience
+from mycity.appeals.deadlines import deadline_state
+from mycity.appeals.errors import InvalidAppeal
+from mycity.appeals.models import Appeal, Status
+from mycity.appeals.routing import route
+from mycity.appeals.workflow import Move, moves_for
+from mycity.cities.calendar import calendar_for
+from mycity.cities.models import City, Organisation
+from mycity.cities.selectors import districts_of, organisations_of
+from mycity.console.access import appeal_at_desk, console_city_for, desks_of
+from mycity.console.forms import TABS, ActionForm, QueueForm
+from mycity.core.errors import DomainError
+
+QUEUE_PAGE = 50
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """A request htmx made, which wants the fragment it swaps in."""
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    desks = desks_of(request.user)
+    if not desks:
+        raise Http404
+    return redirect("console:queue", slug=desks[0].city.slug)
+
+
+def _queue_filters(form: QueueForm, now: Any) -> tuple[str, selectors.QueueFilters]:
+    data = form.cleaned_data if form.is_valid() else {}
+    tab = data.get("tab") or "new"
+    band = data.get("band")
+    return tab, selectors.QueueFilters(
+        statuses=tuple(TABS[tab][1]),
+        categories=(data["category"],) if data.get("category") else (),
+        district=data.get("district") or None,
+        organisation=data.get("organisation") or None,
+        kind=data.get("kind") or None,
+        overdue_at=now if band == "overdue" else None,
+        due_before=now + timedelta(days=1) if band == "due_soon" else None,
+        number=(data.get("number") or "").strip() or None,
+    )
+
+
+@login_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    city = console_city_for(request.user, slug)
+    handled = selectors.handled_in(request.user, city)
+    if handled is None:
+        raise Http404
+    now = timezone.now()
+    form = QueueForm(request.GET or None)
+    tab, filters = _queue_filters(form, now)
+    page = selectors.appeals_handled_by(request.user, city, filters, limit=QUEUE_PAGE) or []
+    counts = selectors.status_counts(handled)
+    tabs = [
+        (key, label, sum(counts.get(status, 0) for status in statuses))
+        for key, (label, statuses) in TABS.items()
+    ]
+    context = {
+        "city": city,
+        "desks": desks_of(request.user),
+        "form": form,
+        "tab": tab,
+        "tabs": tabs,
+        "rows": [(a, deadline_state(a, now)) for a in page],
+        "categories": selectors.leaf_categories(city).order_by("name_ru"),
+        "districts": districts_of(city).defer("boundary"),
+        "organisations": organisations_of(city).defer("service_area"),
+    }
+    template = "console/_queue_rows.html" if is_htmx(request) else "console/queue.html"
+    return render(request, template, context)
+
+
+def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any) -> dict:
+    now = timezone.now()
+    calendar = calendar_for(city)
+    moves = moves_for(request.user, appeal)
+    suggested = None
+    if Move.ASSIGN in moves:
+        suggested = route(appeal.category, lat=appeal.lat, lon=appeal.lon)
+    nearby: list[Appeal] = []
+    if appeal.lat is not None and appeal.lon is not None:
+        nearby = [
+            other
+            for other in selectors.similar_open_reports(
+                city, appeal.category, lat=appeal.lat, lon=appeal.lon, radius_m=200
+            )
+            if other.pk != appeal.pk
+        ]
+    extendable = appeal.status in (
+        Status.ACCEPTED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.REOPENED,
+    ) and (Move.ASSIGN in moves or Move.ANSWER in moves)
+    return {
+        "city": city,
+        "appeal": appeal,
+        "moves": [m.value for m in moves],
+        "extendable": extendable,
+        "timeline": selectors.timeline(appeal, Audience.STAFF),
+        "files": selectors.files_of(appeal, Audience.STAFF),
+        "answers": selectors.answers_of(appeal),
+        "state": deadline_state(appeal, now),
+        "working_days_left": calendar.working_days_between(
+            calendar.local_date(now), calendar.local_date(appeal.deadline)
+        ),
+        "suggested": suggested,
+        "organisations": organisations_of(city).defer("service_area"),
+        "nearby": nearby,
+        **more,
+    }
+
+
+@login_required
+def card(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
+    city = console_city_for(request.user, slug)
+    appeal = appeal_at_desk(request.user, city, appeal_id)
+    return render(request, "console/card.html", _card_context(request, city, appeal))
+
+
+def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: list) -> None:
+    data = form.cleaned_data
+    action, note = data["action"], data.get("note") or ""
+    version = data.get("expected_version")
+    if action == "answer":
+        services.answer_appeal(
+            actor=actor,
+            appeal=appeal,
+            text=data.get("text") or "",
+            files=files,
+            expected_version=version,
+        )
+        return
+    if action == "extend":
+        services.extend_term(
+            actor=actor,
+            appeal=appeal,
+            reason=note,
+            working_days=data.get("working_days"),
+            expected_version=version,
+        )
+        return
+    organisation = None
+    if data.get("organisation"):
+        organisation = Organisation.objects.filter(city=city, slug=data["organisation"]).first()
+        if organisation is None:
+            raise InvalidAppeal(
+                _("There is no such organisation in this city."), field="organisation"
+            )
+    original = None
+    if data.get("duplicate_of"):
+        number = data["duplicate_of"].strip()
+        original = Appeal.objects.filter(city=city, number__endswith=number).first()
+        if original is None:
+            raise InvalidAppeal(_("There is no such appeal."), field="duplicate_of")
+    services.perform(
+        actor=actor,
+        appeal=appeal,
+        move=Move(action),
+        note=note,
+        organisation=organisation,
+        duplicate_of=original,
+        redirected_to=data.get("redirected_to") or "",
+        expected_version=version,
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
+    """One action on the appeal; the card comes back with the result in its timeline."""
+    city = console_city_for(request.user, slug)
+    appeal = appeal_at_desk(request.user, city, appeal_id)
+    form = ActionForm(request.POST)
+    error: str | None = None
+    status = 200
+    if not form.is_valid():
+        error, status = "; ".join(str(e) for errs in form.errors.values() for e in errs), 400
+    else:
+        try:
+            _perform(request.user, city, appeal, form, request.FILES.getlist("files"))  # type: ignore[arg-type]
+        except DomainError as exc:
+            details = "; ".join(d["message"] for d in exc.as_dict()["details"])
+            error, status = (details or str(exc.message)), exc.status
+        except PermissionDenied:
+            error, status = _("You may not do this."), 403
+    if error is None and not is_htmx(request):
+        return redirect("console:card", slug=city.slug, appeal_id=appeal_id)
+    fresh = appeal_at_desk(request.user, city, appeal_id) if error is None else appeal
+    if error is not None:
+        fresh.refresh_from_db()
+    context = _card_context(request, city, fresh, error=error, last_action=form.data.get("action"))
+    template = "console/_card.html" if is_htmx(request) else "console/card.html"
+    return render(request, template, context, status=status)
+
+
+# --- the demo: one click per role ---------------------------------------------------
+
+DEMO_LOGINS = ("dispatcher", "executor", "moderator", "resident")
+
+
+@require_http_methods(["GET", "POST"])
+def demo_sign_in(request: HttpRequest) -> HttpResponse:
+    """Only in the demo (MYCITY_DEMO_SIGNIN, on with DEBUG): sign in as a demo role."""
+    if not settings.MYCITY_DEMO_SIGNIN:
+        raise Http404
+    from mycity.demo.loader import DEMO_DOMAIN
+
+    people = {
+        login: User.objects.filter(email=f"{login}@{DEMO_DOMAIN}").first() for login in DEMO_LOGINS
+    }
+    if request.method == "POST":
+        user = people.get(request.POST.get("as", ""))
+        if user is None:
+            return render(request, "console/demo.html", {"people": people}, status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if request.POST.get("as") == "resident":
+            return redirect("/")
+        return redirect(reverse("console:home"))
+    return render(request, "console/demo.html", {"people": people})
