@@ -255,6 +255,11 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("Rated")
     ME_TOO = "me_too", _("Me too")
     MERGED = "merged", _("Duplicate merged")
+    EDITED = "edited", _("Text edited by a moderator")
+    PHOTO_HIDDEN = "photo_hidden", _("Photo hidden")
+    PHOTO_BLURRED = "photo_blurred", _("Photo blurred")
+    INFO_REQUESTED = "info_requested", _("More information requested")
+    INFO_ADDED = "info_added", _("Information added by the applicant")
 
 
 class AppealEvent(models.Model):
@@ -291,6 +296,8 @@ class AppealFile(models.Model):
     role = models.CharField(max_length=20, choices=FileRole.choices)
     file = models.FileField(upload_to="appeals/%Y/%m/")
     thumbnail = models.FileField(upload_to="appeals/%Y/%m/", blank=True)
+    # A moderator's blurred photo keeps the resident's original here, for staff only.
+    original = models.FileField(upload_to="appeals/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)
