@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -38,6 +39,15 @@ QUEUE_PAGE = 50
 def is_htmx(request: HttpRequest) -> bool:
     """A request htmx made, which wants the fragment it swaps in."""
     return request.headers.get("HX-Request") == "true"
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect the browser follows, with htmx or without."""
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 @login_required
@@ -208,10 +218,18 @@ def act(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
             error, status = (details or str(exc.message)), exc.status
         except PermissionDenied:
             error, status = _("You may not do this."), 403
-    if error is None and not is_htmx(request):
-        return redirect("console:card", slug=city.slug, appeal_id=appeal_id)
-    fresh = appeal_at_desk(request.user, city, appeal_id) if error is None else appeal
-    if error is not None:
+    if error is None:
+        try:
+            fresh = appeal_at_desk(request.user, city, appeal_id)
+        except Http404:
+            # Done, and out of this person's hands (a moderator's approval, an
+            # executor's hand-back): back to the queue.
+            messages.success(request, _("Done: appeal %(number)s.") % {"number": appeal.number})
+            return _go(request, reverse("console:queue", kwargs={"slug": city.slug}))
+        if not is_htmx(request):
+            return redirect("console:card", slug=city.slug, appeal_id=appeal_id)
+    else:
+        fresh = appeal
         fresh.refresh_from_db()
     context = _card_context(request, city, fresh, error=error, last_action=form.data.get("action"))
     template = "console/_card.html" if is_htmx(request) else "console/card.html"

@@ -1,0 +1,97 @@
+"""The staff console's journeys in Chromium: a report routed, answered, moderated, and
+what its applicant then sees through the API."""
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+from mycity.accounts.models import RoleKind
+from mycity.appeals.models import Appeal
+from tests.appeal_fixtures import jpeg, submit_report
+from tests.conftest import _person
+from tests.factories import CategoryFactory, OrganisationFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.parametrize("browser_locale", ["en-US"]),
+]
+
+
+@pytest.fixture
+def demo(settings, city):
+    """The demo's staff of the city, signed in through the demo page."""
+    settings.MYCITY_DEMO_SIGNIN = True
+    roads = OrganisationFactory(
+        city=city, slug="roads", name_en="Road Service", activities=["roads"]
+    )
+    return {
+        "dispatcher": _person("dispatcher@polotsk.example", RoleKind.DISPATCHER, city=city),
+        "executor": _person("executor@polotsk.example", RoleKind.EXECUTOR, organisation=roads),
+        "moderator": _person("moderator@polotsk.example", RoleKind.MODERATOR, city=city),
+        "roads": roads,
+    }
+
+
+def sign_in_as(page: Page, site, role: str) -> None:
+    page.goto(site.url + "/console/demo/")
+    page.locator("form", has=page.locator(f"button[value='{role}']")).get_by_role(
+        "button", name="Sign in"
+    ).click()
+
+
+def as_applicant(appeal: Appeal) -> dict:
+    client = Client()
+    client.force_login(appeal.applicant)
+    return client.get(f"/api/v1/appeals/{appeal.pk}").json()
+
+
+def test_a_dispatcher_routes_a_new_report(site, page, demo, resident, city):
+    pothole = CategoryFactory(city=city, slug="pothole", name_en="Pothole", activity="gas")
+    appeal = submit_report(resident, pothole, description="A deep pothole by the bus stop")
+    assert appeal.organisation is None
+    sign_in_as(page, site, "dispatcher")
+    page.get_by_role("link", name=appeal.number).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Appeal {appeal.number}")
+    expect(page.get_by_text(resident.email)).to_be_visible()
+    page.get_by_label("Organisation").select_option("roads")
+    page.get_by_role("button", name="Route to an organisation").click()
+    expect(page.locator(".timeline li").last).to_contain_text("Assigned")
+    seen = as_applicant(appeal)
+    assert (seen["status"], seen["organisation"]["slug"]) == ("assigned", "roads")
+
+
+def test_an_executor_answers_a_report(site, page, demo, resident, city):
+    pothole = CategoryFactory(city=city, slug="pothole", name_en="Pothole", activity="roads")
+    appeal = submit_report(resident, pothole)
+    sign_in_as(page, site, "executor")
+    page.get_by_role("link", name="In work").click()
+    page.get_by_role("link", name=appeal.number).click()
+    page.get_by_role("button", name="Take into work").click()
+    expect(page.locator(".status")).to_have_text("In progress")
+    page.get_by_label("Answer").fill("The pothole was filled on Monday.")
+    page.get_by_role("button", name="Send the answer").click()
+    expect(page.locator(".status")).to_have_text("Answered")
+    seen = as_applicant(appeal)
+    assert seen["status"] == "answered"
+    assert seen["answers"][0]["text"] == "The pothole was filled on Monday."
+
+
+def test_a_moderator_approves_a_report_with_its_photo(site, page, demo, resident, city):
+    graffiti = CategoryFactory(
+        city=city,
+        slug="graffiti",
+        name_en="Graffiti",
+        activity="roads",
+        needs_moderation=True,
+    )
+    appeal = submit_report(resident, graffiti, files=[jpeg(800, 600)])
+    sign_in_as(page, site, "moderator")
+    page.get_by_role("link", name=appeal.number).click()
+    expect(page.get_by_role("img", name="Photo 1")).to_be_visible()
+    page.get_by_role("button", name="Approve").click()
+    # Approved, the report leaves the moderator's hands: back to the moderation queue.
+    expect(page.get_by_role("status")).to_contain_text(f"Done: appeal {appeal.number}.")
+    seen = as_applicant(appeal)
+    assert seen["status"] == "assigned"
+    public = Client().get(f"/api/v1/appeals/{appeal.pk}").json()
+    assert public["files"][0]["role"] == "photo"
