@@ -95,3 +95,17 @@ def test_a_moderator_approves_a_report_with_its_photo(site, page, demo, resident
     assert seen["status"] == "assigned"
     public = Client().get(f"/api/v1/appeals/{appeal.pk}").json()
     assert public["files"][0]["role"] == "photo"
+
+
+def test_a_refused_action_shows_its_reason_in_place(site, page, demo, resident, city, problems):
+    pothole = CategoryFactory(city=city, slug="pothole", name_en="Pothole", activity="roads")
+    appeal = submit_report(resident, pothole)
+    sign_in_as(page, site, "dispatcher")
+    page.goto(f"{site.url}/console/{city.slug}/appeals/{appeal.pk}/")
+    # The browser would stop an empty required reason: the test removes the check to see
+    # the server's own refusal.
+    page.locator("form:has(button[value='reject']) textarea").evaluate("e => e.required = false")
+    page.get_by_role("button", name="Reject").click()
+    expect(page.get_by_role("alert")).to_contain_text("Give a reason")
+    assert Appeal.objects.get(pk=appeal.pk).status == "assigned"
+    problems.items.clear()  # the 400 itself is the expected answer

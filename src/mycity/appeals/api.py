@@ -29,9 +29,13 @@ from mycity.appeals.schemas import (
     CategoryOut,
     DisagreementIn,
     ExtensionIn,
+    InformationIn,
+    InformationRequestIn,
     MeTooOut,
     MoveIn,
+    PhotoModerationIn,
     RatingIn,
+    RedactionIn,
     ReportOut,
     ReportPage,
     SubmissionOut,
@@ -317,6 +321,9 @@ class QueueQuery(PageQuery):
     kind: str | None = Field(None, pattern="^(problem|e_appeal)$")
     category: list[str] = Field(default_factory=list)
     overdue: bool = False
+    q: str | None = Field(
+        None, max_length=200, description="words of the text, address or number, any form"
+    )
 
 
 @router.get(
@@ -334,6 +341,7 @@ def handled_appeals(request: HttpRequest, slug: str, query: Query[QueueQuery]) -
         kind=query.kind,
         categories=tuple(query.category),
         overdue_at=timezone.now() if query.overdue else None,
+        text=query.q,
     )
     appeals = selectors.appeals_handled_by(
         request.auth,  # type: ignore[attr-defined]
@@ -384,17 +392,24 @@ def get_appeal(request: HttpRequest, appeal_id: int) -> dict:
     summary="A photo or attachment of an appeal (the same rules as the appeal)",
 )
 def get_file(
-    request: HttpRequest, appeal_id: int, file_id: int, thumbnail: bool = False
+    request: HttpRequest,
+    appeal_id: int,
+    file_id: int,
+    thumbnail: bool = False,
+    original: bool = False,
 ) -> FileResponse:
     appeal, audience = get_appeal_for(_viewer(request), appeal_id)
     row = next((f for f in selectors.files_of(appeal, audience) if f.pk == file_id), None)
-    if row is None:
+    # A blurred photo's original is for the staff who handle the appeal, and no one else.
+    if row is None or (original and audience != Audience.STAFF):
         raise AppealNotFound(_("There is no such file."), field="file")
     stored = row.thumbnail if thumbnail and row.thumbnail else row.file
+    if original and row.original:
+        stored = row.original
     response = FileResponse(stored.open("rb"), content_type=row.content_type)
-    response["Cache-Control"] = (
-        "public, max-age=86400" if audience == Audience.PUBLIC else "private"
-    )
+    # Short for the public: a photo a moderator blurs or hides later keeps its URL, and
+    # shared caches must not go on serving what it showed.
+    response["Cache-Control"] = "public, max-age=300" if audience == Audience.PUBLIC else "private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -657,6 +672,97 @@ def extend(request: HttpRequest, appeal_id: int, payload: ExtensionIn) -> dict:
         working_days=payload.working_days,
         expected_version=payload.expected_version,
     )
+    return _fresh(request, appeal_id)
+
+
+@router.post(
+    "/appeals/{appeal_id}/redaction",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="Moderator or dispatcher: replace a report's public text to hide personal data "
+    "(the original is kept in the audit trail only)",
+)
+def redact(request: HttpRequest, appeal_id: int, payload: RedactionIn) -> dict:
+    actor = request.auth  # type: ignore[attr-defined]
+    appeal = get_appeal_to_handle(actor, appeal_id)
+    services.redact_description(
+        actor=actor,
+        appeal=appeal,
+        text=payload.text,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
+    return _fresh(request, appeal_id)
+
+
+@router.post(
+    "/appeals/{appeal_id}/files/{file_id}/hide",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="Moderator or dispatcher: take a photo off the public map and feeds",
+)
+def hide_photo(
+    request: HttpRequest, appeal_id: int, file_id: int, payload: PhotoModerationIn
+) -> dict:
+    actor = request.auth  # type: ignore[attr-defined]
+    appeal = get_appeal_to_handle(actor, appeal_id)
+    services.hide_photo(actor=actor, appeal=appeal, file_id=file_id, reason=payload.reason)
+    return _fresh(request, appeal_id)
+
+
+@router.post(
+    "/appeals/{appeal_id}/files/{file_id}/blur",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="Moderator or dispatcher: blur a photo (faces, plates); the original stays "
+    "with the handling staff (`?original=1`)",
+)
+def blur_photo(
+    request: HttpRequest, appeal_id: int, file_id: int, payload: PhotoModerationIn
+) -> dict:
+    actor = request.auth  # type: ignore[attr-defined]
+    appeal = get_appeal_to_handle(actor, appeal_id)
+    services.blur_photo(actor=actor, appeal=appeal, file_id=file_id, reason=payload.reason)
+    return _fresh(request, appeal_id)
+
+
+@router.post(
+    "/appeals/{appeal_id}/information-requests",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="Dispatcher or the assigned executor: ask the applicant for more information "
+    "(they are told the question)",
+)
+def ask_for_information(
+    request: HttpRequest, appeal_id: int, payload: InformationRequestIn
+) -> dict:
+    actor = request.auth  # type: ignore[attr-defined]
+    appeal = get_appeal_to_handle(actor, appeal_id)
+    services.request_information(
+        actor=actor,
+        appeal=appeal,
+        question=payload.question,
+        expected_version=payload.expected_version,
+    )
+    return _fresh(request, appeal_id)
+
+
+@router.post(
+    "/appeals/{appeal_id}/information",
+    response=AppealOut,
+    auth=SIGNED_IN,
+    summary="The applicant answers a request for information (multipart: text and up to "
+    "5 photos, or 10 files for an e-appeal)",
+)
+def add_information(
+    request: HttpRequest,
+    appeal_id: int,
+    form: Form[InformationIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> dict:
+    actor = request.auth  # type: ignore[attr-defined]
+    appeal = get_appeal_to_handle(actor, appeal_id)
+    services.add_information(actor=actor, appeal=appeal, text=form.text, files=files or [])
     return _fresh(request, appeal_id)
 
 

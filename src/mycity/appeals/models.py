@@ -217,6 +217,23 @@ class Appeal(models.Model):
         return self.number
 
 
+class AppealSearch(models.Model):
+    """The stems an appeal is found by (`appeals.search`), written with its text.
+
+    Indexed outside Django (migration 0003): on SQLite by the FTS5 table
+    `appeals_appeal_fts`, which triggers on this table keep in step; on PostgreSQL by a
+    GIN index on `to_tsvector('simple', terms)`. A migration that makes SQLite rebuild
+    this table drops the triggers: it must create them again."""
+
+    appeal = models.OneToOneField(
+        Appeal, on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    terms = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: {self.terms[:40]}"
+
+
 class AppealPolicy(models.Model):
     """A city's settings for appeals; a city without a row gets the defaults."""
 

@@ -160,3 +160,29 @@ class ExtensionIn(Schema):
     reason: str = Field(..., min_length=1, max_length=2000)
     working_days: int | None = Field(None, ge=1, le=30, description="problem reports only")
     expected_version: int | None = None
+
+
+class RedactionIn(Schema):
+    text: str = Field(..., min_length=1, max_length=5000, description="The new public text.")
+    reason: str = Field(
+        ..., min_length=1, max_length=2000, description="What was hidden and why (staff only)."
+    )
+    expected_version: int | None = None
+
+
+class PhotoModerationIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000, description="Staff only.")
+
+
+class InformationRequestIn(Schema):
+    question: str = Field(
+        ...,
+        min_length=1,
+        max_length=2000,
+        description="What the applicant is asked; they are told.",
+    )
+    expected_version: int | None = None
+
+
+class InformationIn(Schema):
+    text: str = Field("", max_length=5000)

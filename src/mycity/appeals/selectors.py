@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from mycity.accounts.models import RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
+from mycity.appeals import search
 from mycity.appeals.access import FULL_APPEAL_PREFETCH, Audience
 from mycity.appeals.models import (
     CLOSED_STATUSES,
@@ -26,6 +28,10 @@ from mycity.core.geo import box_around, distance_m
 
 DUPLICATE_RADIUS_M = 50
 NOTES_TO_APPLICANT = frozenset({"reject", "redirect", "merge", "reopen"})
+# Events whose note is written to the applicant, or by them.
+KINDS_NOTED_TO_APPLICANT = frozenset(
+    {EventKind.EXTENDED, EventKind.RATED, EventKind.INFO_REQUESTED, EventKind.INFO_ADDED}
+)
 MAX_PAGE = 200
 
 
@@ -162,6 +168,15 @@ class QueueFilters:
     overdue_at: datetime | None = None  # only those past their deadline at this moment
     due_before: datetime | None = None  # only open ones due before this moment
     number: str | None = None
+    text: str | None = None  # full-text search (see `search_appeals`)
+
+
+def search_appeals(appeals: QuerySet[Appeal], text: str) -> QuerySet[Appeal]:
+    """The appeals of `appeals` whose description, address, number or extra fields
+    have every word of `text`, in any form (`appeals.search`); all of them when `text`
+    has no word."""
+    ids = search.matching_ids(text, connections[appeals.db].vendor)
+    return appeals if ids is None else appeals.filter(pk__in=ids)
 
 
 def handled_in(user: Any, city: City) -> QuerySet[Appeal] | None:
@@ -208,6 +223,8 @@ def appeals_handled_by(
         appeals = appeals.filter(district__slug=filters.district)
     if filters.number:
         appeals = appeals.filter(number__endswith=filters.number)
+    if filters.text:
+        appeals = search_appeals(appeals, filters.text)
     if filters.due_before is not None:
         appeals = appeals.filter(deadline__lt=filters.due_before).exclude(
             status__in=[*CLOSED_STATUSES, Status.ANSWERED]
@@ -244,12 +261,12 @@ def timeline(appeal: Appeal, audience: Audience) -> list[AppealEvent]:
 def note_for(event: AppealEvent, audience: Audience) -> str:
     """What an audience may read of an event's note. Notes are free text that may name
     people: the public reads none; the applicant those written to them (a reason for
-    rejecting, redirecting, merging or extending, and their own)."""
+    rejecting, redirecting, merging or extending, a question asked of them, and their
+    own)."""
     if audience == Audience.STAFF:
         return event.note
     if audience == Audience.APPLICANT and (
-        event.data.get("move") in NOTES_TO_APPLICANT
-        or event.kind in (EventKind.EXTENDED, EventKind.RATED)
+        event.data.get("move") in NOTES_TO_APPLICANT or event.kind in KINDS_NOTED_TO_APPLICANT
     ):
         return event.note
     return ""
@@ -264,3 +281,59 @@ def files_of(appeal: Appeal, audience: Audience) -> list[AppealFile]:
 
 def answers_of(appeal: Appeal) -> list[Answer]:
     return sorted(appeal.answers.all(), key=lambda a: (a.created_at, a.pk))
+
+
+def open_questions(events: Iterable[AppealEvent]) -> list[AppealEvent]:
+    """Of an appeal's events, the requests for information the applicant has not
+    answered yet, oldest first: those after the applicant's last reply (one reply
+    answers all of them)."""
+    waiting: list[AppealEvent] = []
+    for event in sorted(events, key=lambda e: e.pk):
+        if event.kind == EventKind.INFO_REQUESTED:
+            waiting.append(event)
+        elif event.kind == EventKind.INFO_ADDED:
+            waiting = []
+    return waiting
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor_email: str | None = None
+    number: str | None = None
+
+
+AUDIT_PAGE = 50
+
+
+def audit_trail(
+    city: City, filters: AuditFilters, *, before_id: int | None = None, limit: int = AUDIT_PAGE
+) -> list[AppealEvent]:
+    """A page of what happened to the city's appeals and who did it, newest first;
+    `before_id` continues a page. One query, whatever the page's length."""
+    events = AppealEvent.objects.filter(appeal__city=city)
+    if filters.actor_email:
+        events = events.filter(actor__email__iexact=filters.actor_email)
+    if filters.number:
+        events = events.filter(appeal__number__endswith=filters.number)
+    if before_id is not None:
+        events = events.filter(pk__lt=before_id)
+    return list(
+        events.select_related("appeal", "actor")
+        .only(
+            "pk",
+            "kind",
+            "from_status",
+            "to_status",
+            "note",
+            "data",
+            "visible_to_applicant",
+            "created_at",
+            "appeal__id",
+            "appeal__number",
+            "appeal__city_id",
+            "actor__id",
+            "actor__email",
+            "actor__full_name",
+        )
+        .order_by("-pk")[: max(1, min(limit, MAX_PAGE))]
+    )

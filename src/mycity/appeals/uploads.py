@@ -16,7 +16,7 @@ from typing import Protocol
 
 import pillow_heif
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 from pypdf import PdfReader
 
 from mycity.appeals.errors import FileTooLarge, ImageTooLarge, UnsupportedFile
@@ -29,6 +29,11 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_LONG_SIDE = 2560
 THUMBNAIL_LONG_SIDE = 320
 JPEG_QUALITY = 85
+# A moderator's blur: the Gaussian's radius as a share of the long side (1/40 of a
+# 1600-pixel photo is 40 pixels), never under BLUR_MIN_RADIUS. Faces and number
+# plates, a few dozen pixels across, are smeared into their surroundings.
+BLUR_SHARE = 1 / 40
+BLUR_MIN_RADIUS = 12
 
 # Pillow's names of the formats a photo may come in; nothing else is even tried.
 # A camera's JPEG with a second picture inside opens as MPO, a kind of JPEG.
@@ -199,3 +204,25 @@ def _count_pdf_pages(data: bytes, *, field: str) -> int:
     if pages < 1:
         raise UnsupportedFile(field=field, formats=ATTACHMENT_FORMATS_SHOWN)
     return pages
+
+
+def blur_image(data: bytes) -> CleanImage:
+    """A stored photo blurred all over, so that no face or number plate in it can be
+    read, as a new JPEG with its thumbnail made from the blurred picture."""
+    with Image.open(io.BytesIO(data), formats=_PHOTO_FORMATS) as image:
+        width, height = image.size
+        if width * height > MAX_IMAGE_PIXELS:
+            raise _image_too_large("file")
+        image.load()
+        picture = _upright_rgb(image)
+    radius = max(BLUR_MIN_RADIUS, round(max(picture.size) * BLUR_SHARE))
+    picture = picture.filter(ImageFilter.GaussianBlur(radius))
+    thumbnail = picture.copy()
+    thumbnail.thumbnail((THUMBNAIL_LONG_SIDE, THUMBNAIL_LONG_SIDE), Image.Resampling.LANCZOS)
+    return CleanImage(
+        content=_encode_jpeg(picture),
+        thumbnail=_encode_jpeg(thumbnail),
+        width=picture.width,
+        height=picture.height,
+        original_format="JPEG",
+    )

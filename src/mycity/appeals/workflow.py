@@ -105,3 +105,27 @@ def moves_for(user: Any, appeal: Appeal) -> list[Move]:
     """The moves `user` may make on `appeal` now, in the table's order."""
     acting_as = capacities(user, appeal)
     return [move for move in RULES if allowed(move, appeal, acting_as)]
+
+
+# Beside the moves: editing a report's public content, and asking the applicant.
+# While these last, staff may still ask the applicant for more information.
+ASKABLE = frozenset({S.SUBMITTED, S.MODERATION, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED})
+
+
+def edits_public_content(acting_as: set[Actor], appeal: Appeal) -> bool:
+    """Whether one acting so may edit a report's public text and photos: a dispatcher,
+    or a moderator while it waits in moderation."""
+    if Actor.DISPATCHER in acting_as:
+        return True
+    return Actor.MODERATOR in acting_as and appeal.status in _MODERATOR_SOURCES
+
+
+def asks_applicant(acting_as: set[Actor], appeal: Appeal) -> bool:
+    """Whether one acting so may ask the applicant for more information now: a
+    dispatcher or the assigned executor, while the appeal is open, of an applicant
+    with an account to answer in."""
+    return (
+        bool(acting_as & {Actor.DISPATCHER, Actor.EXECUTOR})
+        and appeal.status in ASKABLE
+        and appeal.applicant_id is not None
+    )

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from mycity.accounts.models import RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
@@ -22,10 +24,22 @@ class Desk:
     city: City
     kind: str  # the role kind
     organisation_name: str = ""
+    organisation_slug: str = ""
 
     @property
     def role_name(self) -> str:
         return str(RoleKind(self.kind).label)
+
+    @property
+    def url(self) -> str:
+        """Where the desk opens: a city administrator's on the audit trail, an
+        executor's on the queue of their organisation, the others on the city's queue."""
+        if self.kind == RoleKind.CITY_ADMIN:
+            return reverse("console:audit", kwargs={"slug": self.city.slug})
+        queue = reverse("console:queue", kwargs={"slug": self.city.slug})
+        if self.kind == RoleKind.EXECUTOR and self.organisation_slug:
+            return f"{queue}?{urlencode({'organisation': self.organisation_slug})}"
+        return queue
 
 
 def desks_of(user: Any) -> list[Desk]:
@@ -45,6 +59,7 @@ def desks_of(user: Any) -> list[Desk]:
                 city=role.city,
                 kind=role.kind,
                 organisation_name=role.organisation.name if role.organisation else "",
+                organisation_slug=role.organisation.slug if role.organisation else "",
             )
         )
     return desks

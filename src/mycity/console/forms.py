@@ -15,6 +15,10 @@ ACTIONS = [
     ("redirect", _("Redirect to another body")),
     ("merge", _("Mark as a duplicate")),
     ("extend", _("Extend the term")),
+    ("redact", _("Edit the public text")),
+    ("hide_photo", _("Hide the photo")),
+    ("blur_photo", _("Blur the photo")),
+    ("request_information", _("Ask the applicant for more information")),
 ]
 
 TABS = {
@@ -44,6 +48,7 @@ class QueueForm(forms.Form):
     )
     band = forms.ChoiceField(choices=BANDS, required=False)
     number = forms.CharField(required=False, max_length=20, label=_("Number"))
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
 
 
 class ActionForm(forms.Form):
@@ -56,6 +61,13 @@ class ActionForm(forms.Form):
     duplicate_of = forms.CharField(required=False, max_length=20, label=_("Number of the original"))
     redirected_to = forms.CharField(required=False, max_length=300, label=_("The competent body"))
     working_days = forms.IntegerField(required=False, min_value=1, max_value=30)
+    file_id = forms.IntegerField(required=False, min_value=1)
     text = forms.CharField(
         required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
+
+
+class AuditForm(forms.Form):
+    actor = forms.CharField(required=False, max_length=254, label=_("Person's e-mail"))
+    number = forms.CharField(required=False, max_length=20, label=_("Appeal number"))
+    before = forms.IntegerField(required=False, min_value=1)

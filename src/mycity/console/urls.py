@@ -1,13 +1,30 @@
 from django.urls import path
 
-from mycity.console import views
+from mycity.console import staff_views, views
 
 app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("demo/", views.demo_sign_in, name="demo"),
+    path("notifications/", staff_views.notifications, name="notifications"),
+    path("preferences/", staff_views.preferences, name="preferences"),
+    path("<slug:slug>/templates/", staff_views.answer_templates, name="answer_templates"),
+    path(
+        "<slug:slug>/templates/<int:template_id>/",
+        staff_views.answer_template,
+        name="answer_template",
+    ),
+    path(
+        "<slug:slug>/appeals/<int:appeal_id>/answer-text",
+        staff_views.filled_answer,
+        name="filled_answer",
+    ),
+    path("<slug:slug>/bulk", staff_views.bulk, name="bulk"),
+    path("<slug:slug>/views/", staff_views.save_view, name="save_view"),
+    path("<slug:slug>/views/<int:view_id>/delete", staff_views.delete_view, name="delete_view"),
     path("<slug:slug>/", views.queue, name="queue"),
+    path("<slug:slug>/audit/", views.audit, name="audit"),
     path("<slug:slug>/appeals/<int:appeal_id>/", views.card, name="card"),
     path("<slug:slug>/appeals/<int:appeal_id>/act", views.act, name="act"),
 ]

@@ -19,18 +19,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mycity.accounts.models import User
+from mycity.accounts.permissions import Action, may
 from mycity.appeals import selectors, services
 from mycity.appeals.access import Audience
 from mycity.appeals.deadlines import deadline_state
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import Appeal, Status
 from mycity.appeals.routing import route
-from mycity.appeals.workflow import Move, moves_for
+from mycity.appeals.workflow import (
+    Move,
+    asks_applicant,
+    capacities,
+    edits_public_content,
+    moves_for,
+)
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import City, Organisation
 from mycity.cities.selectors import districts_of, organisations_of
 from mycity.console.access import appeal_at_desk, console_city_for, desks_of
-from mycity.console.forms import TABS, ActionForm, QueueForm
+from mycity.console.forms import TABS, ActionForm, AuditForm, QueueForm
+from mycity.console.staff_views import answer_template_context, queue_tools
 from mycity.core.errors import DomainError
 
 QUEUE_PAGE = 50
@@ -55,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
     desks = desks_of(request.user)
     if not desks:
         raise Http404
-    return redirect("console:queue", slug=desks[0].city.slug)
+    return redirect(desks[0].url)
 
 
 def _queue_filters(form: QueueForm, now: Any) -> tuple[str, selectors.QueueFilters]:
@@ -71,6 +79,7 @@ def _queue_filters(form: QueueForm, now: Any) -> tuple[str, selectors.QueueFilte
         overdue_at=now if band == "overdue" else None,
         due_before=now + timedelta(days=1) if band == "due_soon" else None,
         number=(data.get("number") or "").strip() or None,
+        text=(data.get("q") or "").strip() or None,
     )
 
 
@@ -92,6 +101,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "city": city,
         "desks": desks_of(request.user),
+        "can_read_audit": may(request.user, Action.READ_AUDIT, city),
         "form": form,
         "tab": tab,
         "tabs": tabs,
@@ -99,6 +109,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         "categories": selectors.leaf_categories(city).order_by("name_ru"),
         "districts": districts_of(city).defer("boundary"),
         "organisations": organisations_of(city).defer("service_area"),
+        **queue_tools(request, city),
     }
     template = "console/_queue_rows.html" if is_htmx(request) else "console/queue.html"
     return render(request, template, context)
@@ -126,12 +137,19 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
         Status.IN_PROGRESS,
         Status.REOPENED,
     ) and (Move.ASSIGN in moves or Move.ANSWER in moves)
+    acting_as = capacities(request.user, appeal)
+    timeline = selectors.timeline(appeal, Audience.STAFF)
     return {
         "city": city,
         "appeal": appeal,
         "moves": [m.value for m in moves],
         "extendable": extendable,
-        "timeline": selectors.timeline(appeal, Audience.STAFF),
+        "edits_content": edits_public_content(acting_as, appeal),
+        "asks_applicant": asks_applicant(acting_as, appeal),
+        "open_questions": selectors.open_questions(timeline),
+        "can_read_audit": may(request.user, Action.READ_AUDIT, city),
+        "desks": desks_of(request.user),
+        "timeline": timeline,
         "files": selectors.files_of(appeal, Audience.STAFF),
         "answers": selectors.answers_of(appeal),
         "state": deadline_state(appeal, now),
@@ -141,6 +159,7 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
         "suggested": suggested,
         "organisations": organisations_of(city).defer("service_area"),
         "nearby": nearby,
+        **answer_template_context(request, appeal, moves),
         **more,
     }
 
@@ -172,6 +191,24 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
             reason=note,
             working_days=data.get("working_days"),
             expected_version=version,
+        )
+        return
+    if action == "redact":
+        services.redact_description(
+            actor=actor,
+            appeal=appeal,
+            text=data.get("text") or "",
+            reason=note,
+            expected_version=version,
+        )
+        return
+    if action in ("hide_photo", "blur_photo"):
+        change = services.hide_photo if action == "hide_photo" else services.blur_photo
+        change(actor=actor, appeal=appeal, file_id=data.get("file_id") or 0, reason=note)
+        return
+    if action == "request_information":
+        services.request_information(
+            actor=actor, appeal=appeal, question=note, expected_version=version
         )
         return
     organisation = None
@@ -234,6 +271,71 @@ def act(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     context = _card_context(request, city, fresh, error=error, last_action=form.data.get("action"))
     template = "console/_card.html" if is_htmx(request) else "console/card.html"
     return render(request, template, context, status=status)
+
+
+# --- the audit trail: what staff did to the city's appeals, for its administrators ---
+
+
+def _changes(event: Any) -> list[tuple[str, str, str]]:
+    """What an event changed, as (what, before, after), from its statuses and data."""
+    data = event.data or {}
+    changes: list[tuple[str, str, str]] = []
+    if event.from_status or event.to_status:
+        changes.append(
+            (
+                _("Status"),
+                event.get_from_status_display() if event.from_status else "",
+                event.get_to_status_display() if event.to_status else "",
+            )
+        )
+    before, after = data.get("before"), data.get("after")
+    if isinstance(before, str) or isinstance(after, str):
+        changes.append((_("Text"), str(before or ""), str(after or "")))
+    elif isinstance(before, dict) or isinstance(after, dict):
+        before, after = before or {}, after or {}
+        for name in dict.fromkeys([*before, *after]):
+            changes.append((name, str(before.get(name, "")), str(after.get(name, ""))))
+    if "from" in data or "to" in data:
+        changes.append((_("Deadline"), str(data.get("from", "")), str(data.get("to", ""))))
+    shown = {"move", "before", "after", "from", "to"}
+    changes += [(name, "", str(value)) for name, value in data.items() if name not in shown]
+    return changes
+
+
+@login_required
+def audit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The city's audit trail, newest first, by person and by appeal: for the city's
+    administrators and the platform's; a 404 for everyone else."""
+    city = console_city_for(request.user, slug)
+    if not may(request.user, Action.READ_AUDIT, city):
+        raise Http404
+    form = AuditForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.AuditFilters(
+        actor_email=(data.get("actor") or "").strip() or None,
+        number=(data.get("number") or "").strip() or None,
+    )
+    # One more than a page: whether there is an older page.
+    page = selectors.AUDIT_PAGE
+    events = selectors.audit_trail(city, filters, before_id=data.get("before"), limit=page + 1)
+    more = None
+    if len(events) > page:
+        events = events[:page]
+        query = request.GET.copy()
+        query["before"] = str(events[-1].pk)
+        more = query.urlencode()
+    context = {
+        "city": city,
+        "desks": desks_of(request.user),
+        "can_read_audit": True,
+        # A city administrator who handles no appeals has no queue to go back to.
+        "no_queue": selectors.handled_in(request.user, city) is None,
+        "form": form,
+        "filters": filters,
+        "rows": [(event, _changes(event)) for event in events],
+        "more": more,
+    }
+    return render(request, "console/audit.html", context)
 
 
 # --- the demo: one click per role ---------------------------------------------------

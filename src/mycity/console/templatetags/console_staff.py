@@ -1,0 +1,33 @@
+"""What the console's header shows of the person: unread notifications, and whether
+they write answer templates in the city."""
+
+from typing import Any
+
+from django import template
+
+from mycity.accounts.models import RoleKind
+from mycity.accounts.permissions import Action, may, roles_of
+from mycity.notify.selectors import unread_count
+
+register = template.Library()
+
+
+@register.simple_tag
+def unread_notifications(user: Any) -> int:
+    """How many in-app notifications the person has not read (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return unread_count(user)
+
+
+@register.simple_tag
+def writes_answer_templates(user: Any, city: Any) -> bool:
+    """A dispatcher of the city, or an executor of one of its organisations (no query:
+    the roles are loaded once per request)."""
+    if city is None or not getattr(user, "is_authenticated", False):
+        return False
+    if may(user, Action.DISPATCH, city):
+        return True
+    return any(
+        role.kind == RoleKind.EXECUTOR and role.city_id == city.pk for role in roles_of(user)
+    )
