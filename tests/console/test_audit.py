@@ -55,7 +55,7 @@ def test_the_city_admin_sees_the_moderators_edit_with_before_and_after(
     response = client.get(audit_url(redacted.city))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Text edited by a moderator" in page
+    assert "Текст отредактирован модератором" in page
     assert moderator.email in page
     assert "<del>Шумят соседи из кв. 5, Иван Петров</del>" in page
     assert "<ins>Шумят соседи</ins>" in page

@@ -47,7 +47,7 @@ def test_a_dispatcher_sees_new_appeals_with_counts(client, dispatcher, resident,
     client.force_login(dispatcher)
     page = client.get(queue_url(city)).content.decode()
     assert unrouted.number in page
-    assert 'aria-current="page">New <span class="count">1</span>' in page
+    assert 'aria-current="page">Новые <span class="count">1</span>' in page
 
 
 def test_a_dispatcher_of_another_city_gets_404(client, other_city, resident, street_light):

@@ -157,8 +157,8 @@ def test_a_long_band_is_cut_with_a_link_to_the_queue(
     with django_capture_on_commit_callbacks(execute=True):
         send_digests(now=NOW)
     [message] = mails_to(dispatcher)
-    assert "Overdue (3)" in message.body
-    assert "2 more" in message.body
+    assert "Просрочено (3)" in message.body
+    assert "…и ещё 2:" in message.body
     assert "/console/polotsk/?band=overdue" in message.body
 
 

@@ -49,7 +49,7 @@ def test_the_card_shows_the_open_question(client, dispatcher, resident, street_l
     ask(dispatcher, appeal)
     client.force_login(dispatcher)
     page = client.get(card_url(appeal)).content.decode()
-    assert "Asked of the applicant, not answered yet" in page
+    assert "Запрошено у заявителя, ответа пока нет" in page
     assert f"<q>{QUESTION}</q>" in page
 
 

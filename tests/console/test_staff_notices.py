@@ -253,7 +253,7 @@ def test_the_console_header_shows_the_unread_count(client, dispatcher, city):
     tell(dispatcher, 2)
     client.force_login(dispatcher)
     page = client.get(reverse("console:queue", kwargs={"slug": city.slug})).content.decode()
-    assert "Notifications (2)" in page
+    assert "Уведомления (2)" in page
 
 
 def test_opening_the_notifications_page_marks_them_read(client, dispatcher, city):
@@ -261,7 +261,7 @@ def test_opening_the_notifications_page_marks_them_read(client, dispatcher, city
     client.force_login(dispatcher)
     page = client.get(reverse("console:notifications")).content.decode()
     assert "Новое обращение 1" in page
-    assert "Notifications (0)" in page
+    assert "Уведомления (0)" in page
     assert not Notification.objects.filter(recipient=dispatcher, read_at__isnull=True).exists()
 
 

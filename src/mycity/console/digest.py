@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_tasks import task
 
 from mycity.accounts.models import RoleKind, User
@@ -145,7 +146,7 @@ def render_digest(user: User, digests: list[CityDigest], day: date) -> tuple[str
                     )
                     section.append(
                         f"- {appeal.number} · {appeal.category.name} · "
-                        f"{appeal.address or '—'} · {_('due')} {deadline}\n"
+                        f"{appeal.address or '—'} · {pgettext('deadline', 'due')} {deadline}\n"
                         f"  {absolute_url(card)}"
                     )
                 more = band.total - len(band.appeals)
