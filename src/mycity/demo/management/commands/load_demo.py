@@ -16,16 +16,28 @@ class Command(BaseCommand):
             help="do nothing when the database already has a city",
         )
         parser.add_argument("--no-users", action="store_true", help="load cities only")
+        parser.add_argument(
+            "--no-appeals",
+            action="store_true",
+            help="without the year of generated Polotsk appeals",
+        )
 
-    def handle(self, *args: Any, if_empty: bool, no_users: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, if_empty: bool, no_users: bool, no_appeals: bool, **options: Any
+    ) -> None:
         if if_empty and City.objects.exists():
             self.stdout.write("Demo: the database already has cities; nothing loaded.")
         else:
-            report = load_demo(with_users=not no_users)
+            report = load_demo(with_users=not no_users, with_appeals=not no_appeals)
+            appeals = (
+                f", {report.appeals} appeals in {report.appeals_seconds:.1f} s"
+                if report.appeals
+                else ""
+            )
             self.stdout.write(
                 f"Demo loaded: {report.cities} cities, {report.districts} districts, "
                 f"{report.organisations} organisations, {report.streets} streets, "
-                f"{report.buildings} buildings, {report.categories} categories."
+                f"{report.buildings} buildings, {report.categories} categories{appeals}."
             )
         users = demo_sign_ins()
         if users:
