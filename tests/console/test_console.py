@@ -184,3 +184,20 @@ def test_the_demo_signs_in_as_the_dispatcher_in_one_click(client, settings, city
     assert response["Location"] == reverse("console:home")
     assert client.get(queue_url(city)).status_code == 200
     assert client.post(reverse("console:demo"), {"as": "mayor"}).status_code == 400
+
+
+def test_the_queue_sorts_by_the_nearest_deadline(client, dispatcher, resident, street_light):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sooner = submit_report(resident, street_light)
+    later = submit_report(resident, street_light)  # the newer one, first by default
+    Appeal.objects.filter(pk=later.pk).update(deadline=timezone.now() + timedelta(days=5))
+    Appeal.objects.filter(pk=sooner.pk).update(deadline=timezone.now() + timedelta(days=1))
+    client.force_login(dispatcher)
+    page = client.get(queue_url(street_light.city), {"tab": "work", "sort": "deadline"})
+    html = page.content.decode()
+    assert html.index(sooner.number) < html.index(later.number)
+    html = client.get(queue_url(street_light.city), {"tab": "work"}).content.decode()
+    assert html.index(later.number) < html.index(sooner.number)

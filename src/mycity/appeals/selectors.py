@@ -169,6 +169,7 @@ class QueueFilters:
     due_before: datetime | None = None  # only open ones due before this moment
     number: str | None = None
     text: str | None = None  # full-text search (see `search_appeals`)
+    by_deadline: bool = False  # the most urgent first, instead of the newest
 
 
 def search_appeals(appeals: QuerySet[Appeal], text: str) -> QuerySet[Appeal]:
@@ -244,7 +245,9 @@ def appeals_handled_by(
         appeals.select_related("city", "category", "organisation", "addressee", "district")
         .defer("city__boundary", "district__boundary", "organisation__service_area")
         .prefetch_related(*FULL_APPEAL_PREFETCH)
-        .order_by("-pk")[: max(1, min(limit, MAX_PAGE))]
+        .order_by(*(("deadline", "pk") if filters.by_deadline else ("-pk",)))[
+            : max(1, min(limit, MAX_PAGE))
+        ]
     )
 
 

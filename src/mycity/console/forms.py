@@ -49,6 +49,11 @@ class QueueForm(forms.Form):
     band = forms.ChoiceField(choices=BANDS, required=False)
     number = forms.CharField(required=False, max_length=20, label=_("Number"))
     q = forms.CharField(required=False, max_length=200, label=_("Search"))
+    sort = forms.ChoiceField(
+        choices=[("", _("Newest first")), ("deadline", _("Nearest deadline first"))],
+        required=False,
+        label=_("Order"),
+    )
 
 
 class ActionForm(forms.Form):

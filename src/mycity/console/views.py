@@ -80,6 +80,7 @@ def _queue_filters(form: QueueForm, now: Any) -> tuple[str, selectors.QueueFilte
         due_before=now + timedelta(days=1) if band == "due_soon" else None,
         number=(data.get("number") or "").strip() or None,
         text=(data.get("q") or "").strip() or None,
+        by_deadline=data.get("sort") == "deadline",
     )
 
 
