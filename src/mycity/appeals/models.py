@@ -222,8 +222,10 @@ class AppealSearch(models.Model):
 
     Indexed outside Django (migration 0003): on SQLite by the FTS5 table
     `appeals_appeal_fts`, which triggers on this table keep in step; on PostgreSQL by a
-    GIN index on `to_tsvector('simple', terms)`. A migration that makes SQLite rebuild
-    this table drops the triggers: it must create them again."""
+    GIN index on the generated column `vector`, `to_tsvector('simple', terms)`, that
+    the model does not declare. A migration that makes SQLite rebuild this table drops
+    the triggers, and one that changes `terms` on PostgreSQL must drop `vector` first:
+    each must make them again."""
 
     appeal = models.OneToOneField(
         Appeal, on_delete=models.CASCADE, primary_key=True, related_name="search"

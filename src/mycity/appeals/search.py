@@ -13,11 +13,11 @@ them, so "123" finds appeal 2026-000123.
 
 The index: the table of `AppealSearch` rows, one per appeal, written in the transaction
 that writes the appeal's text. On SQLite the FTS5 table `appeals_appeal_fts` indexes it
-(kept in step by triggers, see migration 0003); on PostgreSQL a GIN index on
-`to_tsvector('simple', terms)`. A query is an AND of its terms; a word's stem matches by
-prefix ("фонар" finds "фонарн…"), a number or a stem shorter than three letters only
-whole. The user's text never reaches the database as query syntax: only the stems do,
-and they are letters and digits.
+(kept in step by triggers, see migration 0003); on PostgreSQL a GIN index on the
+generated column `vector`, `to_tsvector('simple', terms)`. A query is an AND of its
+terms; a word's stem matches by prefix ("фонар" finds "фонарн…"), a number or a stem
+shorter than three letters only whole. The user's text never reaches the database as
+query syntax: only the stems do, and they are letters and digits.
 """
 
 import functools
@@ -55,6 +55,7 @@ _ENDINGS = """
 """
 _BELARUSIAN_ENDINGS = sorted(set(_ENDINGS.split()), key=len, reverse=True)
 PREFIX_MIN = 3  # a shorter stem matches only whole
+MAX_WORD = 60  # longer "words" are cut (PostgreSQL refuses a query word over 2047 bytes)
 MAX_QUERY_TERMS = 12
 
 
@@ -96,7 +97,7 @@ def _words(text: str) -> list[str]:
 
 def search_terms(text: str) -> str:
     """The stems of `text`, space-separated, in order (see the module's docstring)."""
-    return " ".join(stem for word in _words(text) for stem in _stem(word) if stem)
+    return " ".join(stem for word in _words(text) for stem in _stem(word[:MAX_WORD]) if stem)
 
 
 def _query_terms(text: str) -> list[str]:
@@ -168,8 +169,8 @@ def matching_ids(text: str, vendor: str) -> RawSQL | None:
     if vendor == "postgresql":
         query = " & ".join(f"'{t}':*" if _prefix(t) else f"'{t}'" for t in terms)
         sql = (
-            "SELECT appeal_id FROM appeals_appealsearch WHERE "
-            "to_tsvector('simple'::regconfig, terms) @@ to_tsquery('simple'::regconfig, %s)"
+            "SELECT appeal_id FROM appeals_appealsearch "
+            "WHERE vector @@ to_tsquery('simple'::regconfig, %s)"
         )
         return RawSQL(sql, [query])  # noqa: S611 (the terms are a parameter)
     raise NotImplementedError(f"appeal search on {vendor}")

@@ -18,6 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--city", help="only this city's appeals (its slug)")
         parser.add_argument("--batch", type=int, default=5000, help="appeals per transaction")
+        parser.add_argument(
+            "--missing", action="store_true", help="only appeals that have no index row"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         appeals = Appeal.objects.order_by("pk")
@@ -26,6 +29,8 @@ class Command(BaseCommand):
             if city is None:
                 raise CommandError(f"There is no city {options['city']!r}.")
             appeals = appeals.filter(city=city)
+        if options["missing"]:
+            appeals = appeals.filter(search__isnull=True)
         batch = options["batch"]
         if batch < 1:
             raise CommandError("--batch must be positive.")
