@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from common import CITY, bench_env, fresh_postgres, prepare_database
+from common import CITY, bench_env, fresh_postgres, percentile, prepare_database, timed
 
 # Map boxes: half-sides from a street to a district (a phone's map at zoom 14–17).
 HALF_SIDE_M = (250, 1000)
@@ -38,17 +38,6 @@ RADIUS_M = 500
 TARGET_QUERY_MS = 10
 CHUNK = 100  # rows the near query's first chunk holds (public_reports: limit * 2)
 TARGET_HTTP_MS = 30
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = call()
-    return (time.perf_counter() - started) * 1000, result
 
 
 def main() -> None:

@@ -35,21 +35,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from common import CITY, bench_env, fresh_postgres, mycity, prepare_database
+from common import CITY, bench_env, fresh_postgres, mycity, percentile, prepare_database, timed
 
 TARGET_MS = 100
 PAGE = 50
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = call()
-    return (time.perf_counter() - started) * 1000, result
 
 
 def main() -> None:

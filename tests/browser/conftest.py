@@ -122,3 +122,37 @@ def screenshot(page: Page, name: str) -> Path:
     path = RESULTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def demo(settings, city):
+    """The demo's staff of the city, who sign in through the demo page."""
+    from mycity.accounts.models import RoleKind
+    from tests.conftest import _person
+
+    settings.MYCITY_DEMO_SIGNIN = True
+    roads = OrganisationFactory(
+        city=city, slug="roads", name_en="Road Service", activities=["roads"]
+    )
+    return {
+        "dispatcher": _person("dispatcher@polotsk.example", RoleKind.DISPATCHER, city=city),
+        "executor": _person("executor@polotsk.example", RoleKind.EXECUTOR, organisation=roads),
+        "moderator": _person("moderator@polotsk.example", RoleKind.MODERATOR, city=city),
+        "roads": roads,
+    }
+
+
+def sign_in_as(page: Page, site, role: str) -> None:
+    page.goto(site.url + "/console/demo/")
+    page.locator("form", has=page.locator(f"button[value='{role}']")).get_by_role(
+        "button", name="Sign in"
+    ).click()
+
+
+def as_applicant(appeal) -> dict:
+    """The appeal as its applicant reads it through the API."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(appeal.applicant)
+    return client.get(f"/api/v1/appeals/{appeal.pk}").json()

@@ -3,46 +3,17 @@ what its applicant then sees through the API."""
 
 import pytest
 from django.test import Client
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from mycity.accounts.models import RoleKind
 from mycity.appeals.models import Appeal
 from tests.appeal_fixtures import jpeg, submit_report
-from tests.conftest import _person
-from tests.factories import CategoryFactory, OrganisationFactory
+from tests.browser.conftest import as_applicant, sign_in_as
+from tests.factories import CategoryFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.parametrize("browser_locale", ["en-US"]),
 ]
-
-
-@pytest.fixture
-def demo(settings, city):
-    """The demo's staff of the city, signed in through the demo page."""
-    settings.MYCITY_DEMO_SIGNIN = True
-    roads = OrganisationFactory(
-        city=city, slug="roads", name_en="Road Service", activities=["roads"]
-    )
-    return {
-        "dispatcher": _person("dispatcher@polotsk.example", RoleKind.DISPATCHER, city=city),
-        "executor": _person("executor@polotsk.example", RoleKind.EXECUTOR, organisation=roads),
-        "moderator": _person("moderator@polotsk.example", RoleKind.MODERATOR, city=city),
-        "roads": roads,
-    }
-
-
-def sign_in_as(page: Page, site, role: str) -> None:
-    page.goto(site.url + "/console/demo/")
-    page.locator("form", has=page.locator(f"button[value='{role}']")).get_by_role(
-        "button", name="Sign in"
-    ).click()
-
-
-def as_applicant(appeal: Appeal) -> dict:
-    client = Client()
-    client.force_login(appeal.applicant)
-    return client.get(f"/api/v1/appeals/{appeal.pk}").json()
 
 
 def test_a_dispatcher_routes_a_new_report(site, page, demo, resident, city):
