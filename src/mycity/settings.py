@@ -324,3 +324,9 @@ PERSONAL_DATA_POLICY_VERSION = env_str("PERSONAL_DATA_POLICY_VERSION", "2026-01"
 APPEAL_SUBMISSIONS_PER_HOUR = env_int("APPEAL_SUBMISSIONS_PER_HOUR", 30)
 # The site's public address, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The background of every map, unless a city names its own tiles (City.map_tiles_url).
+# Empty: maps draw their points without a background (e.g. in a closed network).
+MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env_str(
+    "MAP_ATTRIBUTION", '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)

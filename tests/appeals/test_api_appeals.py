@@ -191,6 +191,30 @@ def test_public_reports_filter_by_category_status_box_and_radius(
     assert ids(near=f"{INSIDE[0]},{INSIDE[1]}", radius="100") == {light.pk}
 
 
+def test_the_radius_is_a_circle_and_keeps_the_newest_first(client, resident, street_light):
+    from mycity.core.geo import box_around
+
+    corner = box_around(INSIDE[0], INSIDE[1], 100)
+    # In the box that holds the 100 m circle, but about 140 m away in its corner.
+    outside_circle = submit_report(resident, street_light, lat=corner.max_lat, lon=corner.max_lon)
+    within = [submit_report(resident, street_light).pk for _ in range(3)]
+    response = client.get(
+        f"{CITY}/reports",
+        {"near": f"{INSIDE[0]},{INSIDE[1]}", "radius": "100", "limit": 2},
+    )
+    assert [item["id"] for item in response.json()["items"]] == within[::-1][:2]
+    everything = client.get(
+        f"{CITY}/reports", {"near": f"{INSIDE[0]},{INSIDE[1]}", "radius": "100"}
+    ).json()["items"]
+    assert outside_circle.pk not in {item["id"] for item in everything}
+
+
+def test_an_unknown_category_or_district_finds_no_reports(client, resident, street_light):
+    submit_report(resident, street_light)
+    assert client.get(f"{CITY}/reports", {"category": "no-such"}).json()["items"] == []
+    assert client.get(f"{CITY}/reports", {"district": "no-such"}).json()["items"] == []
+
+
 def test_public_reports_page_with_a_cursor(client, resident, street_light):
     made = [submit_report(resident, street_light).pk for _ in range(3)]
     first = client.get(f"{CITY}/reports", {"limit": 2}).json()

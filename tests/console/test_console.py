@@ -201,3 +201,36 @@ def test_the_queue_sorts_by_the_nearest_deadline(client, dispatcher, resident, s
     assert html.index(sooner.number) < html.index(later.number)
     html = client.get(queue_url(street_light.city), {"tab": "work"}).content.decode()
     assert html.index(later.number) < html.index(sooner.number)
+
+
+def test_the_card_maps_the_appeal_and_open_reports_nearby(
+    client, dispatcher, resident, street_light
+):
+    neighbour = submit_report(resident, street_light)
+    appeal = submit_report(resident, street_light)
+    client.force_login(dispatcher)
+    response = client.get(card_url(appeal))
+    drawn = response.context["card_map"]
+    assert [(p["label"].split(" ")[0], p.get("main", False)) for p in drawn["points"]] == [
+        (appeal.number, True),
+        (neighbour.number, False),
+    ]
+    assert drawn["points"][1]["url"] == card_url(neighbour)
+    assert f'data-map="card-map-{appeal.pk}"' in response.content.decode()
+    # The page may load the tiles, and images from nowhere else.
+    policy = response["Content-Security-Policy"]
+    assert "img-src 'self' data: https://tile.openstreetmap.org" in policy
+
+
+def test_an_e_appeal_has_no_map(client, dispatcher, resident, city, housing_question):
+    from mycity.appeals.services import submit_appeal
+    from tests.appeal_fixtures import e_appeal_draft
+
+    appeal = submit_appeal(
+        applicant=resident, city=city, draft=e_appeal_draft(housing_question)
+    ).appeal
+    client.force_login(dispatcher)
+    response = client.get(card_url(appeal))
+    assert response.status_code == 200
+    assert response.context["card_map"] is None
+    assert "data-map=" not in response.content.decode()

@@ -197,12 +197,20 @@ class Appeal(models.Model):
             ),
         ]
         indexes = [
-            # The public map: a city's public reports in a box, newest first.
+            # The public map: a city's public reports in a box, newest first. Ordered by
+            # id with the point alongside, so the newest rows in a box are found by walking
+            # the index backwards and testing the point in it, never sorting the box.
             models.Index(
-                fields=["city", "lat", "lon"],
+                fields=["city", "id", "lat", "lon"],
                 condition=Q(is_public=True),
-                name="appeal_public_point",
+                name="appeal_public_newest",
             ),
+            models.Index(
+                fields=["city", "category", "id", "lat", "lon"],
+                condition=Q(is_public=True),
+                name="appeal_public_category_newest",
+            ),
+            # A dense box of one category (a street's lights): the box itself is small.
             models.Index(
                 fields=["city", "category", "lat", "lon"],
                 condition=Q(is_public=True),

@@ -23,7 +23,7 @@ from mycity.appeals.models import (
     FileRole,
     Status,
 )
-from mycity.cities.models import City
+from mycity.cities.models import City, District
 from mycity.core.geo import box_around, distance_m
 
 DUPLICATE_RADIUS_M = 50
@@ -92,12 +92,28 @@ def public_reports(
 ) -> list[Appeal]:
     """Public problem reports, newest first; `after_id` continues a page."""
     reports = Appeal.objects.filter(city=city, is_public=True)
+    # Slugs become ids first, so the query is one table on the (city, category, id, point)
+    # index rather than a join the planner may start from the wrong side.
     if filters.categories:
-        reports = reports.filter(category__slug__in=filters.categories, category__city=city)
+        category_ids = list(
+            Category.objects.filter(city=city, slug__in=filters.categories).values_list(
+                "pk", flat=True
+            )
+        )
+        if not category_ids:
+            return []
+        reports = reports.filter(category_id__in=category_ids)
     if filters.statuses:
         reports = reports.filter(_status_q(filters.statuses))
     if filters.district:
-        reports = reports.filter(district__slug=filters.district)
+        district_id = (
+            District.objects.filter(city=city, slug=filters.district)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if district_id is None:
+            return []
+        reports = reports.filter(district_id=district_id)
     box = filters.bbox
     if filters.near is not None:
         lat, lon, radius = filters.near
@@ -111,28 +127,33 @@ def public_reports(
         reports = reports.filter(submitted_at__lt=filters.until)
     if after_id is not None:
         reports = reports.filter(pk__lt=after_id)
-    reports = (
-        reports.select_related("city", "category", "district", "organisation", "building")
-        .defer(
-            "city__boundary",
-            "district__boundary",
-            "organisation__service_area",
-            "organisation__working_hours",
-        )
-        .order_by("-pk")
-    )
+    reports = reports.order_by("-pk")
     limit = max(1, min(limit, MAX_PAGE))
     if filters.near is None:
-        return list(reports[:limit])
-    # The box holds the circle; keep what is really within the radius, page by page.
+        return list(_with_relations(reports)[:limit])
+    # The box holds the circle: measure bare (id, point) rows from the index, newest
+    # first, and load whole reports only for the ones really within the radius.
     lat, lon, radius = filters.near
-    found: list[Appeal] = []
-    for report in reports.iterator(chunk_size=limit * 2):
-        if distance_m(lat, lon, report.lat or 0, report.lon or 0) <= radius:
-            found.append(report)
-            if len(found) == limit:
+    within: list[int] = []
+    for pk, report_lat, report_lon in reports.values_list("pk", "lat", "lon").iterator(
+        chunk_size=limit * 4
+    ):
+        if distance_m(lat, lon, report_lat, report_lon) <= radius:
+            within.append(pk)
+            if len(within) == limit:
                 break
-    return found
+    if not within:
+        return []
+    return list(_with_relations(Appeal.objects.filter(pk__in=within)).order_by("-pk"))
+
+
+def _with_relations(reports: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return reports.select_related("city", "category", "district", "organisation", "building").defer(
+        "city__boundary",
+        "district__boundary",
+        "organisation__service_area",
+        "organisation__working_hours",
+    )
 
 
 def similar_open_reports(

@@ -151,8 +151,7 @@ def _clean_image(data: bytes, *, field: str, formats_shown: str) -> CleanImage:
         raise UnsupportedFile(field=field, formats=formats_shown) from exc
 
     picture.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS)
-    thumbnail = picture.copy()
-    thumbnail.thumbnail((THUMBNAIL_LONG_SIDE, THUMBNAIL_LONG_SIDE), Image.Resampling.LANCZOS)
+    thumbnail = _thumbnail_of(picture)
     return CleanImage(
         content=_encode_jpeg(picture),
         thumbnail=_encode_jpeg(thumbnail),
@@ -179,11 +178,23 @@ def _upright_rgb(image: Image.Image) -> Image.Image:
     return picture.convert("RGB")
 
 
+def _thumbnail_of(picture: Image.Image) -> Image.Image:
+    thumbnail = picture.copy()
+    # reducing_gap: shrink by whole factors first, then resample the last step; at 320 px
+    # it looks the same as a full LANCZOS pass and halves the time of a submission.
+    thumbnail.thumbnail(
+        (THUMBNAIL_LONG_SIDE, THUMBNAIL_LONG_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0
+    )
+    return thumbnail
+
+
 def _encode_jpeg(picture: Image.Image) -> bytes:
     # Pillow carries some of `info` (the comment) into what it saves: start clean.
     picture.info = {}
     out = io.BytesIO()
-    picture.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    # Baseline, without Huffman optimisation: progressive + optimize made files ~5 %
+    # smaller and took twice as long to write, on the submission's critical path.
+    picture.save(out, "JPEG", quality=JPEG_QUALITY)
     return out.getvalue()
 
 
@@ -217,8 +228,7 @@ def blur_image(data: bytes) -> CleanImage:
         picture = _upright_rgb(image)
     radius = max(BLUR_MIN_RADIUS, round(max(picture.size) * BLUR_SHARE))
     picture = picture.filter(ImageFilter.GaussianBlur(radius))
-    thumbnail = picture.copy()
-    thumbnail.thumbnail((THUMBNAIL_LONG_SIDE, THUMBNAIL_LONG_SIDE), Image.Resampling.LANCZOS)
+    thumbnail = _thumbnail_of(picture)
     return CleanImage(
         content=_encode_jpeg(picture),
         thumbnail=_encode_jpeg(thumbnail),

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mycity.cities.maps import validate_tiles_url
 from mycity.core.translated import TranslatedName
 
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
@@ -64,6 +65,22 @@ class City(TranslatedName, BoxedArea):
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Minsk")
     geonames_id = models.PositiveIntegerField(_("GeoNames id"), null=True, blank=True, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
+    map_tiles_url = models.CharField(
+        _("map tiles"),
+        max_length=300,
+        blank=True,
+        validators=[validate_tiles_url],
+        help_text=_(
+            "A tile URL template with {z}, {x} and {y}, e.g. the city's own tile server; "
+            "empty for the platform's default."
+        ),
+    )
+    map_attribution = models.CharField(
+        _("map attribution"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the map; required by most tile providers."),
+    )
 
     class Meta:
         verbose_name = _("city")

@@ -34,6 +34,7 @@ from mycity.appeals.workflow import (
     moves_for,
 )
 from mycity.cities.calendar import calendar_for
+from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City, Organisation
 from mycity.cities.selectors import districts_of, organisations_of
 from mycity.console.access import appeal_at_desk, console_city_for, desks_of
@@ -160,8 +161,34 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
         "suggested": suggested,
         "organisations": organisations_of(city).defer("service_area"),
         "nearby": nearby,
+        "card_map": _card_map(city, appeal, nearby),
+        "map_id": f"card-map-{appeal.pk}",
         **answer_template_context(request, appeal, moves),
         **more,
+    }
+
+
+def _card_map(city: City, appeal: Appeal, nearby: list[Appeal]) -> dict | None:
+    """What the card's map draws: the appeal's point and the open reports around it."""
+    if appeal.lat is None or appeal.lon is None:
+        return None
+    tiles = tiles_of(city)
+    points = [{"lat": appeal.lat, "lon": appeal.lon, "label": appeal.number, "main": True}]
+    points += [
+        {
+            "lat": other.lat,
+            "lon": other.lon,
+            "label": f"{other.number} · {other.get_status_display()}",
+            "url": reverse("console:card", kwargs={"slug": city.slug, "appeal_id": other.pk}),
+        }
+        for other in nearby
+    ]
+    return {
+        "lat": appeal.lat,
+        "lon": appeal.lon,
+        "tiles": tiles.url,
+        "attribution": tiles.attribution,
+        "points": points,
     }
 
 
@@ -169,7 +196,8 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
 def card(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     city = console_city_for(request.user, slug)
     appeal = appeal_at_desk(request.user, city, appeal_id)
-    return render(request, "console/card.html", _card_context(request, city, appeal))
+    response = render(request, "console/card.html", _card_context(request, city, appeal))
+    return allow_tiles(response, tiles_of(city))
 
 
 def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: list) -> None:
@@ -271,7 +299,7 @@ def act(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
         fresh.refresh_from_db()
     context = _card_context(request, city, fresh, error=error, last_action=form.data.get("action"))
     template = "console/_card.html" if is_htmx(request) else "console/card.html"
-    return render(request, template, context, status=status)
+    return allow_tiles(render(request, template, context, status=status), tiles_of(city))
 
 
 # --- the audit trail: what staff did to the city's appeals, for its administrators ---

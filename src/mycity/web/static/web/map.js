@@ -1,0 +1,45 @@
+// Draws each <div data-map="ID"> with Leaflet from the JSON in <script id="ID">: a centre,
+// the tiles (none: points without a background) and points, one of them the main one.
+// Runs on page load and on whatever htmx swaps in, so a card refreshed in place keeps
+// its map. Labels go in as text, never as HTML: they hold residents' words.
+(function () {
+  "use strict";
+
+  function label(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
+  function draw(element) {
+    if (element.dataset.drawn || typeof L === "undefined") return;
+    var source = document.getElementById(element.dataset.map);
+    if (!source) return;
+    element.dataset.drawn = "true";
+    var data = JSON.parse(source.textContent);
+    var map = L.map(element, { scrollWheelZoom: false });
+    if (data.tiles) {
+      L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
+    }
+    data.points.forEach(function (point) {
+      var marker = L.circleMarker([point.lat, point.lon], {
+        radius: point.main ? 10 : 7,
+        className: point.main ? "map-point map-point-main" : "map-point",
+      });
+      marker.bindTooltip(label(point.label));
+      if (point.url) {
+        marker.on("click", function () { window.location.assign(point.url); });
+      }
+      marker.addTo(map);
+    });
+    map.setView([data.lat, data.lon], data.zoom || 17);
+  }
+
+  function drawAll(root) {
+    if (root.matches && root.matches("[data-map]")) draw(root);
+    root.querySelectorAll("[data-map]").forEach(draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:load", function (event) { drawAll(event.detail.elt); });
+})();
