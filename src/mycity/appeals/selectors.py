@@ -135,10 +135,10 @@ def public_reports(
     # first, and load whole reports only for the ones really within the radius.
     lat, lon, radius = filters.near
     within: list[int] = []
-    for pk, report_lat, report_lon in reports.values_list("pk", "lat", "lon").iterator(
-        chunk_size=limit * 4
-    ):
-        if distance_m(lat, lon, report_lat, report_lon) <= radius:
+    points = reports.values_list("pk", "lat", "lon").iterator(chunk_size=limit * 4)
+    for pk, report_lat, report_lon in points:
+        # The box filter has already left out reports without a point.
+        if distance_m(lat, lon, report_lat or 0.0, report_lon or 0.0) <= radius:
             within.append(pk)
             if len(within) == limit:
                 break
