@@ -134,3 +134,49 @@ def timed(call: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = call()
     return (time.perf_counter() - started) * 1000, result
+
+
+def add_database_options(parser: Any, *, appeals: int = 100_000) -> None:
+    """The options of an in-process benchmark's database: make one or reuse one."""
+    parser.add_argument("--appeals", type=int, default=appeals)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--reuse", action="store_true", help="use the database as it is")
+    parser.add_argument("--var-dir", default="", help="with --reuse: the SQLite MYCITY_VAR_DIR")
+    parser.add_argument("--keep", action="store_true", help="keep the new SQLite directory")
+
+
+def in_bench_database(options: Any, prefix: str, run: Callable[[Any], None]) -> None:
+    """Fill a throw-away database (or take `--reuse`d one), point this process's Django
+    at it and call `run(options)`; remove what was made here unless `--keep`."""
+    import shutil
+    import tempfile
+
+    workdir = Path(options.var_dir) if options.var_dir else None
+    made_here = False
+    if not options.reuse:
+        workdir = Path(tempfile.mkdtemp(prefix=prefix))
+        made_here = True
+        if options.database_url:
+            fresh_postgres(options.database_url)
+        env = bench_env(workdir, options.database_url)
+        started = time.monotonic()
+        prepared = prepare_database(env, appeals=options.appeals)
+        print(f"prepared in {time.monotonic() - started:.0f} s: {prepared.get('generation', '')}")
+        # The generator indexes what it writes; this indexes what it may have missed.
+        print(mycity(env, "reindex_appeals", "--missing").strip())
+    elif workdir is None and not options.database_url:
+        sys.exit("--reuse needs --var-dir (SQLite) or --database-url")
+    env = bench_env(workdir or Path(tempfile.gettempdir()), options.database_url)
+    # Production settings serve pages with hashed static names: the manifest must exist.
+    mycity(env, "collectstatic", "--noinput", "-v0")
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mycity.settings"
+    try:
+        run(options)
+    finally:
+        if made_here and workdir is not None and not options.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+        elif made_here:
+            print(f"kept {workdir} (MYCITY_VAR_DIR)")

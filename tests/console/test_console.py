@@ -148,8 +148,8 @@ def test_the_executor_answers_with_safe_markup(client, executor, resident, leaki
     assert Appeal.objects.get(pk=appeal.pk).status == Status.ANSWERED
 
 
-def test_the_queue_costs_the_same_for_10_and_40_appeals(
-    client, dispatcher, resident, street_light, settings
+def test_the_queue_costs_the_same_for_10_and_100_rows(
+    client, dispatcher, resident, street_light, settings, monkeypatch
 ):
     settings.APPEAL_SUBMISSIONS_PER_HOUR = 0
     from django.db import connection
@@ -160,12 +160,17 @@ def test_the_queue_costs_the_same_for_10_and_40_appeals(
             assert client.get(queue_url(street_light.city), {"tab": "work"}).status_code == 200
         return len(captured)
 
+    from mycity.console import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE", 100)
     client.force_login(dispatcher)
     for _ in range(10):
         submit_report(resident, street_light)
     ten = queries_for_queue()
-    for _ in range(30):
+    for _ in range(90):
         submit_report(resident, street_light)
+    response = client.get(queue_url(street_light.city), {"tab": "work"})
+    assert response.content.decode().count('<tr class="state-') == 100
     assert queries_for_queue() == ten
 
 
