@@ -202,7 +202,7 @@ def _category(city: City, slug: str) -> Category:
         .select_related("default_organisation")
         .first()
     )
-    if category is None or category.is_parent:  # type: ignore[attr-defined]
+    if category is None or category.is_parent:
         raise CategoryNotFound(field="category")
     return category
 
