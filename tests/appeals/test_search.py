@@ -28,6 +28,15 @@ INJECTIONS = [
 ]
 
 
+@pytest.fixture(autouse=True, params=["ids", "subquery"])
+def matches_passed_as(request, monkeypatch):
+    """Every search both ways: its matches as a list of ids (few), or as a subquery
+    (more than FEW_MATCHES; here more than none)."""
+    if request.param == "subquery":
+        monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    return request.param
+
+
 def found(text: str) -> set[str]:
     return set(search_appeals(Appeal.objects.all(), text).values_list("number", flat=True))
 

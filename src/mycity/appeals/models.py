@@ -218,6 +218,8 @@ class Appeal(models.Model):
             ),
             models.Index(fields=["city", "status", "deadline"], name="appeal_queue"),
             models.Index(fields=["organisation", "status"], name="appeal_executor_queue"),
+            # An executor's queue newest first: a walk that stays in their organisation.
+            models.Index(fields=["organisation", "id"], name="appeal_executor_newest"),
             models.Index(fields=["applicant", "-submitted_at"], name="appeal_of_applicant"),
         ]
 

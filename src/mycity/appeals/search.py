@@ -57,6 +57,7 @@ _BELARUSIAN_ENDINGS = sorted(set(_ENDINGS.split()), key=len, reverse=True)
 PREFIX_MIN = 3  # a shorter stem matches only whole
 MAX_WORD = 60  # longer "words" are cut (PostgreSQL refuses a query word over 2047 bytes)
 MAX_QUERY_TERMS = 12
+FEW_MATCHES = 2000  # up to this many matches, a search passes the ids themselves
 
 
 @functools.cache
@@ -155,22 +156,37 @@ def optimise_index(using: str = "default") -> None:
             cursor.execute("ANALYZE appeals_appealsearch")
 
 
-def matching_ids(text: str, vendor: str) -> RawSQL | None:
-    """A subquery of the ids of the appeals whose index has every term of `text`, for
-    `pk__in`; None when the text has no term."""
+def matching_ids(text: str, using: str = "default") -> list[int] | RawSQL | None:
+    """The ids of the appeals whose index has every term of `text`, for `pk__in`: the
+    ids themselves when they are few, else a subquery; None when the text has no term.
+
+    A rare word is best found from the index side (its few ids, then their appeals);
+    a common one from the appeals' side (walk the newest until a page is full, probing
+    the matches). Databases pick between the two by estimates that are poor for
+    full-text matches, and a wrong pick reads a million rows (an executor searching a
+    word that their organisation's appeals never have). Counting up to FEW_MATCHES
+    first makes the pick on the real number."""
     terms = _query_terms(text)
     if not terms:
         return None
-    if vendor == "sqlite":
+    connection = connections[using]
+    if connection.vendor == "sqlite":
         # Each term quoted: FTS5 reads it as a string, never as an operator.
         match = " ".join(f'"{t}"*' if _prefix(t) else f'"{t}"' for t in terms)
         sql = "SELECT rowid FROM appeals_appeal_fts WHERE appeals_appeal_fts MATCH %s"
-        return RawSQL(sql, [match])  # noqa: S611 (the terms are a parameter)
-    if vendor == "postgresql":
+        params: list[Any] = [match]
+    elif connection.vendor == "postgresql":
         query = " & ".join(f"'{t}':*" if _prefix(t) else f"'{t}'" for t in terms)
         sql = (
             "SELECT appeal_id FROM appeals_appealsearch "
             "WHERE vector @@ to_tsquery('simple'::regconfig, %s)"
         )
-        return RawSQL(sql, [query])  # noqa: S611 (the terms are a parameter)
-    raise NotImplementedError(f"appeal search on {vendor}")
+        params = [query]
+    else:
+        raise NotImplementedError(f"appeal search on {connection.vendor}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, FEW_MATCHES + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= FEW_MATCHES:
+        return ids
+    return RawSQL(sql, params)  # noqa: S611 (the terms are a parameter)

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from mycity.accounts.models import RoleKind
@@ -197,7 +196,7 @@ def search_appeals(appeals: QuerySet[Appeal], text: str) -> QuerySet[Appeal]:
     """The appeals of `appeals` whose description, address, number or extra fields
     have every word of `text`, in any form (`appeals.search`); all of them when `text`
     has no word."""
-    ids = search.matching_ids(text, connections[appeals.db].vendor)
+    ids = search.matching_ids(text, appeals.db)
     return appeals if ids is None else appeals.filter(pk__in=ids)
 
 
