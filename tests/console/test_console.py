@@ -239,3 +239,28 @@ def test_an_e_appeal_has_no_map(client, dispatcher, resident, city, housing_ques
     assert response.status_code == 200
     assert response.context["card_map"] is None
     assert "data-map=" not in response.content.decode()
+
+
+@pytest.mark.parametrize("few_rows", [0, 5000], ids=["walk", "ids-first"])
+def test_a_working_tab_lists_its_appeals_newest_first_either_way(
+    client, dispatcher, resident, street_light, monkeypatch, few_rows
+):
+    from mycity.appeals import selectors
+
+    monkeypatch.setattr(selectors, "FEW_ROWS", few_rows)
+    made = [submit_report(resident, street_light) for _ in range(3)]
+    Appeal.objects.filter(pk=made[1].pk).update(status=Status.CLOSED)
+    client.force_login(dispatcher)
+    page = client.get(queue_url(street_light.city), {"tab": "work"}).content.decode()
+    assert page.index(made[2].number) < page.index(made[0].number)
+    assert made[1].number not in page
+
+
+def test_the_finished_tab_is_not_counted(client, dispatcher, resident, street_light):
+    appeal = submit_report(resident, street_light)
+    Appeal.objects.filter(pk=appeal.pk).update(status=Status.CLOSED)
+    client.force_login(dispatcher)
+    response = client.get(queue_url(street_light.city), {"tab": "closed"})
+    finished = dict((key, count) for key, _label, count in response.context["tabs"])
+    assert finished == {"new": 0, "work": 0, "answered": 0, "closed": None}
+    assert appeal.number in response.content.decode()

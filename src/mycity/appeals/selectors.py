@@ -32,6 +32,7 @@ KINDS_NOTED_TO_APPLICANT = frozenset(
     {EventKind.EXTENDED, EventKind.RATED, EventKind.INFO_REQUESTED, EventKind.INFO_ADDED}
 )
 MAX_PAGE = 200
+FEW_ROWS = 5000  # a queue's filtered appeals up to which their ids are read first
 
 
 def categories_of(city: City, *, kind: str | None = None) -> list[Category]:
@@ -221,16 +222,28 @@ def handled_in(user: Any, city: City) -> QuerySet[Appeal] | None:
     return appeals.filter(organisation_id__in=organisations)
 
 
-def status_counts(appeals: QuerySet[Appeal]) -> dict[str, int]:
-    """How many appeals of each status (one query)."""
+def status_counts(
+    appeals: QuerySet[Appeal], *, statuses: Iterable[str] | None = None
+) -> dict[str, int]:
+    """How many appeals of each status (of `statuses`, or all), in one query."""
+    if statuses is not None:
+        appeals = appeals.filter(status__in=list(statuses))
     rows = appeals.order_by().values_list("status").annotate(n=Count("pk"))
     return {status: n for status, n in rows}
 
 
 def appeals_handled_by(
-    user: Any, city: City, filters: QueueFilters, *, after_id: int | None = None, limit: int = 50
+    user: Any,
+    city: City,
+    filters: QueueFilters,
+    *,
+    after_id: int | None = None,
+    limit: int = 50,
+    with_details: bool = True,
 ) -> list[Appeal] | None:
-    """A page of the appeals `user` handles in `city` (see `handled_in`), newest first."""
+    """A page of the appeals `user` handles in `city` (see `handled_in`), newest first;
+    `with_details` also loads each one's events, files and answers (the API shows
+    them; a list of rows does not)."""
     appeals = handled_in(user, city)
     if appeals is None:
         return None
@@ -261,14 +274,22 @@ def appeals_handled_by(
         )
     if after_id is not None:
         appeals = appeals.filter(pk__lt=after_id)
-    return list(
-        appeals.select_related("city", "category", "organisation", "addressee", "district")
-        .defer("city__boundary", "district__boundary", "organisation__service_area")
-        .prefetch_related(*FULL_APPEAL_PREFETCH)
-        .order_by(*(("deadline", "pk") if filters.by_deadline else ("-pk",)))[
-            : max(1, min(limit, MAX_PAGE))
-        ]
-    )
+    if filters.statuses and not CLOSED_STATUSES.intersection(filters.statuses):
+        # A working tab holds few of the appeals, but databases estimate it from the
+        # share of each status overall and walk all of an organisation's appeals newest
+        # first instead of reading the few from the status index (SQLite without a
+        # histogram does so every time). Fetching up to FEW_ROWS ids unordered reads
+        # the status index; only more than that falls back to the walk.
+        few = list(appeals.order_by().values_list("pk", flat=True)[: FEW_ROWS + 1])
+        if len(few) <= FEW_ROWS:
+            appeals = Appeal.objects.filter(pk__in=few)
+    appeals = appeals.select_related(
+        "city", "category", "organisation", "addressee", "district"
+    ).defer("city__boundary", "district__boundary", "organisation__service_area")
+    if with_details:
+        appeals = appeals.prefetch_related(*FULL_APPEAL_PREFETCH)
+    order = ("deadline", "pk") if filters.by_deadline else ("-pk",)
+    return list(appeals.order_by(*order)[: max(1, min(limit, MAX_PAGE))])
 
 
 def timeline(appeal: Appeal, audience: Audience) -> list[AppealEvent]:
