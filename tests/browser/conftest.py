@@ -4,12 +4,16 @@ Never a downloaded browser: the executable is /usr/bin/chromium (CHROMIUM_PATH t
 change it). Every test here is marked `browser`; `make test-browser` runs them.
 """
 
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from django.conf import settings
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
 from tests.factories import DistrictFactory, OrganisationFactory
 
@@ -37,15 +41,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def playwright() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def profile_context(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A browser with a profile on disk, as a resident's phone has: the contexts of
+    `browser` are incognito, where Chromium never offers to install an app."""
+    context = playwright.chromium.launch_persistent_context(
+        tmp_path / "profile",
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        locale="ru-RU",
+        viewport={"width": 390, "height": 844},
+    )
+    serve_map_tiles(context, [])
+    yield context
+    context.close()
 
 
 class BrowserProblems:
@@ -66,10 +92,33 @@ def browser_locale() -> str:
 
 
 @pytest.fixture
-def context(browser: Browser, browser_locale: str) -> Iterator[BrowserContext]:
+def context(
+    browser: Browser, browser_locale: str, tiles_asked: list[str]
+) -> Iterator[BrowserContext]:
     context = browser.new_context(locale=browser_locale, viewport={"width": 390, "height": 844})
+    serve_map_tiles(context, tiles_asked)
     yield context
     context.close()
+
+
+@pytest.fixture
+def tiles_asked() -> list[str]:
+    """The map tiles the pages of a test asked for."""
+    return []
+
+
+def serve_map_tiles(context: BrowserContext, asked: list[str]) -> None:
+    """Answer for the map tile server (there is no internet here) with a blank tile,
+    and note what was asked; the pages cannot tell the difference."""
+    tile = io.BytesIO()
+    Image.new("RGB", (256, 256), (230, 230, 220)).save(tile, "PNG")
+    host = urlsplit(settings.MAP_TILES_URL)
+
+    def answer(route: Route) -> None:
+        asked.append(route.request.url)
+        route.fulfill(body=tile.getvalue(), content_type="image/png")
+
+    context.route(f"{host.scheme}://{host.netloc}/**", answer)
 
 
 @pytest.fixture
