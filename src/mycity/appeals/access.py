@@ -71,6 +71,19 @@ def get_appeal_for(
     return appeal, audience
 
 
+def get_own_appeal(user: Any, appeal_id: int) -> Appeal:
+    """An appeal `user` filed, with its events, files and answers; else not found."""
+    appeal = (
+        _appeals()
+        .prefetch_related(*FULL_APPEAL_PREFETCH)
+        .filter(pk=appeal_id, applicant_id=getattr(user, "pk", None))
+        .first()
+    )
+    if appeal is None or not getattr(user, "is_authenticated", False):
+        raise AppealNotFound(field="appeal")
+    return appeal
+
+
 def get_appeal_to_handle(user: Any, appeal_id: int) -> Appeal:
     """An appeal the user handles as staff, or its applicant acts on; else not found."""
     appeal, audience = get_appeal_for(user, appeal_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mycity.web import pwa, views
+from mycity.web import pwa, resident_views, views
 
 app_name = "web"
 
@@ -12,5 +12,7 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
+    path("my/appeals/", resident_views.my_appeals, name="my_appeals"),
+    path("my/appeals/<int:appeal_id>/", resident_views.my_appeal, name="my_appeal"),
     path("<slug:slug>/", views.city_home, name="city_home"),
 ]

@@ -1,0 +1,153 @@
+"""A resident's own appeals: the list, and each one with its timeline and answer, where
+they rate the answer, disagree with it, or add what staff asked for."""
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from mycity.accounts.models import User
+from mycity.appeals import selectors, services
+from mycity.appeals.access import Audience, get_own_appeal
+from mycity.appeals.errors import AppealNotFound
+from mycity.appeals.models import Appeal, Status
+from mycity.core.errors import DomainError
+
+PAGE = 20
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=gettext_lazy("Your rating of the answer"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (optional)"), required=False, max_length=2000
+    )
+
+
+class DisagreementForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("What is wrong with the answer"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InformationForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Your reply"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+FORMS: dict[str, type[forms.Form]] = {
+    "rate": RatingForm,
+    "disagree": DisagreementForm,
+    "add_information": InformationForm,
+}
+
+
+@login_required
+def my_appeals(request: HttpRequest) -> HttpResponse:
+    after = request.GET.get("after")
+    after_id = int(after) if after and after.isdigit() else None
+    appeals = selectors.appeals_of(request.user, after_id=after_id, limit=PAGE + 1)
+    more = len(appeals) > PAGE
+    appeals = appeals[:PAGE]
+    return render(
+        request,
+        "web/my_appeals.html",
+        {"appeals": appeals, "next_after": appeals[-1].pk if more else None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user = cast(User, request.user)  # login_required
+    appeal = _own(user, appeal_id)
+    bound: dict[str, forms.Form] = {}
+    error = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form_class = FORMS.get(action)
+        if form_class is None:
+            return render(request, "web/error.html", {"title": _("Unknown action.")}, status=400)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                _act(user, appeal, action, form.cleaned_data, request.FILES.getlist("files"))
+            except DomainError as exc:
+                error, status = str(exc.message), exc.status
+            else:
+                messages.success(request, _DONE[action])
+                return redirect("web:my_appeal", appeal_id=appeal.pk)
+        else:
+            status = 400
+        bound[action] = form
+    context = _context(appeal, bound) | {"error": error}
+    return render(request, "web/my_appeal.html", context, status=status)
+
+
+_DONE = {
+    "rate": gettext_lazy("Thank you for your rating."),
+    "disagree": gettext_lazy("Your appeal is reopened; the answer will be reconsidered."),
+    "add_information": gettext_lazy("Your reply has been sent."),
+}
+
+
+def _own(user: User, appeal_id: int) -> Appeal:
+    try:
+        return get_own_appeal(user, appeal_id)
+    except AppealNotFound:
+        raise Http404 from None
+
+
+def _act(user: User, appeal: Appeal, action: str, data: dict[str, Any], files: list) -> None:
+    if action == "rate":
+        services.rate_answer(
+            actor=user, appeal=appeal, rating=data["rating"], comment=data["comment"]
+        )
+    elif action == "disagree":
+        services.disagree_with_answer(actor=user, appeal=appeal, reason=data["reason"])
+    else:
+        services.add_information(actor=user, appeal=appeal, text=data["text"], files=files)
+
+
+def _context(appeal: Appeal, bound: dict[str, forms.Form]) -> dict[str, Any]:
+    timeline = selectors.timeline(appeal, Audience.APPLICANT)
+    answered = appeal.answered_at is not None and appeal.status in (
+        Status.ANSWERED,
+        Status.CLOSED,
+    )
+    window_ends = (
+        appeal.answered_at + services.disagreement_window(appeal.city)
+        if appeal.answered_at
+        else None
+    )
+    return {
+        "appeal": appeal,
+        "timeline": [(event, selectors.note_for(event, Audience.APPLICANT)) for event in timeline],
+        "files": selectors.files_of(appeal, Audience.APPLICANT),
+        "answers": selectors.answers_of(appeal),
+        "open_questions": selectors.open_questions(timeline),
+        "can_rate": answered and appeal.rating is None,
+        "can_disagree": answered and window_ends is not None and timezone.now() <= window_ends,
+        "window_ends": window_ends,
+        "rating_form": bound.get("rate") or RatingForm(),
+        "disagreement_form": bound.get("disagree") or DisagreementForm(),
+        "information_form": bound.get("add_information") or InformationForm(),
+    }
