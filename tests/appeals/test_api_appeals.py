@@ -428,3 +428,27 @@ def test_deeply_nested_extra_fields_are_a_400(client, resident, street_light):
     response = submit(client, street_light, extra="[" * 5000)
     assert response.status_code == 400
     assert response.json()["details"][0]["field"] == "extra"
+
+
+def test_the_radius_reads_on_past_a_box_corner_full_of_newer_reports(
+    client, resident, street_light
+):
+    from mycity.core.geo import box_around
+
+    inside = submit_report(resident, street_light)
+    corner = box_around(INSIDE[0], INSIDE[1], 100)
+    for _ in range(6):  # newer, in the box, out of the circle: more than a chunk of 4
+        submit_report(resident, street_light, lat=corner.max_lat, lon=corner.max_lon)
+    near = {"near": f"{INSIDE[0]},{INSIDE[1]}", "radius": "100", "limit": 1}
+    assert [item["id"] for item in client.get(f"{CITY}/reports", near).json()["items"]] == [
+        inside.pk
+    ]
+
+
+def test_the_reports_page_is_exactly_its_documented_schema(client, resident, street_light):
+    from mycity.appeals.schemas import ReportOut, ReportPage
+
+    submit_report(resident, street_light)
+    body = client.get(f"{CITY}/reports").json()
+    ReportPage.model_validate(body)
+    assert set(body["items"][0]) == set(ReportOut.model_fields)

@@ -492,16 +492,22 @@ def report_filters(query: ReportQuery) -> selectors.ReportFilters:
     response=ReportPage,
     summary="Public problem reports, newest first (no personal data)",
 )
-def list_reports(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> dict:
+def list_reports(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> HttpResponse:
     city = city_by_slug(slug)
     reports = selectors.public_reports(
         city, report_filters(query), after_id=_after(query.cursor), limit=query.limit
     )
     now = timezone.now()
-    return {
+    page = {
         "items": [report_out(r, now) for r in reports],
         "next_cursor": _cursor(reports, query.limit),
     }
+    # The map's hottest read: written as JSON directly, not validated again against
+    # ReportPage (a quarter of the answer's time); a test holds it to that schema.
+    return HttpResponse(
+        json.dumps(page, cls=DjangoJSONEncoder, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
 
 
 @router.get(
