@@ -187,3 +187,16 @@ def test_search_terms_are_only_letters_and_digits():
     terms = search.search_terms("\"фонарь\" AND (яма*) NEAR(x) 'a':* | !b -c")
     assert terms == "фонар and ям near x a b c"
     assert selectors.search_appeals is search_appeals
+
+
+def test_the_index_row_follows_the_appeals_executor(
+    resident, city, dispatcher, executor, leaking_roof, organisation, lighting_service
+):
+    from mycity.appeals import services
+
+    appeal = submit_report(resident, leaking_roof, extra={"entrance": 1})
+    assert AppealSearch.objects.get(appeal=appeal).organisation_id == organisation.pk
+    services.return_appeal(actor=executor, appeal=appeal, note="Не наш участок")
+    assert AppealSearch.objects.get(appeal=appeal).organisation_id is None
+    services.assign_appeal(actor=dispatcher, appeal=appeal, organisation=lighting_service)
+    assert AppealSearch.objects.get(appeal=appeal).organisation_id == lighting_service.pk

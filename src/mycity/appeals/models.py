@@ -241,6 +241,11 @@ class AppealSearch(models.Model):
         Appeal, on_delete=models.CASCADE, primary_key=True, related_name="search"
     )
     terms = models.TextField(blank=True)
+    # A copy of the appeal's executor, kept in step by the services, so that an
+    # executor's search reads only their organisation's matches on PostgreSQL.
+    organisation = models.ForeignKey(
+        "cities.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.appeal_id}: {self.terms[:40]}"

@@ -122,7 +122,20 @@ def _terms(number: str, description: str, address: str, extra: dict[str, Any] | 
 
 def index_appeal(appeal: Appeal) -> None:
     """Write the appeal's index row; call it in the transaction that changes its text."""
-    _upsert([AppealSearch(appeal_id=appeal.pk, terms=terms_of(appeal))])
+    _upsert(
+        [
+            AppealSearch(
+                appeal_id=appeal.pk,
+                terms=terms_of(appeal),
+                organisation_id=appeal.organisation_id,
+            )
+        ]
+    )
+
+
+def follow_executor(appeal: Appeal) -> None:
+    """Copy the appeal's new executor into its index row (see AppealSearch)."""
+    AppealSearch.objects.filter(appeal_id=appeal.pk).update(organisation_id=appeal.organisation_id)
 
 
 def index_appeals(ids: Iterable[int], *, batch_size: int = 2000) -> int:
@@ -132,9 +145,12 @@ def index_appeals(ids: Iterable[int], *, batch_size: int = 2000) -> int:
     written = 0
     for start in range(0, len(ids), batch_size):
         appeals = Appeal.objects.filter(pk__in=ids[start : start + batch_size]).values_list(
-            "pk", "number", "description", "address", "extra"
+            "pk", "organisation_id", "number", "description", "address", "extra"
         )
-        rows = [AppealSearch(appeal_id=pk, terms=_terms(*text)) for pk, *text in appeals]
+        rows = [
+            AppealSearch(appeal_id=pk, organisation_id=organisation_id, terms=_terms(*text))
+            for pk, organisation_id, *text in appeals
+        ]
         _upsert(rows)
         written += len(rows)
     return written
@@ -142,7 +158,10 @@ def index_appeals(ids: Iterable[int], *, batch_size: int = 2000) -> int:
 
 def _upsert(rows: list[AppealSearch]) -> None:
     AppealSearch.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["appeal"], update_fields=["terms"]
+        rows,
+        update_conflicts=True,
+        unique_fields=["appeal"],
+        update_fields=["terms", "organisation"],
     )
 
 
@@ -156,9 +175,13 @@ def optimise_index(using: str = "default") -> None:
             cursor.execute("ANALYZE appeals_appealsearch")
 
 
-def matching_ids(text: str, using: str = "default") -> list[int] | RawSQL | None:
+def matching_ids(
+    text: str, using: str = "default", *, organisations: Iterable[int] | None = None
+) -> list[int] | RawSQL | None:
     """The ids of the appeals whose index has every term of `text`, for `pk__in`: the
     ids themselves when they are few, else a subquery; None when the text has no term.
+    `organisations`: only the appeals of these executors (on SQLite the caller's own
+    filter does this: FTS5 cannot combine its match with another column cheaply).
 
     A rare word is best found from the index side (its few ids, then their appeals);
     a common one from the appeals' side (walk the newest until a page is full, probing
@@ -182,6 +205,9 @@ def matching_ids(text: str, using: str = "default") -> list[int] | RawSQL | None
             "WHERE vector @@ to_tsquery('simple'::regconfig, %s)"
         )
         params = [query]
+        if organisations is not None:
+            sql += " AND organisation_id = ANY(%s)"
+            params.append(list(organisations))
     else:
         raise NotImplementedError(f"appeal search on {connection.vendor}")
     with connection.cursor() as cursor:

@@ -217,11 +217,13 @@ class QueueFilters:
     by_deadline: bool = False  # the most urgent first, instead of the newest
 
 
-def search_appeals(appeals: QuerySet[Appeal], text: str) -> QuerySet[Appeal]:
+def search_appeals(
+    appeals: QuerySet[Appeal], text: str, *, organisations: Iterable[int] | None = None
+) -> QuerySet[Appeal]:
     """The appeals of `appeals` whose description, address, number or extra fields
     have every word of `text`, in any form (`appeals.search`); all of them when `text`
-    has no word."""
-    ids = search.matching_ids(text, appeals.db)
+    has no word. `organisations`: the executors `appeals` is limited to, if it is."""
+    ids = search.matching_ids(text, appeals.db, organisations=organisations)
     return appeals if ids is None else appeals.filter(pk__in=ids)
 
 
@@ -234,16 +236,20 @@ def handled_in(user: Any, city: City) -> QuerySet[Appeal] | None:
         return appeals
     if may(user, Action.MODERATE, city):
         return appeals.filter(status=Status.MODERATION)
-    organisations = [
+    organisations = _executor_organisations(user, city)
+    if not organisations:
+        return None
+    return appeals.filter(organisation_id__in=organisations)
+
+
+def _executor_organisations(user: Any, city: City) -> list[int]:
+    return [
         role.organisation_id
         for role in roles_of(user)
         if role.kind == RoleKind.EXECUTOR
         and role.city_id == city.pk
         and role.organisation_id is not None
     ]
-    if not organisations:
-        return None
-    return appeals.filter(organisation_id__in=organisations)
 
 
 def status_counts(
@@ -282,7 +288,11 @@ def appeals_handled_by(
     if filters.number:
         appeals = appeals.filter(number__endswith=filters.number)
     if filters.text:
-        appeals = search_appeals(appeals, filters.text)
+        executor_only = not may(user, Action.DISPATCH, city) and not may(
+            user, Action.MODERATE, city
+        )
+        organisations = _executor_organisations(user, city) if executor_only else None
+        appeals = search_appeals(appeals, filters.text, organisations=organisations)
     if filters.due_before is not None:
         appeals = appeals.filter(deadline__lt=filters.due_before).exclude(
             status__in=[*CLOSED_STATUSES, Status.ANSWERED]

@@ -662,6 +662,8 @@ def _move(
     appeal.version = version + 1
     for name, value in changes.items():
         setattr(appeal, name, value)
+    if "organisation" in changes:
+        search.follow_executor(appeal)
     event_data = {"move": move.value, **(data or {})}
     return _record(
         appeal,
