@@ -10,7 +10,8 @@ sequentially, without load, it requests `--samples` times each:
 - an executor's queue page, a random card of their organisation, and their search.
 
 It prints median, p95 and max in milliseconds, each median as a multiple of the
-ceiling's, and the issue's targets (pages p95 < 150 ms, search p95 < 100 ms).
+ceiling's, and the issue's target for a page (p95 < 150 ms). The issue's target for the
+search itself (p95 < 100 ms) is measured without the page by bench/search.py.
 
     python bench/console.py [--appeals 100000] [--samples 200] [--seed 1]
         [--database-url postgres://postgres@127.0.0.1:5432/mycity_console_bench]
@@ -27,8 +28,7 @@ from typing import Any
 
 from common import CITY, add_database_options, in_bench_database, percentile, timed
 
-PAGE_MS = 150  # the targets at p95
-SEARCH_MS = 100
+PAGE_MS = 150  # the target at p95
 
 
 def main() -> None:
@@ -89,7 +89,7 @@ def run(options: argparse.Namespace) -> None:
         ("ceiling (bare view)", anyone, ["/bench/ceiling"] * options.samples, 0),
         ("dispatcher: queue, default filter", as_dispatcher, [queue] * options.samples, PAGE_MS),
         ("dispatcher: card", as_dispatcher, cards_of(Appeal.objects.filter(city=city)), PAGE_MS),
-        ("dispatcher: queue, search a word", as_dispatcher, searches(), SEARCH_MS),
+        ("dispatcher: queue, search a word", as_dispatcher, searches(), PAGE_MS),
         (f"executor ({organisation}): queue", as_executor, [queue] * options.samples, PAGE_MS),
         (
             f"executor ({organisation}): card",
@@ -97,7 +97,7 @@ def run(options: argparse.Namespace) -> None:
             cards_of(Appeal.objects.filter(organisation=executor.organisation)),
             PAGE_MS,
         ),
-        (f"executor ({organisation}): search", as_executor, searches(), SEARCH_MS),
+        (f"executor ({organisation}): search", as_executor, searches(), PAGE_MS),
     ]
     print(
         f"{connection.vendor}: {total} appeals of {CITY}; {options.samples} requests each; "
