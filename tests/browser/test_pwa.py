@@ -6,10 +6,19 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# evaluate() awaits the promise over the DevTools protocol; wait_for_function() would
+# poll with eval() in the page, which the site's CSP (rightly) refuses.
+CONTROLLED = """
+navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller
+  ? true
+  : new Promise((resolve) => navigator.serviceWorker.addEventListener(
+      "controllerchange", () => resolve(true), { once: true })))
+"""
+
+
 def wait_for_the_service_worker(page) -> None:
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    # The worker takes over pages opened after it activated (clients.claim()).
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Ready, and in control of the page (it claims the open pages when it activates).
+    assert page.evaluate(CONTROLLED) is True
 
 
 def test_chromium_finds_nothing_that_stops_installing_the_app(site, profile_context, problems):

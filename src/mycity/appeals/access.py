@@ -6,7 +6,7 @@ not leak."""
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from mycity.accounts.permissions import Action, may
 from mycity.appeals.errors import AppealNotFound
@@ -65,6 +65,16 @@ def get_appeal_for(
     appeal = appeals.filter(pk=appeal_id).first()
     if appeal is None:
         raise AppealNotFound(field="appeal")
+    audience = audience_of(user, appeal)
+    if audience is None:
+        raise AppealNotFound(field="appeal")
+    return appeal, audience
+
+
+def with_details(user: Any, appeal: Appeal) -> tuple[Appeal, Audience]:
+    """An appeal just written, with its relations in memory, made ready to show like
+    `get_appeal_for`'s, without reading the appeal again (a submission's answer)."""
+    prefetch_related_objects([appeal], *FULL_APPEAL_PREFETCH)
     audience = audience_of(user, appeal)
     if audience is None:
         raise AppealNotFound(field="appeal")

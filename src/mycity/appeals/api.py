@@ -17,7 +17,7 @@ from pydantic import field_validator
 
 from mycity.accounts.permissions import confine_to_city
 from mycity.appeals import selectors, services
-from mycity.appeals.access import Audience, get_appeal_for, get_appeal_to_handle
+from mycity.appeals.access import Audience, get_appeal_for, get_appeal_to_handle, with_details
 from mycity.appeals.deadlines import deadline_state
 from mycity.appeals.errors import AppealNotFound, InvalidAppeal
 from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel
@@ -280,7 +280,10 @@ def submit(
         channel=Channel.API,
         idempotency_key=idempotency_key(request),
     )
-    appeal, audience = get_appeal_for(request.auth, submission.appeal.pk)  # type: ignore[attr-defined]
+    if submission.replayed:
+        appeal, audience = get_appeal_for(request.auth, submission.appeal.pk)  # type: ignore[attr-defined]
+    else:
+        appeal, audience = with_details(request.auth, submission.appeal)  # type: ignore[attr-defined]
     out = appeal_out(request, appeal, audience)
     similar = []
     if appeal.lat is not None and appeal.lon is not None:
