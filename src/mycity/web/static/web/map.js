@@ -33,6 +33,35 @@
       marker.addTo(map);
     });
     map.setView([data.lat, data.lon], data.zoom || 17);
+    if (data.pick) pickOn(map, data.pick);
+  }
+
+  // A map to place a pin on: a tap (or the device's location) moves the pin and writes
+  // its point into the form's fields, and tells the page (a "pin-moved" event).
+  function pickOn(map, fields) {
+    var lat = document.getElementById(fields.lat);
+    var lon = document.getElementById(fields.lon);
+    var pin = null;
+    function place(latlng) {
+      if (pin) pin.setLatLng(latlng);
+      else pin = L.circleMarker(latlng, { radius: 10, className: "map-point map-point-main" }).addTo(map);
+      lat.value = latlng.lat.toFixed(6);
+      lon.value = latlng.lng.toFixed(6);
+      document.body.dispatchEvent(new CustomEvent("pin-moved"));
+    }
+    if (lat.value && lon.value) place(L.latLng(+lat.value, +lon.value));
+    map.on("click", function (event) { place(event.latlng); });
+    var locate = document.querySelector("[data-locate]");
+    if (locate && navigator.geolocation) {
+      locate.hidden = false;
+      locate.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (position) {
+          var here = L.latLng(position.coords.latitude, position.coords.longitude);
+          map.setView(here, 17);
+          place(here);
+        });
+      });
+    }
   }
 
   function drawAll(root) {

@@ -1,0 +1,252 @@
+"""Reporting a problem from the browser: a category, the place, the words and photos.
+
+One page, three parts, that works without JavaScript (the place is then an address from
+the registry); with it, a map places the pin and the open reports nearby are offered
+before sending ("me too"). A resident who is not signed in fills everything first:
+the text they typed waits in their session while they confirm their e-mail, and the
+form comes back filled. Files cannot wait in a session, so photos are chosen again.
+"""
+
+import uuid
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mycity.accounts.models import User
+from mycity.appeals import selectors, services
+from mycity.appeals.errors import InvalidAppeal
+from mycity.appeals.models import Appeal, AppealKind, Category, Channel
+from mycity.cities import selectors as city_selectors
+from mycity.cities.errors import CityNotFound
+from mycity.cities.maps import allow_tiles, tiles_of
+from mycity.cities.models import City
+from mycity.core.errors import DomainError
+
+DRAFT_KEY = "report_draft"
+MAX_PHOTOS = 5
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("What is the problem"))
+    address = forms.CharField(
+        label=gettext_lazy("Address"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Street and house number, e.g. «Нижне-Покровская 5»."),
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    description = forms.CharField(
+        label=gettext_lazy("Describe the problem"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        label=gettext_lazy("I agree to the processing of my personal data to consider this report.")
+    )
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, city: City, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(city)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_point = data.get("lat") is not None and data.get("lon") is not None
+        if not has_point and not data.get("address"):
+            self.add_error(
+                "address", _("Put the pin on the map or give the address of the problem.")
+            )
+        return data
+
+
+def category_choices(city: City) -> list[tuple[str, Any]]:
+    """The leaf problem categories, under their parents' names (the select's groups)."""
+    tree = selectors.categories_of(city, kind=AppealKind.PROBLEM)
+    parents = {c.parent_id for c in tree if c.parent_id}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    names = {c.pk: c.name for c in tree}
+    for category in tree:
+        if category.pk in parents:
+            continue
+        group = names.get(category.parent_id, "") if category.parent_id else ""
+        groups.setdefault(group, []).append((category.slug, category.name))
+    choices: list[tuple[str, Any]] = [("", _("Choose…"))]
+    for group, options in groups.items():
+        if group:
+            choices.append((group, options))
+        else:  # categories without a parent stand on their own
+            choices.extend(options)
+    return choices
+
+
+def _city(slug: str) -> City:
+    try:
+        return city_selectors.city_by_slug(slug)
+    except CityNotFound:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    user = request.user
+    status = 200
+    problems: list[str] = []
+    if request.method == "POST":
+        form = ReportForm(city, request.POST)
+        if form.is_valid():
+            if not user.is_authenticated:
+                return _keep_for_sign_in(request, city, form.cleaned_data)
+            try:
+                return _submit(request, city, cast(User, user), form.cleaned_data)
+            except DomainError as exc:
+                status = exc.status
+                problems = _show_problems(form, exc)
+        else:
+            status = 400
+    else:
+        form = ReportForm(city, initial=_draft_for(request, city) | {"key": uuid.uuid4().hex})
+    tiles = tiles_of(city)
+    context = {
+        "city": city,
+        "form": form,
+        "problems": problems,
+        "max_photos": MAX_PHOTOS,
+        "report_map": {
+            "lat": city.centre_lat,
+            "lon": city.centre_lon,
+            "zoom": 14,
+            "tiles": tiles.url,
+            "attribution": tiles.attribution,
+            "points": [],
+            "pick": {"lat": "id_lat", "lon": "id_lon"},
+        },
+    }
+    return allow_tiles(render(request, "web/report.html", context, status=status), tiles)
+
+
+def _draft_for(request: HttpRequest, city: City) -> dict[str, Any]:
+    draft = request.session.get(DRAFT_KEY) or {}
+    return draft.get("fields", {}) if draft.get("city") == city.slug else {}
+
+
+def _keep_for_sign_in(request: HttpRequest, city: City, data: dict[str, Any]) -> HttpResponse:
+    fields = {name: data.get(name) for name in ("category", "address", "lat", "lon")}
+    fields["description"] = data.get("description", "")
+    fields["consent"] = bool(data.get("consent"))
+    request.session[DRAFT_KEY] = {"city": city.slug, "fields": fields}
+    messages.info(
+        request,
+        _(
+            "Confirm your e-mail to send the report. What you wrote is kept; "
+            "add the photos again afterwards."
+        ),
+    )
+    back = reverse("web:report", kwargs={"slug": city.slug})
+    return redirect(f"{reverse('account_login')}?next={back}")
+
+
+def _submit(request: HttpRequest, city: City, user: User, data: dict[str, Any]) -> HttpResponse:
+    lat, lon, building_id = data.get("lat"), data.get("lon"), None
+    if lat is None or lon is None:
+        found = city_selectors.search_addresses(city, data["address"], limit=1).buildings
+        if not found:
+            raise InvalidAppeal(
+                _("There is no such address in the city's registry."), field="address"
+            )
+        lat = lon = None
+        building_id = found[0].pk
+    photos = request.FILES.getlist("photos")
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidAppeal(_("No more than %(max)s photos.") % {"max": MAX_PHOTOS}, field="photos")
+    submission = services.submit_appeal(
+        applicant=user,
+        city=city,
+        draft=services.AppealDraft(
+            category_slug=data["category"],
+            description=data["description"],
+            lat=lat,
+            lon=lon,
+            building_id=building_id,
+            consent=data["consent"],
+        ),
+        files=photos,
+        channel=Channel.APP,
+        idempotency_key=data["key"],
+    )
+    request.session.pop(DRAFT_KEY, None)
+    appeal = submission.appeal
+    messages.success(
+        request,
+        _("Your report %(number)s is registered. The answer is due by %(deadline)s.")
+        % {
+            "number": appeal.number,
+            "deadline": formats.date_format(appeal.deadline, "SHORT_DATETIME_FORMAT"),
+        },
+    )
+    return redirect("web:my_appeal", appeal_id=appeal.pk)
+
+
+def _show_problems(form: ReportForm, error: DomainError) -> list[str]:
+    """Field problems next to their fields; the others, listed above the form."""
+    above = []
+    details = error.as_dict()["details"] or [{"field": None, "message": str(error.message)}]
+    for detail in details:
+        field = "photos" if detail.get("field") == "files" else detail.get("field")
+        if field in form.fields and field not in ("key", "lat", "lon"):
+            form.add_error(field, detail["message"])
+        else:
+            above.append(detail["message"])
+    return above
+
+
+@require_GET
+def nearby(request: HttpRequest, slug: str) -> HttpResponse:
+    """The open reports of the category near the pin: offered before sending."""
+    city = _city(slug)
+    reports: list = []
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+        category = Category.objects.get(city=city, slug=request.GET.get("category", ""))
+    except (KeyError, ValueError, Category.DoesNotExist):
+        category = None
+    if category is not None:
+        reports = selectors.similar_open_reports(city, category, lat=lat, lon=lon)
+    return render(request, "web/_nearby_reports.html", {"city": city, "reports": reports})
+
+
+@require_POST
+def me_too(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
+    """Join an open public report instead of filing the same problem again."""
+    city = _city(slug)
+    back = reverse("web:report", kwargs={"slug": city.slug})
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={back}")
+    report = Appeal.objects.filter(city=city, pk=appeal_id, is_public=True).first()
+    if report is None:
+        raise Http404
+    try:
+        joined = services.join_report(actor=cast(User, request.user), appeal=report)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    if joined:
+        messages.success(
+            request,
+            _("You have joined report %(number)s: it counts one more resident.")
+            % {"number": report.number},
+        )
+    else:
+        messages.info(
+            request, _("You are already following report %(number)s.") % {"number": report.number}
+        )
+    return redirect("web:city_home", slug=city.slug)

@@ -1,0 +1,49 @@
+"""A new resident reports a problem from an empty browser, confirms their e-mail at the
+end, and finds the report under "my appeals"."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from mycity.appeals.models import Appeal
+from tests.browser.test_sign_in import code_in_last_mail
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_new_resident_reports_a_problem_and_signs_up_at_the_end(
+    site, page, city, street_light, tiles_asked
+):
+    page.goto(site.url + "/polotsk/")
+    page.get_by_role("link", name="Сообщить о проблеме").click()
+    page.get_by_label("Что случилось").select_option("street-light-out")
+    page.locator(".report-map").click()  # the pin goes where the map is tapped
+    expect(page.locator("path.map-point-main")).to_have_count(1)
+    assert page.locator("#id_lat").input_value()
+    page.get_by_label("Опишите проблему").fill("Не горит фонарь у второго подъезда")
+    page.get_by_label(re.compile("Я согласен")).check()
+    page.get_by_role("button", name="Отправить сообщение").click()
+
+    # Not signed in: the e-mail is confirmed now, and the form comes back as it was.
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    # allauth's link to sign up keeps ?next.
+    page.get_by_role("link", name=re.compile("регистр", re.I)).first.click()
+    page.get_by_label("Адрес электронной почты").fill("new.resident@example.org")
+    page.get_by_role("button", name="Зарегистрируйтесь").click()
+    page.get_by_label("Код").fill(code_in_last_mail())
+    page.get_by_role("button", name="Подтвердить").click()
+    expect(page).to_have_url(re.compile(r"/polotsk/report/"))
+    expect(page.get_by_label("Опишите проблему")).to_have_value(
+        "Не горит фонарь у второго подъезда"
+    )
+    page.get_by_label(re.compile("Я согласен")).check()
+    page.get_by_role("button", name="Отправить сообщение").click()
+
+    appeal = Appeal.objects.get(applicant__email="new.resident@example.org")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(appeal.number)
+    expect(page.get_by_role("status")).to_contain_text(appeal.number)
+    page.get_by_role("link", name="Мои обращения").first.click()
+    expect(page.get_by_role("link", name=re.compile(appeal.number))).to_be_visible()
+    assert len(mail.outbox) >= 1
