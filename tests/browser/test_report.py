@@ -47,3 +47,21 @@ def test_a_new_resident_reports_a_problem_and_signs_up_at_the_end(
     page.get_by_role("link", name="Мои обращения").first.click()
     expect(page.get_by_role("link", name=re.compile(appeal.number))).to_be_visible()
     assert len(mail.outbox) >= 1
+
+
+def test_the_map_of_reports_clusters_them_and_lists_the_same(
+    site, page, city, resident, street_light, tiles_asked
+):
+    from tests.appeal_fixtures import submit_report
+
+    reports = [submit_report(resident, street_light) for _ in range(3)]
+    page.goto(site.url + "/polotsk/")
+    page.get_by_role("link", name="Сообщения о проблемах").click()
+    # Three reports at one spot: one cluster of three on the map.
+    expect(page.locator(".marker-cluster")).to_have_count(1)
+    expect(page.locator(".marker-cluster")).to_have_text("3")
+    listed = page.locator(".appeal-list li")
+    expect(listed).to_have_count(3)
+    for report in reports:
+        expect(page.get_by_text(report.number)).to_be_visible()
+    assert resident.email not in page.content()

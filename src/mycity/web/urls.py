@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mycity.web import pwa, report_views, resident_views, views
+from mycity.web import map_views, pwa, report_views, resident_views, views
 
 app_name = "web"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("my/appeals/<int:appeal_id>/", resident_views.my_appeal, name="my_appeal"),
     path("<slug:slug>/", views.city_home, name="city_home"),
     path("<slug:slug>/report/", report_views.report, name="report"),
+    path("<slug:slug>/map/", map_views.report_map, name="report_map"),
     path("<slug:slug>/report/nearby", report_views.nearby, name="report_nearby"),
     path("<slug:slug>/reports/<int:appeal_id>/me-too", report_views.me_too, name="me_too"),
 ]

@@ -34,6 +34,24 @@
     });
     map.setView([data.lat, data.lon], data.zoom || 17);
     if (data.pick) pickOn(map, data.pick);
+    if (data.source) loadReports(map, data.source);
+  }
+
+  // Public reports from the GeoJSON API, in clusters when the plugin is on the page.
+  function loadReports(map, url) {
+    fetch(url, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+      .then(function (collection) {
+        var layer = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
+        collection.features.forEach(function (feature) {
+          var where = feature.geometry.coordinates;
+          var marker = L.circleMarker([where[1], where[0]], { radius: 7, className: "map-point" });
+          var p = feature.properties;
+          marker.bindTooltip(label(p.number + " · " + p.category.name + " · " + p.status_name));
+          layer.addLayer(marker);
+        });
+        layer.addTo(map);
+      });
   }
 
   // A map to place a pin on: a tap (or the device's location) moves the pin and writes
