@@ -29,6 +29,7 @@ from mycity.cities.errors import CityNotFound
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City
 from mycity.core.errors import DomainError
+from mycity.web.form_errors import show_problems
 
 DRAFT_KEY = "report_draft"
 MAX_PHOTOS = 5
@@ -110,7 +111,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
                 return _submit(request, city, cast(User, user), form.cleaned_data)
             except DomainError as exc:
                 status = exc.status
-                problems = _show_problems(form, exc)
+                problems = show_problems(form, exc, hidden=("key", "lat", "lon"))
         else:
             status = 400
     else:
@@ -194,19 +195,6 @@ def _submit(request: HttpRequest, city: City, user: User, data: dict[str, Any]) 
         },
     )
     return redirect("web:my_appeal", appeal_id=appeal.pk)
-
-
-def _show_problems(form: ReportForm, error: DomainError) -> list[str]:
-    """Field problems next to their fields; the others, listed above the form."""
-    above = []
-    details = error.as_dict()["details"] or [{"field": None, "message": str(error.message)}]
-    for detail in details:
-        field = "photos" if detail.get("field") == "files" else detail.get("field")
-        if field in form.fields and field not in ("key", "lat", "lon"):
-            form.add_error(field, detail["message"])
-        else:
-            above.append(detail["message"])
-    return above
 
 
 @require_GET

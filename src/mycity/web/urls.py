@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mycity.web import map_views, pwa, report_views, resident_views, views
+from mycity.web import e_appeal_views, map_views, pwa, report_views, resident_views, views
 
 app_name = "web"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/", views.city_home, name="city_home"),
     path("<slug:slug>/report/", report_views.report, name="report"),
     path("<slug:slug>/map/", map_views.report_map, name="report_map"),
+    path("<slug:slug>/e-appeal/", e_appeal_views.e_appeal, name="e_appeal"),
     path("<slug:slug>/report/nearby", report_views.nearby, name="report_nearby"),
     path("<slug:slug>/reports/<int:appeal_id>/me-too", report_views.me_too, name="me_too"),
 ]

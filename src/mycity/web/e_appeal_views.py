@@ -1,0 +1,157 @@
+"""An e-appeal to the executive committee under the Law «Об обращениях граждан и
+юридических лиц»: the fields the law asks for, the consent, and the legal term stated
+before sending. The service checks every rule; this page shows its answer in place."""
+
+import uuid
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from mycity.accounts.models import User
+from mycity.appeals import selectors, services
+from mycity.appeals.errors import InvalidAppeal
+from mycity.appeals.models import AppealKind, ApplicantType, Channel
+from mycity.cities import selectors as city_selectors
+from mycity.cities.errors import CityNotFound
+from mycity.cities.models import City, Organisation
+from mycity.core.errors import DomainError
+from mycity.web.form_errors import show_problems
+
+MAX_ATTACHMENTS = 5
+
+
+class EAppealForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("Subject"))
+    addressee = forms.ChoiceField(label=gettext_lazy("To"), required=False)
+    applicant_type = forms.ChoiceField(
+        label=gettext_lazy("The appeal is from"),
+        choices=ApplicantType.choices,
+        initial=ApplicantType.PERSON,
+        widget=forms.RadioSelect,
+    )
+    applicant_name = forms.CharField(label=gettext_lazy("Full name"), max_length=200)
+    applicant_address = forms.CharField(label=gettext_lazy("Postal address"), max_length=300)
+    applicant_email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254)
+    applicant_phone = forms.CharField(
+        label=gettext_lazy("Phone (optional)"), max_length=30, required=False
+    )
+    legal_name = forms.CharField(
+        label=gettext_lazy("Organisation's name"), max_length=300, required=False
+    )
+    legal_reg_number = forms.CharField(
+        label=gettext_lazy("Registration number (УНП)"), max_length=30, required=False
+    )
+    signatory = forms.CharField(
+        label=gettext_lazy("Signed by (full name, position)"), max_length=200, required=False
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Text of the appeal"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    consent = forms.BooleanField(
+        label=gettext_lazy("I agree to the processing of my personal data to consider this appeal.")
+    )
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, city: City, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = selectors.categories_of(city, kind=AppealKind.E_APPEAL)
+        leaves = [c for c in categories if not any(o.parent_id == c.pk for o in categories)]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", _("Choose…")),
+            *((c.slug, c.name) for c in leaves),
+        ]
+        departments = Organisation.objects.filter(
+            city=city, kind=Organisation.Kind.DEPARTMENT, is_active=True
+        ).defer("service_area")
+        cast(forms.ChoiceField, self.fields["addressee"]).choices = [
+            ("", _("The executive committee (as the subject says)")),
+            *((o.slug, o.name) for o in departments),
+        ]
+
+
+def _city(slug: str) -> City:
+    try:
+        return city_selectors.city_by_slug(slug)
+    except CityNotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def e_appeal(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    user = cast(User, request.user)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        form = EAppealForm(city, request.POST)
+        if form.is_valid():
+            try:
+                return _send(request, city, user, form.cleaned_data)
+            except DomainError as exc:
+                status, problems = exc.status, show_problems(form, exc, hidden=("key",))
+        else:
+            status = 400
+    else:
+        form = EAppealForm(
+            city,
+            initial={
+                "key": uuid.uuid4().hex,
+                "applicant_name": user.full_name,
+                "applicant_email": user.email,
+            },
+        )
+    context = {"city": city, "form": form, "problems": problems, "max": MAX_ATTACHMENTS}
+    return render(request, "web/e_appeal.html", context, status=status)
+
+
+def _send(request: HttpRequest, city: City, user: User, data: dict[str, Any]) -> HttpResponse:
+    files = request.FILES.getlist("attachments")
+    if len(files) > MAX_ATTACHMENTS:
+        raise InvalidAppeal(
+            _("No more than %(max)s files.") % {"max": MAX_ATTACHMENTS}, field="attachments"
+        )
+    fields = (
+        "applicant_type",
+        "applicant_name",
+        "applicant_address",
+        "applicant_email",
+        "applicant_phone",
+        "legal_name",
+        "legal_reg_number",
+        "signatory",
+    )
+    submission = services.submit_appeal(
+        applicant=user,
+        city=city,
+        draft=services.AppealDraft(
+            category_slug=data["category"],
+            description=data["description"],
+            addressee_slug=data["addressee"] or None,
+            consent=data["consent"],
+            **{name: data[name] for name in fields},
+        ),
+        files=files,
+        channel=Channel.APP,
+        idempotency_key=data["key"],
+    )
+    appeal = submission.appeal
+    messages.success(
+        request,
+        _("Your appeal %(number)s is registered. The answer is due by %(deadline)s.")
+        % {
+            "number": appeal.number,
+            "deadline": formats.date_format(appeal.deadline, "SHORT_DATETIME_FORMAT"),
+        },
+    )
+    return redirect("web:my_appeal", appeal_id=appeal.pk)
