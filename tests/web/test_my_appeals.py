@@ -132,3 +132,20 @@ def test_an_empty_reply_is_refused(client, resident, roof, dispatcher):
 def test_an_unknown_action_is_a_400(client, resident, roof):
     client.force_login(resident)
     assert client.post(card_url(roof), {"action": "delete"}).status_code == 400
+
+
+def test_the_header_counts_unread_notifications_and_the_page_reads_them(client, resident, roof):
+    client.force_login(resident)
+    header = client.get(reverse("web:my_appeals")).content.decode()
+    assert "Уведомления (1)" in header  # "your appeal is registered"
+    page = client.get(reverse("web:my_notifications")).content.decode()
+    assert roof.number in page
+    assert f'href="/my/appeals/{roof.pk}/"' in page
+    assert "Уведомления (0)" in client.get(reverse("web:my_appeals")).content.decode()
+
+
+def test_links_of_older_notifications_lead_to_the_appeal(client, resident, roof):
+    client.force_login(resident)
+    response = client.get(f"/{roof.city.slug}/appeals/{roof.pk}/")
+    assert response.status_code == 301
+    assert response["Location"] == card_url(roof)

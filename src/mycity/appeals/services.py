@@ -716,7 +716,7 @@ def _notify_applicant(appeal: Appeal, template: str, **more: Any) -> None:
         topic="appeal.status_changed",
         subject=subject,
         body=body,
-        url=f"/{appeal.city.slug}/appeals/{appeal.pk}/",
+        url=f"/my/appeals/{appeal.pk}/",  # the applicant's page of it (web:my_appeal)
         data={"appeal": appeal.pk, "status": appeal.status},
         dedupe_key=f"appeal:{appeal.pk}:v{appeal.version}",
     )

@@ -33,7 +33,6 @@ from mycity.console.staff_forms import (
     SavedViewForm,
 )
 from mycity.core.errors import DomainError
-from mycity.notify import selectors as notify_selectors
 from mycity.notify import services as notify_services
 
 NOTIFICATIONS_PAGE = 50
@@ -104,18 +103,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
     context = _staff_home(request)
     user = _user(request)
     before = request.GET.get("before", "")
-    rows = notify_selectors.notifications_of(
-        user, limit=NOTIFICATIONS_PAGE + 1, before_id=int(before) if before.isdigit() else None
+    page = notify_services.read_page(
+        user, before_id=int(before) if before.isdigit() else None, limit=NOTIFICATIONS_PAGE
     )
-    items = rows[:NOTIFICATIONS_PAGE]
-    fresh = {n.pk for n in items if n.read_at is None}
-    if fresh:
-        notify_services.mark_read(user=user, notification_ids=fresh)
-    context |= {
-        "items": items,
-        "fresh": fresh,
-        "next_before": items[-1].pk if len(rows) > NOTIFICATIONS_PAGE else None,
-    }
+    context |= {"items": page.items, "fresh": page.fresh, "next_before": page.next_before}
     return render(request, "console/notifications.html", context)
 
 

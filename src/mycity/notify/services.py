@@ -31,6 +31,7 @@ from mycity.notify.channels import (
     get_channel,
 )
 from mycity.notify.models import Delivery, Notification
+from mycity.notify.selectors import notifications_of
 from mycity.notify.text import in_language_of
 
 __all__ = [
@@ -145,6 +146,24 @@ def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> i
         unread = unread.filter(pk__in=list(notification_ids))
     with transaction.atomic():
         return unread.update(read_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class ReadPage:
+    items: list[Notification]
+    fresh: set[int]  # those unread until this page showed them
+    next_before: int | None  # pass as `before_id` for the next page
+
+
+def read_page(user: User, *, before_id: int | None = None, limit: int = 50) -> ReadPage:
+    """A page of the user's in-app notifications, newest first; showing them marks the
+    unread ones read."""
+    rows = notifications_of(user, limit=limit + 1, before_id=before_id)
+    items = rows[:limit]
+    fresh = {n.pk for n in items if n.read_at is None}
+    if fresh:
+        mark_read(user=user, notification_ids=fresh)
+    return ReadPage(items, fresh, items[-1].pk if len(rows) > limit else None)
 
 
 def _by_dedupe_key(recipient: User, dedupe_key: str) -> Notification | None:

@@ -19,6 +19,7 @@ from mycity.appeals.access import Audience, get_own_appeal
 from mycity.appeals.errors import AppealNotFound
 from mycity.appeals.models import Appeal, Status
 from mycity.core.errors import DomainError
+from mycity.notify import services as notify_services
 
 PAGE = 20
 
@@ -57,6 +58,26 @@ FORMS: dict[str, type[forms.Form]] = {
     "disagree": DisagreementForm,
     "add_information": InformationForm,
 }
+
+
+NOTIFICATIONS_PAGE = 50
+
+
+@login_required
+def my_notifications(request: HttpRequest) -> HttpResponse:
+    """The resident's notifications, newest first; those shown are marked read."""
+    before = request.GET.get("before", "")
+    page = notify_services.read_page(
+        cast(User, request.user),
+        before_id=int(before) if before.isdigit() else None,
+        limit=NOTIFICATIONS_PAGE,
+    )
+    return render(request, "web/my_notifications.html", {"page": page})
+
+
+def appeal_link(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
+    """Where notifications written before "my appeals" existed point: that page now."""
+    return redirect("web:my_appeal", appeal_id=appeal_id, permanent=True)
 
 
 @login_required

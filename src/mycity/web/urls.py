@@ -14,6 +14,8 @@ urlpatterns = [
     path("offline/", pwa.offline, name="offline"),
     path("my/appeals/", resident_views.my_appeals, name="my_appeals"),
     path("my/appeals/<int:appeal_id>/", resident_views.my_appeal, name="my_appeal"),
+    path("my/notifications/", resident_views.my_notifications, name="my_notifications"),
+    path("<slug:slug>/appeals/<int:appeal_id>/", resident_views.appeal_link),
     path("<slug:slug>/", views.city_home, name="city_home"),
     path("<slug:slug>/report/", report_views.report, name="report"),
     path("<slug:slug>/map/", map_views.report_map, name="report_map"),

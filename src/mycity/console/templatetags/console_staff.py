@@ -1,5 +1,5 @@
-"""What the console's header shows of the person: unread notifications, and whether
-they write answer templates in the city."""
+"""What the console's header shows of the person: whether they write answer templates
+in the city (unread notifications: notify_tags)."""
 
 from typing import Any
 
@@ -7,17 +7,8 @@ from django import template
 
 from mycity.accounts.models import RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
-from mycity.notify.selectors import unread_count
 
 register = template.Library()
-
-
-@register.simple_tag
-def unread_notifications(user: Any) -> int:
-    """How many in-app notifications the person has not read (one query)."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return unread_count(user)
 
 
 @register.simple_tag
