@@ -65,3 +65,31 @@ def test_the_map_of_reports_clusters_them_and_lists_the_same(
     for report in reports:
         expect(page.get_by_text(report.number)).to_be_visible()
     assert resident.email not in page.content()
+
+
+def test_a_big_photo_is_shrunk_in_the_browser_before_it_is_sent(
+    site, page, context, city, resident, street_light, tiles_asked
+):
+    import io
+
+    from PIL import Image
+
+    from mycity.appeals.models import AppealFile
+    from tests.browser.test_my_appeals import sign_in
+
+    big = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (90, 140, 200)).save(big, "JPEG", quality=90)
+    sign_in(context, site, resident)
+    page.goto(site.url + "/polotsk/report/")
+    page.get_by_label("Что случилось").select_option("street-light-out")
+    page.locator(".report-map").click()
+    page.get_by_label("Опишите проблему").fill("Не горит фонарь")
+    page.locator("#id_photos").set_input_files(
+        files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": big.getvalue()}]
+    )
+    page.get_by_label(re.compile("Я согласен")).check()
+    page.get_by_role("button", name="Отправить сообщение").click()
+    expect(page.get_by_role("status")).to_contain_text("зарегистрировано")
+    photo = AppealFile.objects.get(appeal__applicant=resident)
+    # The server keeps up to 2560 px: 1600 means the browser shrank it.
+    assert (photo.width, photo.height) == (1600, 1200)
