@@ -19,18 +19,14 @@ PostgreSQL) so one can see which index is used.
 """
 
 import argparse
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from common import CITY, bench_env, fresh_postgres, percentile, prepare_database, timed
+from common import CITY, add_database_options, in_bench_database, percentile, timed
 
 # Map boxes: half-sides from a street to a district (a phone's map at zoom 14–17).
 HALF_SIDE_M = (250, 1000)
@@ -42,47 +38,17 @@ TARGET_HTTP_MS = 30
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--appeals", type=int, default=100_000)
-    parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--reuse", action="store_true", help="use the database as it is")
-    parser.add_argument("--var-dir", default="", help="with --reuse: the SQLite MYCITY_VAR_DIR")
+    add_database_options(parser)
     parser.add_argument("--index", action="append", default=[], help="SQL run before timing")
     parser.add_argument("--drop-index", action="append", default=[], help="index names")
     parser.add_argument("--analyze", action="store_true", help="ANALYZE first (SQLite)")
-    parser.add_argument("--keep", action="store_true", help="keep the new SQLite directory")
     parser.add_argument(
         "--only",
         action="append",
         default=[],
         help="time only this query: 'bbox, all', 'bbox+category', '500 m+category'",
     )
-    options = parser.parse_args()
-
-    workdir = Path(options.var_dir) if options.var_dir else None
-    made_here = False
-    if not options.reuse:
-        workdir = Path(tempfile.mkdtemp(prefix="mycity-queries-"))
-        made_here = True
-        if options.database_url:
-            fresh_postgres(options.database_url)
-        env = bench_env(workdir, options.database_url)
-        started = time.monotonic()
-        prepared = prepare_database(env, appeals=options.appeals)
-        print(f"prepared in {time.monotonic() - started:.0f} s: {prepared.get('generation', '')}")
-    elif workdir is None and not options.database_url:
-        sys.exit("--reuse needs --var-dir (SQLite) or --database-url")
-    env = bench_env(workdir or Path(tempfile.gettempdir()), options.database_url)
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mycity.settings"
-    try:
-        run(options)
-    finally:
-        if made_here and workdir is not None and not options.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-        elif made_here:
-            print(f"kept {workdir} (MYCITY_VAR_DIR)")
+    in_bench_database(parser.parse_args(), "mycity-queries-", run)
 
 
 def run(options: argparse.Namespace) -> None:

@@ -181,3 +181,11 @@ def in_bench_database(options: Any, prefix: str, run: Callable[[Any], None]) -> 
             shutil.rmtree(workdir, ignore_errors=True)
         elif made_here:
             print(f"kept {workdir} (MYCITY_VAR_DIR)")
+
+
+def category_words(city: Any) -> list[str]:
+    """The Russian words (3+ letters) of the city's category names: search samples."""
+    from mycity.appeals.models import Category
+
+    names = Category.objects.filter(city=city).values_list("name_ru", flat=True)
+    return sorted({word for name in names for word in re.findall(r"[а-яё]{3,}", name.lower())})

@@ -21,12 +21,11 @@ search itself (p95 < 100 ms) is measured without the page by bench/search.py.
 import argparse
 import os
 import random
-import re
 import statistics
 import sys
 from typing import Any
 
-from common import CITY, add_database_options, in_bench_database, percentile, timed
+from common import CITY, add_database_options, category_words, in_bench_database, percentile, timed
 
 PAGE_MS = 150  # the target at p95
 
@@ -46,7 +45,7 @@ def run(options: argparse.Namespace) -> None:
     from django.urls import reverse
 
     from mycity.accounts.models import Role, RoleKind
-    from mycity.appeals.models import Appeal, Category
+    from mycity.appeals.models import Appeal
     from mycity.cities.models import City
 
     city = City.objects.get(slug=CITY)
@@ -62,13 +61,7 @@ def run(options: argparse.Namespace) -> None:
     )
     if dispatcher is None or executor is None:
         sys.exit("the demo has no dispatcher or executor of Polotsk")
-    words = sorted(
-        {
-            word
-            for name in Category.objects.filter(city=city).values_list("name_ru", flat=True)
-            for word in re.findall(r"[а-яё]{3,}", name.lower())
-        }
-    )
+    words = category_words(city)
     rng = random.Random(options.seed)
     queue = reverse("console:queue", kwargs={"slug": CITY})
 

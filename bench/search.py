@@ -25,12 +25,11 @@ It prints median, p95 and max against the issue's target (p95 under 100 ms with
 import argparse
 import os
 import random
-import re
 import statistics
 from collections.abc import Callable
 from typing import Any
 
-from common import CITY, add_database_options, in_bench_database, percentile, timed
+from common import CITY, add_database_options, category_words, in_bench_database, percentile, timed
 
 TARGET_MS = 100
 PAGE = 50
@@ -56,13 +55,7 @@ def run(options: argparse.Namespace) -> None:
     city = City.objects.get(slug=CITY)
     appeals = Appeal.objects.filter(city=city)
     total = appeals.count()
-    words = sorted(
-        {
-            word
-            for name in Category.objects.filter(city=city).values_list("name_ru", flat=True)
-            for word in re.findall(r"[а-яё]{3,}", name.lower())
-        }
-    )
+    words = category_words(city)
     rng = random.Random(options.seed)
     samples = [rng.choice(words) for _ in range(options.samples)]
     pairs = [" ".join(rng.sample(words, 2)) for _ in range(options.samples)]

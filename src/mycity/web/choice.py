@@ -1,11 +1,12 @@
 """Which city a visitor is looking at: their choice, then their home city, then the default."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from mycity.accounts.models import User
+from mycity.cities.errors import CityNotFound
 from mycity.cities.models import City
-from mycity.cities.selectors import active_cities
+from mycity.cities.selectors import active_cities, city_by_slug
 
 CITY_COOKIE = "mycity_city"
 CITY_COOKIE_AGE = 365 * 24 * 3600
@@ -37,3 +38,11 @@ def remember_city(response: HttpResponse, city: City) -> None:
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
     )
+
+
+def city_or_404(slug: str) -> City:
+    """The city a page's address names; a 404 for an unknown one."""
+    try:
+        return city_by_slug(slug)
+    except CityNotFound:
+        raise Http404 from None

@@ -6,11 +6,9 @@ import uuid
 from typing import Any, cast
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import formats
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -19,11 +17,11 @@ from mycity.accounts.models import User
 from mycity.appeals import selectors, services
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import AppealKind, ApplicantType, Channel
-from mycity.cities import selectors as city_selectors
-from mycity.cities.errors import CityNotFound
 from mycity.cities.models import City, Organisation
 from mycity.core.errors import DomainError
+from mycity.web.choice import city_or_404
 from mycity.web.form_errors import show_problems
+from mycity.web.report_views import to_registered_appeal
 
 MAX_ATTACHMENTS = 5
 
@@ -79,17 +77,10 @@ class EAppealForm(forms.Form):
         ]
 
 
-def _city(slug: str) -> City:
-    try:
-        return city_selectors.city_by_slug(slug)
-    except CityNotFound:
-        raise Http404 from None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def e_appeal(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(slug)
+    city = city_or_404(slug)
     user = cast(User, request.user)
     problems: list[str] = []
     status = 200
@@ -145,13 +136,8 @@ def _send(request: HttpRequest, city: City, user: User, data: dict[str, Any]) ->
         channel=Channel.APP,
         idempotency_key=data["key"],
     )
-    appeal = submission.appeal
-    messages.success(
+    return to_registered_appeal(
         request,
-        _("Your appeal %(number)s is registered. The answer is due by %(deadline)s.")
-        % {
-            "number": appeal.number,
-            "deadline": formats.date_format(appeal.deadline, "SHORT_DATETIME_FORMAT"),
-        },
+        submission.appeal,
+        _("Your appeal %(number)s is registered. The answer is due by %(deadline)s."),
     )
-    return redirect("web:my_appeal", appeal_id=appeal.pk)

@@ -5,7 +5,7 @@ from the GeoJSON of the same filters."""
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from mycity.appeals import selectors
-from mycity.cities import selectors as city_selectors
-from mycity.cities.errors import CityNotFound
 from mycity.cities.maps import allow_tiles, tiles_of
+from mycity.web.choice import city_or_404
 from mycity.web.report_views import category_choices
 
 LIST_PAGE = 50
@@ -35,10 +34,7 @@ class ReportMapForm(forms.Form):
 
 @require_GET
 def report_map(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        city = city_selectors.city_by_slug(slug)
-    except CityNotFound:
-        raise Http404 from None
+    city = city_or_404(slug)
     form = ReportMapForm(category_choices(city), request.GET or {"status": "open"})
     status = 200
     data: dict[str, Any]

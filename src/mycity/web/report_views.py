@@ -25,10 +25,10 @@ from mycity.appeals import selectors, services
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import Appeal, AppealKind, Category, Channel
 from mycity.cities import selectors as city_selectors
-from mycity.cities.errors import CityNotFound
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City
 from mycity.core.errors import DomainError
+from mycity.web.choice import city_or_404
 from mycity.web.form_errors import show_problems
 
 DRAFT_KEY = "report_draft"
@@ -89,16 +89,9 @@ def category_choices(city: City) -> list[tuple[str, Any]]:
     return choices
 
 
-def _city(slug: str) -> City:
-    try:
-        return city_selectors.city_by_slug(slug)
-    except CityNotFound:
-        raise Http404 from None
-
-
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(slug)
+    city = city_or_404(slug)
     user = request.user
     status = 200
     problems: list[str] = []
@@ -185,22 +178,24 @@ def _submit(request: HttpRequest, city: City, user: User, data: dict[str, Any]) 
         idempotency_key=data["key"],
     )
     request.session.pop(DRAFT_KEY, None)
-    appeal = submission.appeal
-    messages.success(
+    return to_registered_appeal(
         request,
-        _("Your report %(number)s is registered. The answer is due by %(deadline)s.")
-        % {
-            "number": appeal.number,
-            "deadline": formats.date_format(appeal.deadline, "SHORT_DATETIME_FORMAT"),
-        },
+        submission.appeal,
+        _("Your report %(number)s is registered. The answer is due by %(deadline)s."),
     )
+
+
+def to_registered_appeal(request: HttpRequest, appeal: Appeal, message: str) -> HttpResponse:
+    """To the page of an appeal just filed, telling its number and when the answer is due."""
+    deadline = formats.date_format(appeal.deadline, "SHORT_DATETIME_FORMAT")
+    messages.success(request, message % {"number": appeal.number, "deadline": deadline})
     return redirect("web:my_appeal", appeal_id=appeal.pk)
 
 
 @require_GET
 def nearby(request: HttpRequest, slug: str) -> HttpResponse:
     """The open reports of the category near the pin: offered before sending."""
-    city = _city(slug)
+    city = city_or_404(slug)
     reports: list = []
     try:
         lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
@@ -215,7 +210,7 @@ def nearby(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def me_too(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     """Join an open public report instead of filing the same problem again."""
-    city = _city(slug)
+    city = city_or_404(slug)
     back = reverse("web:report", kwargs={"slug": city.slug})
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={back}")
