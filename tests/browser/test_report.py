@@ -93,3 +93,20 @@ def test_a_big_photo_is_shrunk_in_the_browser_before_it_is_sent(
     photo = AppealFile.objects.get(appeal__applicant=resident)
     # The server keeps up to 2560 px: 1600 means the browser shrank it.
     assert (photo.width, photo.height) == (1600, 1200)
+
+
+def test_a_category_is_found_by_words_in_russian_or_belarusian(site, page, city, street_light):
+    from tests.factories import CategoryFactory
+
+    street_light.name_ru, street_light.name_be = "Не горит фонарь", "Не гарыць ліхтар"
+    street_light.save()
+    CategoryFactory(city=city, slug="pothole", name_ru="Яма на дороге", name_be="Яма на дарозе")
+    page.goto(site.url + "/polotsk/report/")
+    search = page.get_by_label("Найти по словам")
+    search.fill("фонари")  # another form of the word
+    expect(page.get_by_label("Что случилось")).to_have_value("street-light-out")
+    expect(page.locator("#category-search-status")).to_have_text("Найдено категорий: 1")
+    search.fill("дарозе")
+    expect(page.get_by_label("Что случилось")).to_have_value("pothole")
+    search.fill("трамвай")
+    expect(page.locator("#category-search-status")).to_contain_text("Ничего не найдено")

@@ -33,6 +33,27 @@ def test_the_form_offers_the_citys_problem_categories(client, city, street_light
     assert 'name="key"' in page
 
 
+def test_the_categories_reported_most_lately_come_first(client, city, resident, street_light):
+    from tests.factories import CategoryFactory
+
+    pothole = CategoryFactory(city=city, slug="pothole", name_ru="Яма на дороге")
+    CategoryFactory(city=city, slug="graffiti", name_ru="Надписи на стенах")
+    for _ in range(2):
+        submit_report(resident, pothole)
+    submit_report(resident, street_light)
+
+    form = client.get(report_url(city)).context["form"]
+    often = dict(form.fields["category"].choices)["Часто сообщают"]
+    assert [slug for slug, _ in often] == ["pothole", "street-light-out"]
+
+
+def test_each_category_can_be_found_by_its_names_in_every_language(client, city, street_light):
+    page = client.get(report_url(city)).content.decode()
+    words = f"{street_light.name_ru} {street_light.name_be} {street_light.name_en}".lower()
+    assert f'value="street-light-out" data-words="{words}"' in page
+    assert 'data-category-search aria-controls="id_category"' in page
+
+
 def test_a_signed_in_resident_reports_a_problem_with_a_pin_and_a_photo(
     client, resident, city, street_light
 ):

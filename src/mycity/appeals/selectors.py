@@ -1,5 +1,6 @@
 """Reads of categories, appeals, public reports and timelines."""
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,7 @@ KINDS_NOTED_TO_APPLICANT = frozenset(
 )
 MAX_PAGE = 200
 FEW_ROWS = 5000  # a queue's filtered appeals up to which their ids are read first
+LATELY = 2000  # the newest public reports that say which categories are most used
 
 
 def categories_of(city: City, *, kind: str | None = None) -> list[Category]:
@@ -58,6 +60,15 @@ def categories_of(city: City, *, kind: str | None = None) -> list[Category]:
     for parent_id in [None, *(p for p in children if p is not None and p not in present)]:
         walk(parent_id)
     return tree
+
+
+def most_used_categories(city: City, *, limit: int = 5) -> list[int]:
+    """The categories of the city's newest public reports, most reported first: what a
+    resident is most likely looking for. Read from the newest-first index, so its cost
+    does not grow with the city's history."""
+    newest = Appeal.objects.filter(city=city, is_public=True).order_by("-id")
+    counts = Counter(newest.values_list("category_id", flat=True)[:LATELY])
+    return [category_id for category_id, _ in counts.most_common(limit)]
 
 
 def leaf_categories(city: City) -> QuerySet[Category]:

@@ -35,7 +35,7 @@ class ReportMapForm(forms.Form):
 @require_GET
 def report_map(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_or_404(slug)
-    form = ReportMapForm(category_choices(city), request.GET or {"status": "open"})
+    form = ReportMapForm(category_choices(city, often=False)[0], request.GET or {"status": "open"})
     status = 200
     data: dict[str, Any]
     if not form.is_valid():

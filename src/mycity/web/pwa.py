@@ -24,6 +24,7 @@ THEME_COLOUR = "#0b5394"
 SHELL_FILES = (
     "web/site.css",
     "web/app.js",
+    "web/report-queue.js",
     "web/icon.svg",
     "web/icon-192.png",
     "vendor/htmx/htmx.min.js",

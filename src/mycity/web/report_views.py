@@ -35,8 +35,22 @@ DRAFT_KEY = "report_draft"
 MAX_PHOTOS = 5
 
 
+class CategorySelect(forms.Select):
+    """The categories' select, each option carrying its names in every language (and its
+    group's), which the search box above it filters by (web/category-search.js)."""
+
+    words: dict[str, str]
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        words = getattr(self, "words", {}).get(str(option["value"]))
+        if words:
+            option["attrs"]["data-words"] = words
+        return option
+
+
 class ReportForm(forms.Form):
-    category = forms.ChoiceField(label=gettext_lazy("What is the problem"))
+    category = forms.ChoiceField(label=gettext_lazy("What is the problem"), widget=CategorySelect)
     address = forms.CharField(
         label=gettext_lazy("Address"),
         required=False,
@@ -57,7 +71,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, city: City, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(city)
+        field = cast(forms.ChoiceField, self.fields["category"])
+        field.choices, cast(CategorySelect, field.widget).words = category_choices(city)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -69,24 +84,34 @@ class ReportForm(forms.Form):
         return data
 
 
-def category_choices(city: City) -> list[tuple[str, Any]]:
-    """The leaf problem categories, under their parents' names (the select's groups)."""
+def category_choices(
+    city: City, *, often: bool = True
+) -> tuple[list[tuple[str, Any]], dict[str, str]]:
+    """The leaf problem categories under their parents' names (the select's groups), with
+    (`often`) the most reported lately first; and each one's words to search by, in every
+    language."""
     tree = selectors.categories_of(city, kind=AppealKind.PROBLEM)
     parents = {c.parent_id for c in tree if c.parent_id}
+    by_id = {c.pk: c for c in tree}
+    leaves = [c for c in tree if c.pk not in parents]
     groups: dict[str, list[tuple[str, str]]] = {}
-    names = {c.pk: c.name for c in tree}
-    for category in tree:
-        if category.pk in parents:
-            continue
-        group = names.get(category.parent_id, "") if category.parent_id else ""
-        groups.setdefault(group, []).append((category.slug, category.name))
+    words: dict[str, str] = {}
+    for category in leaves:
+        parent = by_id.get(category.parent_id) if category.parent_id else None
+        groups.setdefault(parent.name if parent else "", []).append((category.slug, category.name))
+        names = [*category.names.values(), *(parent.names.values() if parent else ())]
+        words[category.slug] = " ".join(dict.fromkeys(name.lower() for name in names if name))
     choices: list[tuple[str, Any]] = [("", _("Choose…"))]
+    if often:
+        used = [by_id[pk] for pk in selectors.most_used_categories(city) if pk in by_id]
+        if used := [c for c in used if c.pk not in parents]:
+            choices.append((_("Often reported"), [(c.slug, c.name) for c in used]))
     for group, options in groups.items():
         if group:
             choices.append((group, options))
         else:  # categories without a parent stand on their own
             choices.extend(options)
-    return choices
+    return choices, words
 
 
 @require_http_methods(["GET", "POST"])

@@ -49,8 +49,16 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (SHELL_FILES.includes(url.pathname) || url.pathname.startsWith("/static/")) {
+    // Other static files (the map's library, say) are kept once fetched, so the pages
+    // seen before work offline as they did; a new shell version drops them.
     event.respondWith(
-      caches.match(request).then((hit) => hit || fetch(request))
+      caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(SHELL).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      }))
     );
   }
 });

@@ -1,0 +1,192 @@
+// Reports made without a connection wait on the phone (IndexedDB) and are sent when the
+// connection returns, by whichever page of the app is open then.
+//
+// Never twice: each waiting report carries its own idempotency key, which the server
+// answers with the first submission's appeal; a report is removed from the queue only
+// once the server has answered with the appeal's page; one tab sends at a time (a Web
+// Lock), and a page sends one pass at a time.
+(function () {
+  "use strict";
+  var DB = "mycity";
+  var STORE = "waiting-reports";
+  var box = document.getElementById("report-queue");
+  if (!box || !("indexedDB" in window)) return;
+  var texts = box.dataset;
+
+  function open() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB, 1);
+      request.onupgradeneeded = function () {
+        request.result.createObjectStore(STORE, { keyPath: "key" });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function store(mode, work) {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(STORE, mode);
+        var result = work(tx.objectStore(STORE));
+        tx.oncomplete = function () { db.close(); resolve(result && result.result); };
+        tx.onerror = function () { db.close(); reject(tx.error); };
+      });
+    });
+  }
+
+  function all() { return store("readonly", function (s) { return s.getAll(); }); }
+  function put(entry) { return store("readwrite", function (s) { s.put(entry); }); }
+  function remove(key) { return store("readwrite", function (s) { s.delete(key); }); }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
+    return Date.now().toString(16) + Math.random().toString(16).slice(2);
+  }
+
+  function say(parts) {
+    box.replaceChildren();
+    parts.forEach(function (part) { box.appendChild(part); });
+    box.hidden = parts.length === 0;
+  }
+
+  function line(text, link, button) {
+    var item = document.createElement("p");
+    item.textContent = text + " ";
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link.href;
+      a.textContent = link.text;
+      item.appendChild(a);
+    }
+    if (button) item.appendChild(button);
+    return item;
+  }
+
+  function describe(entry) {
+    var words = entry.summary.length > 60 ? entry.summary.slice(0, 60) + "…" : entry.summary;
+    return "«" + words + "»";
+  }
+
+  function discardButton(entry) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "link";
+    button.textContent = texts.discard;
+    button.addEventListener("click", function () { remove(entry.key).then(show); });
+    return button;
+  }
+
+  function show(extra) {
+    return all().then(function (entries) {
+      var parts = entries.map(function (entry) {
+        if (entry.refused) {
+          return line(texts.refused + " " + describe(entry) + ": " + entry.refused, null,
+                      discardButton(entry));
+        }
+        if (entry.needsSignIn) {
+          return line(texts.signIn + " " + describe(entry), {
+            href: "/accounts/login/?next=" + encodeURIComponent(location.pathname),
+            text: texts.signInLink,
+          });
+        }
+        return line(texts.waiting + " " + describe(entry));
+      });
+      say((extra || []).concat(parts));
+    });
+  }
+
+  function currentToken(entry) {
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : entry.token;
+  }
+
+  function send(entry) {
+    var body = new FormData();
+    entry.fields.forEach(function (pair) {
+      if (pair[0] === "csrfmiddlewaretoken") return;
+      if (pair[1] instanceof Blob) body.append(pair[0], pair[1], pair[1].name);
+      else body.append(pair[0], pair[1]);
+    });
+    body.append("csrfmiddlewaretoken", currentToken(entry));
+    return fetch(entry.action, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        var path = new URL(response.url).pathname;
+        if (response.ok && /^\/my\/appeals\/\d+\/$/.test(path)) {
+          return remove(entry.key).then(function () {
+            return line(texts.sent, { href: response.url, text: texts.open });
+          });
+        }
+        if (response.ok && path.indexOf("/accounts/") === 0) {
+          entry.needsSignIn = true;
+          return put(entry).then(function () { return null; });
+        }
+        if (response.status === 400 || response.status === 409 || response.status === 422) {
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var alert = page.querySelector("main [role=alert]");
+            entry.refused = (alert ? alert.textContent : response.statusText).trim().replace(/\s+/g, " ");
+            return put(entry).then(function () { return null; });
+          });
+        }
+        return null; // the server is busy or broken: try again later
+      }, function () { return null; }); // no connection after all
+  }
+
+  var sending = false;
+  function flush() {
+    if (sending || !navigator.onLine) return Promise.resolve();
+    sending = true;
+    var pass = function () {
+      return all().then(function (entries) {
+        var due = entries.filter(function (e) { return !e.refused; });
+        return due.reduce(function (chain, entry) {
+          return chain.then(function (sent) {
+            return send(entry).then(function (done) { return done ? sent.concat([done]) : sent; });
+          });
+        }, Promise.resolve([]));
+      }).then(show);
+    };
+    var run = navigator.locks
+      ? navigator.locks.request("mycity-waiting-reports", pass)
+      : pass();
+    return run.catch(function () {}).then(function () { sending = false; });
+  }
+
+  function queue(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      fields.push([name, value]);
+    });
+    var keyField = form.querySelector("input[name=key]");
+    // Never sent under the page's key: a page kept offline may be filled twice.
+    var key = newKey();
+    fields = fields.map(function (pair) { return pair[0] === "key" ? ["key", key] : pair; });
+    var summary = form.querySelector("textarea");
+    return put({
+      key: key,
+      action: form.action,
+      fields: fields,
+      token: (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value,
+      summary: summary ? summary.value : "",
+      queuedAt: new Date().toISOString(),
+    }).then(function () {
+      form.reset();
+      if (keyField) keyField.value = newKey();
+      delete form.dataset.shrunk;
+      return show([line(texts.queued)]);
+    }).then(function () { box.focus(); });
+  }
+
+  // After the photos are shrunk (web/shrink-photos.js prevents the first submit).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.matches || !form.matches("[data-queue-offline]")) return;
+    if (navigator.onLine) return;
+    event.preventDefault();
+    queue(form).catch(function () { form.submit(); });
+  });
+
+  window.addEventListener("online", flush);
+  show().then(flush);
+})();
