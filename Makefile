@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/mycity
 
-.PHONY: setup run serve test test-pg test-browser lint bench demo clean
+.PHONY: setup run serve test test-pg test-browser lint bench lighthouse demo clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -50,6 +50,11 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Lighthouse (npm, its own lock file) with Debian's Chromium: the citizen app's scores.
+lighthouse: setup
+	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -37,7 +37,7 @@ def serious_violations(page) -> list[str]:
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("language", ["ru", "be", "en"])
 def test_no_serious_violations(site, browser, resident, street_light, language, size):
-    submit_report(resident, street_light)
+    report = submit_report(resident, street_light)
     # The audit injects axe as a script of its own, which the site's CSP would refuse.
     context = browser.new_context(viewport=SIZES[size], bypass_csp=True)
     serve_map_tiles(context, [])
@@ -48,7 +48,7 @@ def test_no_serious_violations(site, browser, resident, street_light, language, 
     problems.watch(page)
     found = {}
     try:
-        for path in PAGES:
+        for path in [*PAGES, f"/my/appeals/{report.pk}/"]:
             page.goto(site.url + path)
             if violations := serious_violations(page):
                 found[path] = violations

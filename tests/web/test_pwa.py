@@ -56,3 +56,11 @@ def test_the_offline_page_says_so_in_the_residents_language(client, language, ti
     response = client.get("/offline/")
     assert response.status_code == 200
     assert f"<h1>{title}</h1>" in response.content.decode()
+
+
+def test_search_engines_are_kept_out_of_private_pages(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    rules = response.content.decode().splitlines()
+    assert "Disallow: /console/" in rules and "Disallow: /my/" in rules
+    assert "Disallow: /" not in rules  # the city's public pages stay findable

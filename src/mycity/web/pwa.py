@@ -84,5 +84,13 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_control(max_age=86400)
+def robots(request: HttpRequest) -> HttpResponse:
+    """Search engines may index the city's public pages, never the private ones."""
+    lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in (*NOT_KEPT, "/my/"))]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
 def offline(request: HttpRequest) -> HttpResponse:
     return render(request, "web/offline.html")

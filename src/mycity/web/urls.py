@@ -12,6 +12,7 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
+    path("robots.txt", pwa.robots, name="robots"),
     path("my/appeals/", resident_views.my_appeals, name="my_appeals"),
     path("my/appeals/<int:appeal_id>/", resident_views.my_appeal, name="my_appeal"),
     path("my/notifications/", resident_views.my_notifications, name="my_notifications"),
