@@ -106,3 +106,8 @@ def city_admin(city) -> User:
 @pytest.fixture
 def platform_admin(db) -> User:
     return _person("platform@example.org", RoleKind.PLATFORM_ADMIN)
+
+
+@pytest.fixture
+def editor(city) -> User:
+    return _person("editor@example.org", RoleKind.EDITOR, city=city)

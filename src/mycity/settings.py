@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "mycity.accounts",
     "mycity.appeals",
     "mycity.notify",
+    "mycity.content",
     "mycity.console",
     "mycity.web",
     "mycity.demo",

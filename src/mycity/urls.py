@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("open311/v2/", include("mycity.appeals.open311_urls")),
     path("console/", include("mycity.console.urls")),
+    path("", include("mycity.content.urls")),
     path("", include("mycity.web.urls")),
 ]
 

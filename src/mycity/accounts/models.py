@@ -49,6 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="+",
         verbose_name=_("home address"),
     )
+    # Quiet hours, in the city's time: e-mail and push wait until they end (the in-app
+    # notification appears at once, silently). Both empty: no quiet hours.
+    quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -131,3 +135,79 @@ class Role(models.Model):
     def __str__(self) -> str:
         scope = self.organisation or self.city or _("platform")
         return f"{self.get_kind_display()} — {scope}"
+
+
+class SubscriptionKind(models.TextChoices):
+    ADDRESS = "address", _("An address")
+    DISTRICT = "district", _("A district")
+    NOTICE_KIND = "notice_kind", _("A kind of notices in the whole city")
+
+
+class Subscription(models.Model):
+    """What a resident wants to hear about, and through which channels. The resident's
+    own appeals need no subscription: their news always comes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="subscriptions")
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=SubscriptionKind.choices)
+    building = models.ForeignKey(
+        "cities.Building", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    district = models.ForeignKey(
+        "cities.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # For a kind of notices: its value (mycity.content.models.NoticeKind).
+    topic = models.CharField(_("topic"), max_length=40, blank=True)
+    channels = models.JSONField(_("channels"), default=list)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                name="subscription_target_matches_kind",
+                condition=(
+                    Q(kind="address", building__isnull=False, district__isnull=True, topic="")
+                    | Q(kind="district", district__isnull=False, building__isnull=True, topic="")
+                    | (
+                        Q(kind="notice_kind", building__isnull=True, district__isnull=True)
+                        & ~Q(topic="")
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "building"],
+                condition=Q(kind="address"),
+                name="subscription_address_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "district"],
+                condition=Q(kind="district"),
+                name="subscription_district_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "city", "topic"],
+                condition=Q(kind="notice_kind"),
+                name="subscription_topic_once",
+            ),
+        ]
+        # Whom a notice concerns: from its buildings, districts and kind.
+        indexes = [
+            models.Index(
+                fields=["building", "user"], condition=Q(kind="address"), name="subscribed_address"
+            ),
+            models.Index(
+                fields=["district", "user"],
+                condition=Q(kind="district"),
+                name="subscribed_district",
+            ),
+            models.Index(
+                fields=["city", "topic", "user"],
+                condition=Q(kind="notice_kind"),
+                name="subscribed_topic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()}"

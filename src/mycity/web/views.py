@@ -15,6 +15,7 @@ from mycity.cities import selectors
 from mycity.cities.addresses import building_label
 from mycity.cities.errors import CityNotFound
 from mycity.cities.models import Region
+from mycity.content.selectors import notices_of
 from mycity.core.errors import DomainError
 from mycity.web.choice import chosen_city, remember_city
 from mycity.web.forms import CityChoiceForm, LanguageForm, PersonalSettingsForm
@@ -47,6 +48,9 @@ def city_chooser(request: HttpRequest) -> HttpResponse:
     )
 
 
+HOME_NOTICES = 5
+
+
 def city_home(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         city = selectors.city_by_slug(slug)
@@ -63,6 +67,7 @@ def city_home(request: HttpRequest, slug: str) -> HttpResponse:
             "districts": selectors.districts_of(city).defer("boundary"),
             "departments": [o for o in organisations if o.kind == "department"],
             "executors": [o for o in organisations if o.kind == "executor"],
+            "notices": list(notices_of(city).defer("area")[:HOME_NOTICES]),
         },
     )
     remember_city(response, city)

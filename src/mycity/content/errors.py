@@ -1,0 +1,22 @@
+"""Errors of the content domain, with stable codes for clients."""
+
+from django.utils.translation import gettext_lazy as _
+
+from mycity.core.errors import DomainError, NotFound
+
+
+class NoticeNotFound(NotFound):
+    code = "notice_not_found"
+    message = _("There is no such notice.")
+
+
+class InvalidNotice(DomainError):
+    code = "invalid_notice"
+    message = _("The notice has mistakes; see the details.")
+    status = 422
+
+
+class NoticeStateError(DomainError):
+    code = "notice_state"
+    message = _("The notice cannot do that in its present state.")
+    status = 409

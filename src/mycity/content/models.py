@@ -1,0 +1,170 @@
+"""What the city tells its residents: notices of outages and works (and, to come, news,
+events, places, contacts and polls).
+
+A notice names the addresses it affects as editors think of them (whole streets, house
+ranges, single buildings, a drawn area); the service resolves them against the address
+registry into `AffectedBuilding` rows, so "does this affect my address?" is one indexed
+lookup, and so is finding whom to tell.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mycity.core.translated import pick_translation
+
+
+class NoticeKind(models.TextChoices):
+    COLD_WATER = "cold_water", _("Cold water")
+    HOT_WATER = "hot_water", _("Hot water")
+    HEATING = "heating", _("Heating")
+    ELECTRICITY = "electricity", _("Electricity")
+    GAS = "gas", _("Gas")
+    ROAD = "road", _("Road works and closures")
+    TRANSPORT = "transport", _("Public transport")
+    OTHER = "other", _("Other works")
+
+
+class NoticeState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Notice(models.Model):
+    """A notice of an outage or of works: what, why, from when to when, where."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
+    is_emergency = models.BooleanField(
+        _("emergency"), default=False, help_text=_("Unplanned: an accident, a breakdown.")
+    )
+    title_ru = models.CharField(_("title (Russian)"), max_length=200)
+    title_be = models.CharField(_("title (Belarusian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    reason_ru = models.TextField(_("reason (Russian)"), blank=True)
+    reason_be = models.TextField(_("reason (Belarusian)"), blank=True)
+    reason_en = models.TextField(_("reason (English)"), blank=True)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(
+        _("until"), null=True, blank=True, help_text=_("Empty: not known yet.")
+    )
+    # A drawn area (GeoJSON Polygon or MultiPolygon), besides the listed addresses.
+    area = models.JSONField(_("area (GeoJSON)"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=NoticeState.choices, default=NoticeState.DRAFT
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="notice_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "published", "withdrawn"]),
+                name="notice_state_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["city", "starts_at"],
+                condition=Q(state="published"),
+                name="notice_published_by_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return pick_translation({"ru": self.title_ru, "be": self.title_be, "en": self.title_en})
+
+    @property
+    def reason(self) -> str:
+        return pick_translation({"ru": self.reason_ru, "be": self.reason_be, "en": self.reason_en})
+
+    def is_current(self, now: datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.starts_at <= moment and (self.ends_at is None or self.ends_at > moment)
+
+
+class Parity(models.TextChoices):
+    ALL = "all", _("All numbers")
+    ODD = "odd", _("Odd numbers")
+    EVEN = "even", _("Even numbers")
+
+
+class NoticeAddress(models.Model):
+    """One line of a notice's addresses as the editor gave it: a whole street, a range
+    of house numbers on a street, or one building."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="addresses")
+    street = models.ForeignKey(
+        "cities.Street", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    building = models.ForeignKey(
+        "cities.Building", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    number_from = models.PositiveIntegerField(_("from number"), null=True, blank=True)
+    number_to = models.PositiveIntegerField(_("to number"), null=True, blank=True)
+    parity = models.CharField(
+        _("numbers"), max_length=4, choices=Parity.choices, default=Parity.ALL
+    )
+
+    class Meta:
+        verbose_name = _("notice address")
+        verbose_name_plural = _("notice addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(street__isnull=False) | Q(building__isnull=False),
+                name="notice_address_names_a_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.building_id:
+            return str(self.building)
+        numbers = (
+            f" {self.number_from or ''}–{self.number_to or ''}"
+            if (self.number_from or self.number_to)
+            else ""
+        )
+        return f"{self.street}{numbers}"
+
+
+class AffectedBuilding(models.Model):
+    """A building a notice affects: its addresses resolved against the registry."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="affected")
+    building = models.ForeignKey("cities.Building", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("affected building")
+        verbose_name_plural = _("affected buildings")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "building"], name="affected_building_once"),
+        ]
+        # "Does anything affect my address?" starts from the building.
+        indexes = [models.Index(fields=["building", "notice"], name="affected_by_building")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} → {self.building_id}"

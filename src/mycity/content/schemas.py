@@ -1,0 +1,67 @@
+"""Shapes of the content API."""
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class Texts(Schema):
+    ru: str = ""
+    be: str = ""
+    en: str = ""
+
+
+class NoticeAddressOut(Schema):
+    label: str
+    street_id: int | None
+    building_id: int | None
+    number_from: int | None
+    number_to: int | None
+    parity: str
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    is_emergency: bool
+    title: str
+    reason: str
+    starts_at: datetime
+    ends_at: datetime | None
+    state: str
+    is_current: bool
+    url: str
+
+
+class NoticeDetailOut(NoticeOut):
+    titles: Texts
+    reasons: Texts
+    addresses: list[NoticeAddressOut]
+    area: dict[str, Any] | None
+    affected_buildings: int
+
+
+class NoticeAddressIn(Schema):
+    street_id: int | None = None
+    building_id: int | None = None
+    number_from: int | None = Field(None, ge=0, le=100000)
+    number_to: int | None = Field(None, ge=0, le=100000)
+    parity: str = "all"
+
+
+class NoticeIn(Schema):
+    kind: str
+    title: Texts
+    reason: Texts = Texts()
+    starts_at: datetime
+    ends_at: datetime | None = None
+    is_emergency: bool = False
+    addresses: list[NoticeAddressIn] = []
+    area: dict[str, Any] | None = None
+
+
+class AffectingOut(Schema):
+    building: dict[str, Any]
+    notices: list[NoticeOut]
