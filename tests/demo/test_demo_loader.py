@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from mycity.accounts.models import Role
+from mycity.accounts.models import Role, User
 from mycity.appeals.models import Appeal, AppealEvent, Status
 from mycity.cities.models import Building, City, Organisation, Street
 from mycity.cities.selectors import point_in_city
@@ -144,3 +144,22 @@ def test_the_command_loads_only_into_an_empty_database_with_if_empty(demo, capsy
     out = capsys.readouterr().out
     assert "nothing loaded" in out
     assert "dispatcher@polotsk.example" in out
+
+
+@pytest.mark.django_db
+def test_polotsk_has_outage_notices_and_the_demo_resident_is_told_of_those_at_home(demo):
+    from mycity.content.announcements import tell_subscribers
+    from mycity.content.models import Notice
+    from mycity.content.selectors import notices_affecting
+    from mycity.notify.models import Notification
+
+    assert demo.notices == 5
+    assert Notice.objects.filter(state="published").count() == 5
+    resident = User.objects.get(email="resident@polotsk.example")
+    # Hot water on Нижне-Покровская 1–12, and the whole street closed for the City Day.
+    at_home = notices_affecting(resident.home_building)
+    assert len(at_home) == 2
+    for notice in at_home:  # what the worker of `make run` does with the queued task
+        tell_subscribers(notice)
+    assert Notification.objects.filter(recipient=resident, topic="notice").count() == 2
+    assert load_demo().notices == 0

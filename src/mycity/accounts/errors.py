@@ -17,3 +17,8 @@ class RoleScopeInvalid(DomainError):
 class AddressOutsideCity(DomainError):
     code = "address_outside_city"
     message = _("The address is not in the chosen city.")
+
+
+class InvalidSubscription(DomainError):
+    code = "invalid_subscription"
+    message = _("The subscription is not valid.")

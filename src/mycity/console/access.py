@@ -36,6 +36,8 @@ class Desk:
         executor's on the queue of their organisation, the others on the city's queue."""
         if self.kind == RoleKind.CITY_ADMIN:
             return reverse("console:audit", kwargs={"slug": self.city.slug})
+        if self.kind == RoleKind.EDITOR:
+            return reverse("console:notices", kwargs={"slug": self.city.slug})
         queue = reverse("console:queue", kwargs={"slug": self.city.slug})
         if self.kind == RoleKind.EXECUTOR and self.organisation_slug:
             return f"{queue}?{urlencode({'organisation': self.organisation_slug})}"

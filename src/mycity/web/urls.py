@@ -1,6 +1,14 @@
 from django.urls import path
 
-from mycity.web import e_appeal_views, map_views, pwa, report_views, resident_views, views
+from mycity.web import (
+    e_appeal_views,
+    map_views,
+    pwa,
+    report_views,
+    resident_views,
+    subscription_views,
+    views,
+)
 
 app_name = "web"
 
@@ -16,6 +24,8 @@ urlpatterns = [
     path("my/appeals/", resident_views.my_appeals, name="my_appeals"),
     path("my/appeals/<int:appeal_id>/", resident_views.my_appeal, name="my_appeal"),
     path("my/notifications/", resident_views.my_notifications, name="my_notifications"),
+    path("my/subscriptions/", subscription_views.subscriptions, name="subscriptions"),
+    path("unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
     path("<slug:slug>/appeals/<int:appeal_id>/", resident_views.appeal_link),
     path("<slug:slug>/", views.city_home, name="city_home"),
     path("<slug:slug>/report/", report_views.report, name="report"),

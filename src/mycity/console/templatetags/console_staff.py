@@ -22,3 +22,9 @@ def writes_answer_templates(user: Any, city: Any) -> bool:
     return any(
         role.kind == RoleKind.EXECUTOR and role.city_id == city.pk for role in roles_of(user)
     )
+
+
+@register.simple_tag
+def edits_content(user: Any, city: Any) -> bool:
+    """An editor of the city: the console shows them the notices."""
+    return city is not None and may(user, Action.EDIT_CONTENT, city)

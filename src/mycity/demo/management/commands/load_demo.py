@@ -37,7 +37,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo loaded: {report.cities} cities, {report.districts} districts, "
                 f"{report.organisations} organisations, {report.streets} streets, "
-                f"{report.buildings} buildings, {report.categories} categories{appeals}."
+                f"{report.buildings} buildings, {report.categories} categories, "
+                f"{report.notices} notices{appeals}."
             )
         users = demo_sign_ins()
         if users:

@@ -1,0 +1,134 @@
+"""What a resident wants to hear about: notices at their address, in districts, of
+kinds; by which channels; quiet hours. And the one-click unsubscribe from e-mail."""
+
+from typing import cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from mycity.accounts.models import User
+from mycity.accounts.subscriptions import (
+    notice_subscriptions,
+    save_notice_subscriptions,
+    set_quiet_hours,
+    unsubscribe_from_email,
+)
+from mycity.cities.addresses import building_label
+from mycity.cities.models import City, District
+from mycity.content.models import NoticeKind
+from mycity.core.errors import DomainError
+from mycity.web.choice import chosen_city
+from mycity.web.form_errors import show_problems
+
+
+class SubscriptionsForm(forms.Form):
+    home = forms.BooleanField(
+        label=gettext_lazy("Outages and works at my home address"), required=False
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Everything in these districts"),
+        queryset=District.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("These kinds of notices in the whole city"),
+        choices=NoticeKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    email = forms.BooleanField(label=gettext_lazy("Also by e-mail"), required=False)
+    quiet_from = forms.TimeField(
+        label=gettext_lazy("Quiet hours from"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    quiet_until = forms.TimeField(
+        label=gettext_lazy("until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def __init__(self, city: City, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["districts"])
+        field.queryset = District.objects.filter(city=city).defer("boundary")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    city = user.home_city or chosen_city(request)
+    if city is None:
+        return redirect("web:city_chooser")
+    current = notice_subscriptions(user, city)
+    initial = {
+        "home": current.home,
+        "districts": current.districts,
+        "kinds": current.kinds,
+        "email": "email" in current.channels,
+        "quiet_from": user.quiet_from,
+        "quiet_until": user.quiet_until,
+    }
+    form = SubscriptionsForm(city, request.POST or None, initial=initial)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                set_quiet_hours(
+                    user=user, quiet_from=data["quiet_from"], quiet_until=data["quiet_until"]
+                )
+                save_notice_subscriptions(
+                    user=user,
+                    city=city,
+                    home=data["home"],
+                    districts=data["districts"],
+                    kinds=data["kinds"],
+                    channels=["in_app", "email"] if data["email"] else ["in_app"],
+                )
+            except DomainError as exc:
+                problems = show_problems(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("Your subscriptions are saved."))
+                return redirect("web:subscriptions")
+        else:
+            status = 400
+    home = user.home_building if user.home_building_id else None
+    return render(
+        request,
+        "web/subscriptions.html",
+        {
+            "city": city,
+            "form": form,
+            "problems": problems,
+            "home": building_label(home) if home is not None and home.city_id == city.pk else "",
+        },
+        status=status,
+    )
+
+
+# Mail clients POST here without a session or a CSRF token (RFC 8058); the signed
+# token is the authority, and all it can do is stop e-mails.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "web/unsubscribe.html", {"token": token})
+    try:
+        unsubscribe_from_email(token)
+    except DomainError as exc:
+        return render(
+            request, "web/unsubscribe.html", {"token": token, "problem": exc.message}, status=400
+        )
+    return render(request, "web/unsubscribe.html", {"done": True})
