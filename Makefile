@@ -27,6 +27,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 run: setup
 	$(BIN)/mycity migrate --noinput -v0
+	$(BIN)/mycity vapid_keys --write --if-missing
 	$(BIN)/mycity demo --if-empty
 	$(BIN)/mycity collectstatic --noinput -v0
 	@echo

@@ -7,6 +7,7 @@ from mycity.cities.api import router as cities_router
 from mycity.content.api import router as content_router
 from mycity.core.api_errors import install_error_handlers
 from mycity.notify.api import router as notify_router
+from mycity.notify.push_api import router as push_router
 
 api = NinjaAPI(
     title="mycity API",
@@ -22,3 +23,4 @@ api.add_router("/cities", cities_router)
 api.add_router("", appeals_router)
 api.add_router("/cities", content_router)
 api.add_router("/me/notifications", notify_router)
+api.add_router("/me/push-subscriptions", push_router)

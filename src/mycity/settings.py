@@ -5,6 +5,7 @@ throw-away secret. Setting ``SECRET_KEY`` switches the defaults to production
 (DEBUG off, secure cookies, HSTS); every value can still be set one by one.
 """
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -332,3 +333,13 @@ MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}
 MAP_ATTRIBUTION = env_str(
     "MAP_ATTRIBUTION", '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+
+# --- Web Push ---------------------------------------------------------------------
+# The VAPID key pair (RFC 8292) that signs pushes: from the environment, or from the
+# file `mycity vapid_keys` writes into the var directory (what `make run` does). No
+# keys: the Web Push channel reaches no one and the app offers no push.
+VAPID_KEYS_FILE = VAR_DIR / "vapid.json"
+_vapid_file = json.loads(VAPID_KEYS_FILE.read_text("utf-8")) if VAPID_KEYS_FILE.exists() else {}
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", _vapid_file.get("public_key", ""))
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", _vapid_file.get("private_key", ""))
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:noreply@localhost")

@@ -19,6 +19,8 @@ PAGES = [
     "/polotsk/e-appeal/",
     "/my/appeals/",
     "/my/notifications/",
+    "/my/subscriptions/",
+    "/polotsk/notices/",
     "/offline/",
 ]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}

@@ -6,3 +6,7 @@ class NotifyConfig(AppConfig):
     name = "mycity.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Registers the Web Push channel beside e-mail.
+        from mycity.notify import push  # noqa: F401

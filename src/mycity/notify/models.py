@@ -113,3 +113,30 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.pk} ({self.state})"
+
+
+class PushSubscription(models.Model):
+    """A browser's permission to be pushed to (the PushSubscription of the Push API)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+        verbose_name=_("user"),
+    )
+    endpoint = models.URLField(_("endpoint"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("public key"), max_length=200)
+    auth = models.CharField(_("authentication secret"), max_length=100)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.endpoint[:60]}"
+
+    @property
+    def info(self) -> dict:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

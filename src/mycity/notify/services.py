@@ -82,7 +82,7 @@ def notify(
     url: str = "",
     data: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
-    channels: Sequence[str] = (IN_APP, "email"),
+    channels: Sequence[str] = (IN_APP, "email", "webpush"),
 ) -> Notification | None:
     """Write a notification to `recipient`, already rendered in their language.
 

@@ -78,6 +78,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "version": json.dumps(version),
             "offline": json.dumps(reverse("web:offline")),
             "not_kept": json.dumps(NOT_KEPT),
+            "app_name": json.dumps(_("My city"), ensure_ascii=False),
         },
     )
     return HttpResponse(script, content_type="text/javascript; charset=utf-8")

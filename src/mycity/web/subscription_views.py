@@ -4,6 +4,7 @@ kinds; by which channels; quiet hours. And the one-click unsubscribe from e-mail
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +25,7 @@ from mycity.cities.addresses import building_label
 from mycity.cities.models import City, District
 from mycity.content.models import NoticeKind
 from mycity.core.errors import DomainError
+from mycity.notify.push import push_enabled
 from mycity.web.choice import chosen_city
 from mycity.web.form_errors import show_problems
 
@@ -45,6 +47,9 @@ class SubscriptionsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     email = forms.BooleanField(label=gettext_lazy("Also by e-mail"), required=False)
+    push = forms.BooleanField(
+        label=gettext_lazy("Also as push notifications on my devices"), required=False
+    )
     quiet_from = forms.TimeField(
         label=gettext_lazy("Quiet hours from"),
         required=False,
@@ -75,6 +80,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         "districts": current.districts,
         "kinds": current.kinds,
         "email": "email" in current.channels,
+        "push": "webpush" in current.channels,
         "quiet_from": user.quiet_from,
         "quiet_until": user.quiet_until,
     }
@@ -94,7 +100,11 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
                     home=data["home"],
                     districts=data["districts"],
                     kinds=data["kinds"],
-                    channels=["in_app", "email"] if data["email"] else ["in_app"],
+                    channels=[
+                        "in_app",
+                        *(["email"] if data["email"] else []),
+                        *(["webpush"] if data["push"] else []),
+                    ],
                 )
             except DomainError as exc:
                 problems = show_problems(form, exc)
@@ -113,6 +123,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             "form": form,
             "problems": problems,
             "home": building_label(home) if home is not None and home.city_id == city.pk else "",
+            "push_key": settings.VAPID_PUBLIC_KEY if push_enabled() else "",
         },
         status=status,
     )

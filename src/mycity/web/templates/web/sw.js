@@ -69,3 +69,34 @@ self.addEventListener("message", (event) => {
     event.waitUntil(caches.delete(PAGES));
   }
 });
+
+// Web Push (mycity.notify.push): show the notification; the same tag replaces a copy
+// pushed twice. A tap opens its page in an open window of the app, or a new one.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || {{ app_name|safe }}, {
+      body: message.body || "",
+      tag: message.tag,
+      icon: message.icon,
+      data: { url: message.url || "/" },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data.url, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((open) => {
+      const same = open.find((client) => client.url === url);
+      if (same) return same.focus();
+      return self.clients.openWindow(url);
+    })
+  );
+});
