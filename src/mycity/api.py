@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from mycity.appeals.api import router as appeals_router
 from mycity.cities.api import router as cities_router
 from mycity.content.api import router as content_router
+from mycity.content.news_api import router as news_router
 from mycity.core.api_errors import install_error_handlers
 from mycity.notify.api import router as notify_router
 from mycity.notify.push_api import router as push_router
@@ -13,7 +14,7 @@ api = NinjaAPI(
     title="mycity API",
     version="1",
     description="The open API of «Мой город» (mycity): cities, organisations, addresses, "
-    "categories, appeals and public reports, notices of outages and works.",
+    "categories, appeals and public reports, news, notices of outages and works.",
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -22,5 +23,6 @@ install_error_handlers(api)
 api.add_router("/cities", cities_router)
 api.add_router("", appeals_router)
 api.add_router("/cities", content_router)
+api.add_router("/cities", news_router)
 api.add_router("/me/notifications", notify_router)
 api.add_router("/me/push-subscriptions", push_router)

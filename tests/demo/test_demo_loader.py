@@ -163,3 +163,11 @@ def test_polotsk_has_outage_notices_and_the_demo_resident_is_told_of_those_at_ho
         tell_subscribers(notice)
     assert Notification.objects.filter(recipient=resident, topic="notice").count() == 2
     assert load_demo().notices == 0
+
+
+@pytest.mark.django_db
+def test_polotsk_has_a_week_of_news(demo):
+    from mycity.content.news import visible_news
+
+    assert demo.news == 5
+    assert visible_news(City.objects.get(slug="polotsk")).count() == 5

@@ -141,6 +141,8 @@ class SubscriptionKind(models.TextChoices):
     ADDRESS = "address", _("An address")
     DISTRICT = "district", _("A district")
     NOTICE_KIND = "notice_kind", _("A kind of notices in the whole city")
+    NEWS_TAG = "news_tag", _("News with a tag")
+    EVENT_CATEGORY = "event_category", _("Events of a category")
 
 
 class Subscription(models.Model):
@@ -171,7 +173,11 @@ class Subscription(models.Model):
                     Q(kind="address", building__isnull=False, district__isnull=True, topic="")
                     | Q(kind="district", district__isnull=False, building__isnull=True, topic="")
                     | (
-                        Q(kind="notice_kind", building__isnull=True, district__isnull=True)
+                        Q(
+                            kind__in=["notice_kind", "news_tag", "event_category"],
+                            building__isnull=True,
+                            district__isnull=True,
+                        )
                         & ~Q(topic="")
                     )
                 ),
@@ -187,8 +193,8 @@ class Subscription(models.Model):
                 name="subscription_district_once",
             ),
             models.UniqueConstraint(
-                fields=["user", "city", "topic"],
-                condition=Q(kind="notice_kind"),
+                fields=["user", "city", "kind", "topic"],
+                condition=Q(kind__in=["notice_kind", "news_tag", "event_category"]),
                 name="subscription_topic_once",
             ),
         ]
@@ -203,8 +209,8 @@ class Subscription(models.Model):
                 name="subscribed_district",
             ),
             models.Index(
-                fields=["city", "topic", "user"],
-                condition=Q(kind="notice_kind"),
+                fields=["city", "kind", "topic", "user"],
+                condition=Q(kind__in=["notice_kind", "news_tag", "event_category"]),
                 name="subscribed_topic",
             ),
         ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mycity.console import notice_views, staff_views, views
+from mycity.console import news_views, notice_views, staff_views, views
 
 app_name = "console"
 
@@ -31,6 +31,9 @@ urlpatterns = [
         notice_views.withdraw,
         name="withdraw_notice",
     ),
+    path("<slug:slug>/news/", news_views.news_list, name="news"),
+    path("<slug:slug>/news/new", news_views.news_item, name="new_news"),
+    path("<slug:slug>/news/<int:news_id>/", news_views.news_item, name="news_item"),
     path("<slug:slug>/", views.queue, name="queue"),
     path("<slug:slug>/audit/", views.audit, name="audit"),
     path("<slug:slug>/appeals/<int:appeal_id>/", views.card, name="card"),

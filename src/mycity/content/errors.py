@@ -20,3 +20,14 @@ class NoticeStateError(DomainError):
     code = "notice_state"
     message = _("The notice cannot do that in its present state.")
     status = 409
+
+
+class NewsNotFound(NotFound):
+    code = "news_not_found"
+    message = _("There is no such news item.")
+
+
+class InvalidNews(DomainError):
+    code = "invalid_news"
+    message = _("The news item has mistakes; see the details.")
+    status = 422

@@ -168,3 +168,104 @@ class AffectedBuilding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} → {self.building_id}"
+
+
+class NewsState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class News(models.Model):
+    """A news item: shown from its publish time (which may be in the future: scheduled),
+    until archived. The body is HTML cleaned on save (nh3)."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="news")
+    title_ru = models.CharField(_("title (Russian)"), max_length=200)
+    title_be = models.CharField(_("title (Belarusian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    lead_ru = models.TextField(_("lead (Russian)"), blank=True)
+    lead_be = models.TextField(_("lead (Belarusian)"), blank=True)
+    lead_en = models.TextField(_("lead (English)"), blank=True)
+    body_ru = models.TextField(_("text (Russian)"))
+    body_be = models.TextField(_("text (Belarusian)"), blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    cover = models.FileField(_("cover image"), upload_to="news/", blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=NewsState.choices, default=NewsState.DRAFT
+    )
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    announced = models.BooleanField(_("subscribers told"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(publish_at__isnull=False),
+                name="news_published_has_a_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["city", "-publish_at"],
+                condition=Q(state="published"),
+                name="news_published_newest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def _text(self, name: str) -> str:
+        return pick_translation(
+            {lang: getattr(self, f"{name}_{lang}") for lang in ("ru", "be", "en")}
+        )
+
+    @property
+    def title(self) -> str:
+        return self._text("title")
+
+    @property
+    def lead(self) -> str:
+        return self._text("lead")
+
+    @property
+    def body(self) -> str:
+        return self._text("body")
+
+    @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows.all()]
+
+    def is_visible(self, now: datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return (
+            self.state == NewsState.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= moment
+        )
+
+
+class NewsTag(models.Model):
+    news = models.ForeignKey(News, on_delete=models.CASCADE, related_name="tag_rows")
+    tag = models.SlugField(_("tag"), max_length=50, allow_unicode=True)
+
+    class Meta:
+        verbose_name = _("news tag")
+        verbose_name_plural = _("news tags")
+        constraints = [models.UniqueConstraint(fields=["news", "tag"], name="news_tag_once")]
+        indexes = [models.Index(fields=["tag", "news"], name="news_by_tag")]
+
+    def __str__(self) -> str:
+        return self.tag

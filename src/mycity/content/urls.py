@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from mycity.content import views
+from mycity.content import news_views, views
 
 
 class FeedFormat:
@@ -20,4 +20,8 @@ urlpatterns = [
     path("<slug:slug>/notices/", views.notices, name="notices"),
     path("<slug:slug>/notices/<int:notice_id>/", views.notice, name="notice"),
     path("<slug:slug>/notices.<feed:fmt>", views.feed, name="notices_feed"),
+    path("<slug:slug>/news/", news_views.news_list, name="news"),
+    path("<slug:slug>/news/<int:news_id>/", news_views.news_detail, name="news_detail"),
+    path("<slug:slug>/news/<int:news_id>/cover.jpg", news_views.cover, name="news_cover"),
+    path("<slug:slug>/news.<feed:fmt>", news_views.feed, name="news_feed"),
 ]

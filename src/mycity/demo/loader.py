@@ -27,11 +27,13 @@ from mycity.appeals.services import upsert_category
 from mycity.cities import services
 from mycity.cities.models import Building, City, Street
 from mycity.cities.selectors import district_at
-from mycity.content.models import Notice
+from mycity.content.models import News, Notice
+from mycity.content.news import NewsDraft, publish_news, save_news
 from mycity.content.services import AddressLine, NoticeDraft, publish_notice, save_notice
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "cities" / "demo_data"
-NOTICES_FILE = Path(__file__).resolve().parent.parent / "content" / "demo_data" / "notices.json"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "demo_data"
+NOTICES_FILE = CONTENT_DIR / "notices.json"
 CATEGORIES_FILE = (
     Path(__file__).resolve().parent.parent / "appeals" / "demo_data" / "categories.json"
 )
@@ -57,6 +59,7 @@ class DemoReport:
     appeals: int = 0
     appeals_seconds: float = 0.0
     notices: int = 0
+    news: int = 0
 
 
 def _geonames() -> dict[int, dict[str, Any]]:
@@ -273,11 +276,31 @@ def load_notices(city: City, report: DemoReport) -> None:
         report.notices += 1
 
 
+@transaction.atomic
+def load_news(city: City, report: DemoReport) -> None:
+    """A week of the city's news. Nothing when the city has news."""
+    editor = User.objects.filter(email=f"editor@{DEMO_DOMAIN}").first()
+    if editor is None or News.objects.filter(city=city).exists():
+        return
+    now = timezone.now().replace(second=0, microsecond=0)
+    for data in json.loads((CONTENT_DIR / "news.json").read_text("utf-8")):
+        item = save_news(
+            actor=editor,
+            city=city,
+            draft=NewsDraft(
+                title=data["title"], lead=data["lead"], body=data["body"], tags=data["tags"]
+            ),
+        )
+        publish_news(actor=editor, news=item, at=now - timedelta(days=data["days_ago"], hours=2))
+        report.news += 1
+
+
 def load_demo(*, with_users: bool = True, with_appeals: bool = True) -> DemoReport:
     report = DemoReport()
     polotsk = _load_places_and_people(report, with_users=with_users)
     if with_users:
         load_notices(polotsk, report)
+        load_news(polotsk, report)
     if with_appeals:
         # In batches of their own transactions, after the city's data has committed.
         load_appeals(polotsk, report)

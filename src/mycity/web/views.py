@@ -15,6 +15,7 @@ from mycity.cities import selectors
 from mycity.cities.addresses import building_label
 from mycity.cities.errors import CityNotFound
 from mycity.cities.models import Region
+from mycity.content.news import visible_news
 from mycity.content.selectors import notices_of
 from mycity.core.errors import DomainError
 from mycity.web.choice import chosen_city, remember_city
@@ -49,6 +50,7 @@ def city_chooser(request: HttpRequest) -> HttpResponse:
 
 
 HOME_NOTICES = 5
+HOME_NEWS = 3
 
 
 def city_home(request: HttpRequest, slug: str) -> HttpResponse:
@@ -68,6 +70,7 @@ def city_home(request: HttpRequest, slug: str) -> HttpResponse:
             "departments": [o for o in organisations if o.kind == "department"],
             "executors": [o for o in organisations if o.kind == "executor"],
             "notices": list(notices_of(city).defer("area")[:HOME_NOTICES]),
+            "items": list(visible_news(city)[:HOME_NEWS]),
         },
     )
     remember_city(response, city)

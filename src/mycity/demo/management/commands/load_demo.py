@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 f"Demo loaded: {report.cities} cities, {report.districts} districts, "
                 f"{report.organisations} organisations, {report.streets} streets, "
                 f"{report.buildings} buildings, {report.categories} categories, "
-                f"{report.notices} notices{appeals}."
+                f"{report.notices} notices, {report.news} news{appeals}."
             )
         users = demo_sign_ins()
         if users:
