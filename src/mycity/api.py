@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from mycity.appeals.api import router as appeals_router
 from mycity.cities.api import router as cities_router
 from mycity.content.api import router as content_router
+from mycity.content.listing_api import router as listing_router
 from mycity.content.news_api import router as news_router
 from mycity.core.api_errors import install_error_handlers
 from mycity.notify.api import router as notify_router
@@ -14,7 +15,8 @@ api = NinjaAPI(
     title="mycity API",
     version="1",
     description="The open API of «Мой город» (mycity): cities, organisations, addresses, "
-    "categories, appeals and public reports, news, notices of outages and works.",
+    "categories, appeals and public reports, news, notices of outages and works, events, "
+    "places, contacts and polls.",
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -24,5 +26,6 @@ api.add_router("/cities", cities_router)
 api.add_router("", appeals_router)
 api.add_router("/cities", content_router)
 api.add_router("/cities", news_router)
+api.add_router("/cities", listing_router)
 api.add_router("/me/notifications", notify_router)
 api.add_router("/me/push-subscriptions", push_router)

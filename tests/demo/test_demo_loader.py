@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 
@@ -171,3 +173,17 @@ def test_polotsk_has_a_week_of_news(demo):
 
     assert demo.news == 5
     assert visible_news(City.objects.get(slug="polotsk")).count() == 5
+
+
+@pytest.mark.django_db
+def test_polotsk_is_a_living_city_with_places_events_contacts_and_polls(demo):
+    from django.utils import timezone
+
+    from mycity.content.events import events_between
+    from mycity.content.polls import polls_of
+
+    polotsk = City.objects.get(slug="polotsk")
+    assert demo.places >= 60 and demo.contacts >= 10 and demo.polls == 2
+    now = timezone.now()
+    assert len(events_between(polotsk, now - timedelta(days=1), now + timedelta(days=31))) >= 30
+    assert polls_of(polotsk).count() == 2

@@ -31,3 +31,15 @@ class InvalidNews(DomainError):
     code = "invalid_news"
     message = _("The news item has mistakes; see the details.")
     status = 422
+
+
+class InvalidEvent(DomainError):
+    code = "invalid_event"
+    message = _("The event has mistakes; see the details.")
+    status = 422
+
+
+class VoteRefused(DomainError):
+    code = "vote_refused"
+    message = _("The vote cannot be taken.")
+    status = 409

@@ -269,3 +269,221 @@ class NewsTag(models.Model):
 
     def __str__(self) -> str:
         return self.tag
+
+
+class Translated(models.Model):
+    """A name in three languages, Russian required, the others falling back to it."""
+
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_be = models.CharField(_("name (Belarusian)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_be = models.TextField(_("description (Belarusian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick_translation({"ru": self.name_ru, "be": self.name_be, "en": self.name_en})
+
+    @property
+    def description(self) -> str:
+        return pick_translation(
+            {"ru": self.description_ru, "be": self.description_be, "en": self.description_en}
+        )
+
+
+class PlaceKind(models.TextChoices):
+    SIGHT = "sight", _("Sights")
+    CULTURE = "culture", _("Culture")
+    SPORT = "sport", _("Sport")
+    MEDICINE = "medicine", _("Medicine")
+    EDUCATION = "education", _("Education")
+    SERVICE = "service", _("Services")
+    OFFICE = "office", _("Executive committee and offices")
+
+
+class Place(Translated):
+    """A place on the city's map: a sight, a theatre, a clinic, an office."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="places")
+    kind = models.CharField(_("kind"), max_length=20, choices=PlaceKind.choices)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    # [{"days": ["Mo", "Tu", …], "opens": "09:00", "closes": "18:00"}] (schema.org style)
+    opening_hours = models.JSONField(_("opening hours"), default=list, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    photo = models.FileField(_("photo"), upload_to="places/", blank=True)
+    is_active = models.BooleanField(_("shown"), default=True)
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        indexes = [models.Index(fields=["city", "kind"], name="place_by_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
+                name="place_on_earth",
+            )
+        ]
+
+
+class EventCategory(models.TextChoices):
+    CONCERT = "concert", _("Concerts")
+    THEATRE = "theatre", _("Theatre")
+    EXHIBITION = "exhibition", _("Exhibitions")
+    EXCURSION = "excursion", _("Excursions")
+    FESTIVAL = "festival", _("Festivals and holidays")
+    SPORT = "sport", _("Sport")
+    CHILDREN = "children", _("For children")
+    OTHER = "other", _("Other")
+
+
+class Event(Translated):
+    """An event of the city's listings (афиша), once or repeating (an RRULE)."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="events")
+    category = models.CharField(_("category"), max_length=20, choices=EventCategory.choices)
+    venue = models.ForeignKey(
+        Place, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    # RFC 5545 recurrence rule, e.g. "FREQ=WEEKLY;BYDAY=SA;COUNT=8"; empty: once.
+    recurrence = models.CharField(_("repeats"), max_length=200, blank=True)
+    price = models.CharField(_("price"), max_length=100, blank=True)
+    age_limit = models.PositiveSmallIntegerField(_("age limit"), default=0)
+    image = models.FileField(_("image"), upload_to="events/", blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["city", "starts_at"], name="event_by_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="event_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(age_limit__in=[0, 6, 12, 16, 18]), name="event_age_limit_valid"
+            ),
+        ]
+
+
+class ContactGroup(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency services")
+    CITY = "city", _("City services")
+    HOUSING = "housing", _("Housing and utilities")
+    HEALTH = "health", _("Health")
+    TRANSPORT = "transport", _("Transport")
+    COMMITTEE = "committee", _("Executive committee")
+
+
+class Contact(Translated):
+    """A useful phone number of the city."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="contacts")
+    group = models.CharField(_("group"), max_length=20, choices=ContactGroup.choices)
+    phone = models.CharField(_("phone"), max_length=50)
+    hours = models.CharField(_("hours"), max_length=100, blank=True)
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["group", "display_order", "name_ru"]
+
+
+class ResultsShown(models.TextChoices):
+    AFTER_VOTING = "after_voting", _("To each resident after they vote")
+    AFTER_CLOSE = "after_close", _("To everyone after the poll closes")
+
+
+class Poll(models.Model):
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="polls")
+    question_ru = models.CharField(_("question (Russian)"), max_length=300)
+    question_be = models.CharField(_("question (Belarusian)"), max_length=300, blank=True)
+    question_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    is_multiple = models.BooleanField(_("several answers allowed"), default=False)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    results_shown = models.CharField(
+        _("results shown"),
+        max_length=20,
+        choices=ResultsShown.choices,
+        default=ResultsShown.AFTER_VOTING,
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="poll_closes_after_opening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def question(self) -> str:
+        return pick_translation(
+            {"ru": self.question_ru, "be": self.question_be, "en": self.question_en}
+        )
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.opens_at <= moment < self.closes_at
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    text_ru = models.CharField(_("answer (Russian)"), max_length=200)
+    text_be = models.CharField(_("answer (Belarusian)"), max_length=200, blank=True)
+    text_en = models.CharField(_("answer (English)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("poll answer")
+        verbose_name_plural = _("poll answers")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return pick_translation({"ru": self.text_ru, "be": self.text_be, "en": self.text_en})
+
+
+class Vote(models.Model):
+    """One resident's ballot in a poll: the database holds them to one each."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    options = models.ManyToManyField(PollOption, related_name="votes")
+    created_at = models.DateTimeField(_("voted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "voter"], name="one_vote_per_resident")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id}: {self.voter_id}"

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from mycity.content import news_views, views
+from mycity.content import event_views, news_views, place_views, poll_views, views
 
 
 class FeedFormat:
@@ -24,4 +24,14 @@ urlpatterns = [
     path("<slug:slug>/news/<int:news_id>/", news_views.news_detail, name="news_detail"),
     path("<slug:slug>/news/<int:news_id>/cover.jpg", news_views.cover, name="news_cover"),
     path("<slug:slug>/news.<feed:fmt>", news_views.feed, name="news_feed"),
+    path("<slug:slug>/places/", place_views.places, name="places"),
+    path("<slug:slug>/places/<int:place_id>/", place_views.place, name="place"),
+    path("<slug:slug>/contacts/", place_views.contacts, name="contacts"),
+    path("<slug:slug>/events/", event_views.events, name="events"),
+    path("<slug:slug>/events.ics", event_views.events_ics, name="events_ics"),
+    path("<slug:slug>/events/<int:event_id>/", event_views.event, name="event"),
+    path("<slug:slug>/events/<int:event_id>.ics", event_views.event_ics, name="event_ics"),
+    path("<slug:slug>/polls/", poll_views.polls, name="polls"),
+    path("<slug:slug>/polls/<int:poll_id>/", poll_views.poll, name="poll"),
+    path("<slug:slug>/polls/<int:poll_id>/results.csv", poll_views.poll_csv, name="poll_csv"),
 ]

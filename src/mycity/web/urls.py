@@ -3,6 +3,7 @@ from django.urls import path
 from mycity.web import (
     e_appeal_views,
     map_views,
+    open_data_views,
     pwa,
     report_views,
     resident_views,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
     path("robots.txt", pwa.robots, name="robots"),
+    path("open-data/", open_data_views.open_data_home, name="open_data_home"),
     path("my/appeals/", resident_views.my_appeals, name="my_appeals"),
     path("my/appeals/<int:appeal_id>/", resident_views.my_appeal, name="my_appeal"),
     path("my/notifications/", resident_views.my_notifications, name="my_notifications"),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("<slug:slug>/appeals/<int:appeal_id>/", resident_views.appeal_link),
     path("<slug:slug>/", views.city_home, name="city_home"),
     path("<slug:slug>/report/", report_views.report, name="report"),
+    path("<slug:slug>/open-data/", open_data_views.open_data, name="open_data"),
     path("<slug:slug>/map/", map_views.report_map, name="report_map"),
     path("<slug:slug>/e-appeal/", e_appeal_views.e_appeal, name="e_appeal"),
     path("<slug:slug>/report/nearby", report_views.nearby, name="report_nearby"),

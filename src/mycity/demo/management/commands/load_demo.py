@@ -38,7 +38,9 @@ class Command(BaseCommand):
                 f"Demo loaded: {report.cities} cities, {report.districts} districts, "
                 f"{report.organisations} organisations, {report.streets} streets, "
                 f"{report.buildings} buildings, {report.categories} categories, "
-                f"{report.notices} notices, {report.news} news{appeals}."
+                f"{report.notices} notices, {report.news} news, {report.places} places, "
+                f"{report.events} events, {report.contacts} contacts, {report.polls} polls"
+                f"{appeals}."
             )
         users = demo_sign_ins()
         if users:
