@@ -21,6 +21,12 @@ PAGES = [
     "/my/notifications/",
     "/my/subscriptions/",
     "/polotsk/notices/",
+    "/polotsk/news/",
+    "/polotsk/events/",
+    "/polotsk/places/",
+    "/polotsk/contacts/",
+    "/polotsk/polls/",
+    "/polotsk/open-data/",
     "/offline/",
 ]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
@@ -40,6 +46,7 @@ def serious_violations(page) -> list[str]:
 @pytest.mark.parametrize("language", ["ru", "be", "en"])
 def test_no_serious_violations(site, browser, resident, street_light, language, size):
     report = submit_report(resident, street_light)
+    content = city_information(resident.roles.first().city)
     # The audit injects axe as a script of its own, which the site's CSP would refuse.
     context = browser.new_context(viewport=SIZES[size], bypass_csp=True)
     serve_map_tiles(context, [])
@@ -50,7 +57,7 @@ def test_no_serious_violations(site, browser, resident, street_light, language, 
     problems.watch(page)
     found = {}
     try:
-        for path in [*PAGES, f"/my/appeals/{report.pk}/"]:
+        for path in [*PAGES, f"/my/appeals/{report.pk}/", *content]:
             page.goto(site.url + path)
             if violations := serious_violations(page):
                 found[path] = violations
@@ -58,3 +65,58 @@ def test_no_serious_violations(site, browser, resident, street_light, language, 
         context.close()
     assert found == {}
     assert problems.items == []
+
+
+def city_information(city) -> list[str]:
+    """One of each kind of the city's information, and the pages that show them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mycity.content.models import Contact, Event, News, Place, Poll, PollOption
+
+    now = timezone.now()
+    place = Place.objects.create(
+        city=city,
+        kind="sight",
+        name_ru="Софийский собор",
+        lat=55.4863,
+        lon=28.7606,
+        phone="+375 214 00 00 00",
+        opening_hours=[{"days": ["Tu"], "opens": "10:00", "closes": "17:00"}],
+    )
+    event = Event.objects.create(
+        city=city,
+        category="concert",
+        name_ru="Концерт",
+        venue=place,
+        is_published=True,
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=1, hours=2),
+        age_limit=6,
+    )
+    news = News.objects.create(
+        city=city,
+        title_ru="Новость",
+        lead_ru="Коротко",
+        body_ru="<p>Текст</p>",
+        state="published",
+        publish_at=now - timedelta(hours=1),
+    )
+    news.tag_rows.create(tag="парки")
+    Contact.objects.create(city=city, group="emergency", name_ru="Скорая", phone="103")
+    poll = Poll.objects.create(
+        city=city,
+        question_ru="Вопрос?",
+        is_published=True,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+    )
+    PollOption.objects.create(poll=poll, text_ru="Да")
+    PollOption.objects.create(poll=poll, text_ru="Нет")
+    return [
+        f"/polotsk/places/{place.pk}/",
+        f"/polotsk/events/{event.pk}/",
+        f"/polotsk/news/{news.pk}/",
+        f"/polotsk/polls/{poll.pk}/",
+    ]
