@@ -105,6 +105,22 @@ def _query_terms(text: str) -> list[str]:
     return list(dict.fromkeys(search_terms(text).split()))[:MAX_QUERY_TERMS]
 
 
+def query_terms(text: str) -> list[str]:
+    """The terms a query of `text` looks for (every one must match)."""
+    return _query_terms(text)
+
+
+def match_expression(terms: list[str], vendor: str) -> str:
+    """The terms as the database's full-text query: an FTS5 MATCH string on SQLite, a
+    to_tsquery('simple') string on PostgreSQL. Each is letters and digits only."""
+    if vendor == "sqlite":
+        # Each term quoted: FTS5 reads it as a string, never as an operator.
+        return " ".join(f'"{t}"*' if _prefix(t) else f'"{t}"' for t in terms)
+    if vendor == "postgresql":
+        return " & ".join(f"'{t}':*" if _prefix(t) else f"'{t}'" for t in terms)
+    raise NotImplementedError(f"full-text search on {vendor}")
+
+
 def _prefix(term: str) -> bool:
     return len(term) >= PREFIX_MIN and term.isalpha()
 
@@ -194,17 +210,14 @@ def matching_ids(
         return None
     connection = connections[using]
     if connection.vendor == "sqlite":
-        # Each term quoted: FTS5 reads it as a string, never as an operator.
-        match = " ".join(f'"{t}"*' if _prefix(t) else f'"{t}"' for t in terms)
         sql = "SELECT rowid FROM appeals_appeal_fts WHERE appeals_appeal_fts MATCH %s"
-        params: list[Any] = [match]
+        params: list[Any] = [match_expression(terms, "sqlite")]
     elif connection.vendor == "postgresql":
-        query = " & ".join(f"'{t}':*" if _prefix(t) else f"'{t}'" for t in terms)
         sql = (
             "SELECT appeal_id FROM appeals_appealsearch "
             "WHERE vector @@ to_tsquery('simple'::regconfig, %s)"
         )
-        params = [query]
+        params = [match_expression(terms, "postgresql")]
         if organisations is not None:
             sql += " AND organisation_id = ANY(%s)"
             params.append(list(organisations))

@@ -16,6 +16,7 @@ from icalendar import Event as CalendarEvent
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.cities.models import City
+from mycity.content import search as content_search
 from mycity.content.errors import InvalidEvent
 from mycity.content.models import Event, EventCategory, Place
 from mycity.notify.text import absolute_url
@@ -80,6 +81,7 @@ def save_event(
         )
         event.is_published = publish
         event.save()
+        content_search.index("event", event)
     return event
 
 

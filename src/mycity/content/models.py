@@ -487,3 +487,23 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.poll_id}: {self.voter_id}"
+
+
+class ContentSearch(models.Model):
+    """One searchable item of the city's information: its stems (see
+    mycity.appeals.search.search_terms) under the database's full-text index."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10)  # news, notice, event, place
+    object_id = models.PositiveBigIntegerField(_("object"))
+    terms = models.TextField(_("search terms"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="content_search_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

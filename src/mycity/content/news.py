@@ -21,6 +21,7 @@ from mycity.accounts.models import Subscription, SubscriptionKind, User
 from mycity.accounts.permissions import Action, require
 from mycity.appeals.uploads import Upload, clean_photo
 from mycity.cities.models import City
+from mycity.content import search as content_search
 from mycity.content.errors import InvalidNews, NewsNotFound, NoticeStateError
 from mycity.content.models import News, NewsState, NewsTag
 from mycity.notify.channels import IN_APP
@@ -114,6 +115,7 @@ def save_news(
         news.save()
         news.tag_rows.all().delete()
         NewsTag.objects.bulk_create(NewsTag(news=news, tag=tag) for tag in clean_tags(draft.tags))
+        content_search.index("news", news)
     return news
 
 

@@ -22,6 +22,7 @@ from shapely import contains_xy
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.cities.models import Building, City, Street
+from mycity.content import search as content_search
 from mycity.content.errors import InvalidNotice, NoticeStateError
 from mycity.content.models import (
     AffectedBuilding,
@@ -95,6 +96,7 @@ def save_notice(
             )
             for line in draft.addresses
         )
+        content_search.index("notice", notice)
         notice.affected.all().delete()
         AffectedBuilding.objects.bulk_create(
             (AffectedBuilding(notice=notice, building_id=pk) for pk in sorted(buildings)),

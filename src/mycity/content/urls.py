@@ -1,6 +1,13 @@
 from django.urls import path, register_converter
 
-from mycity.content import event_views, news_views, place_views, poll_views, views
+from mycity.content import (
+    event_views,
+    news_views,
+    place_views,
+    poll_views,
+    search_views,
+    views,
+)
 
 
 class FeedFormat:
@@ -31,6 +38,7 @@ urlpatterns = [
     path("<slug:slug>/events.ics", event_views.events_ics, name="events_ics"),
     path("<slug:slug>/events/<int:event_id>/", event_views.event, name="event"),
     path("<slug:slug>/events/<int:event_id>.ics", event_views.event_ics, name="event_ics"),
+    path("<slug:slug>/search/", search_views.search_page, name="search"),
     path("<slug:slug>/polls/", poll_views.polls, name="polls"),
     path("<slug:slug>/polls/<int:poll_id>/", poll_views.poll, name="poll"),
     path("<slug:slug>/polls/<int:poll_id>/results.csv", poll_views.poll_csv, name="poll_csv"),

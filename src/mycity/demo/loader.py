@@ -32,6 +32,7 @@ from mycity.cities.selectors import district_at
 from mycity.content.events import EventDraft, save_event
 from mycity.content.models import Contact, News, Notice, Place, Poll, PollOption
 from mycity.content.news import NewsDraft, publish_news, save_news
+from mycity.content.search import reindex as reindex_content
 from mycity.content.services import AddressLine, NoticeDraft, publish_notice, save_notice
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "cities" / "demo_data"
@@ -385,6 +386,7 @@ def load_city_information(city: City, report: DemoReport) -> None:
                 poll=poll, text_ru=ru, text_be=be, text_en=en, position=position
             )
         report.polls += 1
+    reindex_content(city)
 
 
 def load_demo(*, with_users: bool = True, with_appeals: bool = True) -> DemoReport:
