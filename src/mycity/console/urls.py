@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mycity.console import news_views, notice_views, staff_views, views
+from mycity.console import content_views, news_views, notice_views, staff_views, views
 
 app_name = "console"
 
@@ -34,6 +34,13 @@ urlpatterns = [
     path("<slug:slug>/news/", news_views.news_list, name="news"),
     path("<slug:slug>/news/new", news_views.news_item, name="new_news"),
     path("<slug:slug>/news/<int:news_id>/", news_views.news_item, name="news_item"),
+    path("<slug:slug>/city/<str:kind>/", content_views.items, name="content_items"),
+    path("<slug:slug>/city/<str:kind>/new", content_views.item, name="new_content_item"),
+    path(
+        "<slug:slug>/city/<str:kind>/<int:item_id>/",
+        content_views.item,
+        name="content_item",
+    ),
     path("<slug:slug>/", views.queue, name="queue"),
     path("<slug:slug>/audit/", views.audit, name="audit"),
     path("<slug:slug>/appeals/<int:appeal_id>/", views.card, name="card"),

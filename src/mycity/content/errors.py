@@ -43,3 +43,8 @@ class VoteRefused(DomainError):
     code = "vote_refused"
     message = _("The vote cannot be taken.")
     status = 409
+
+
+class InvalidPoll(DomainError):
+    code = "invalid_poll"
+    message = _("The poll has mistakes.")

@@ -3,9 +3,13 @@
 import json
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 
+from mycity.accounts.models import User
+from mycity.accounts.permissions import Action, require
 from mycity.cities.models import City
+from mycity.content import search as content_search
 from mycity.content.models import Contact, Place, PlaceKind
 from mycity.notify.text import absolute_url
 
@@ -99,3 +103,18 @@ def places_geojson(city: City, *, kind: str = "") -> str:
         for place in places_of(city, kind=kind)
     ]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+def save_place(*, actor: User, place: Place) -> Place:
+    """Write a place the editor filled in (validated by its form) and index it."""
+    require(actor, Action.EDIT_CONTENT, place.city)
+    with transaction.atomic():
+        place.save()
+        content_search.index("place", place)
+    return place
+
+
+def save_contact(*, actor: User, contact: Contact) -> Contact:
+    require(actor, Action.EDIT_CONTENT, contact.city)
+    contact.save()
+    return contact

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mycity.accounts.models import User
+from mycity.accounts.permissions import Action, require
 from mycity.cities.models import City
-from mycity.content.errors import VoteRefused
+from mycity.content.errors import InvalidPoll, VoteRefused
 from mycity.content.models import Poll, PollOption, ResultsShown, Vote
 
 
@@ -84,3 +85,22 @@ def results_csv(poll: Poll) -> str:
         writer.writerow([row.option.text_ru, row.votes, f"{row.share:.4f}"])
     writer.writerow(["(ballots)", ballots, ""])
     return out.getvalue()
+
+
+def save_poll(*, actor: User, poll: Poll, answers: Sequence[str]) -> Poll:
+    """Write a poll and its answers (one per line as the editor typed them). The answers
+    of a poll that has votes stay as they are: changing them would change the votes."""
+    require(actor, Action.EDIT_CONTENT, poll.city)
+    answers = [a.strip() for a in answers if a.strip()]
+    if len(answers) < 2:
+        raise InvalidPoll(_("Give at least two answers."), field="answers")
+    if poll.closes_at <= poll.opens_at:
+        raise InvalidPoll(_("The poll must close after it opens."), field="closes_at")
+    with transaction.atomic():
+        poll.save()
+        if not Vote.objects.filter(poll=poll).exists():
+            poll.options.all().delete()
+            PollOption.objects.bulk_create(
+                PollOption(poll=poll, text_ru=text, position=n) for n, text in enumerate(answers)
+            )
+    return poll

@@ -9,7 +9,7 @@ RENAMED = {"files": "photos"}
 
 
 def show_problems(
-    form: forms.Form, error: DomainError, *, hidden: tuple[str, ...] = ()
+    form: forms.BaseForm, error: DomainError, *, hidden: tuple[str, ...] = ()
 ) -> list[str]:
     """Put each problem next to its field; return those without one (or whose field is
     hidden), to be listed above the form."""
