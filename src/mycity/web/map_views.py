@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from mycity.appeals import selectors
 from mycity.cities.maps import allow_tiles, tiles_of
+from mycity.content.selectors import notices_of
 from mycity.web.choice import city_or_404
 from mycity.web.report_views import category_choices
 
@@ -30,6 +31,9 @@ class ReportMapForm(forms.Form):
     def __init__(self, choices: list, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["category"].choices = [("", _("All categories")), *choices[1:]]  # type: ignore[attr-defined]
+
+
+NOTICES_LISTED = 10
 
 
 @require_GET
@@ -69,6 +73,8 @@ def report_map(request: HttpRequest, slug: str) -> HttpResponse:
             "attribution": tiles.attribution,
             "points": [],
             "source": f"{geojson}?{urlencode(query | {'limit': MAP_POINTS})}",
+            "notices": f"/api/v1/cities/{city.slug}/notices.geojson",
         },
+        "notices": list(notices_of(city).defer("area")[:NOTICES_LISTED]),
     }
     return allow_tiles(render(request, "web/report_map.html", context, status=status), tiles)

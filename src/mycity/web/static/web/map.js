@@ -35,6 +35,26 @@
     map.setView([data.lat, data.lon], data.zoom || 17);
     if (data.pick) pickOn(map, data.pick);
     if (data.source) loadReports(map, data.source);
+    if (data.notices) loadNotices(map, data.notices);
+  }
+
+  // Outage and works notices (their areas and affected buildings) under the reports.
+  function loadNotices(map, url) {
+    fetch(url, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+      .then(function (collection) {
+        L.geoJSON(collection, {
+          style: function () { return { className: "map-notice" }; },
+          pointToLayer: function (feature, at) {
+            return L.circleMarker(at, { radius: 4, className: "map-notice" });
+          },
+          onEachFeature: function (feature, layer) {
+            var p = feature.properties;
+            layer.bindTooltip(label(p.kind_label + ": " + p.title));
+            layer.on("click", function () { window.location.assign(p.url); });
+          },
+        }).addTo(map);
+      });
   }
 
   // Public reports from the GeoJSON API, in clusters when the plugin is on the page.
