@@ -131,3 +131,53 @@ def test_a_forged_unsubscribe_link_does_nothing(client, at_home, city):
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert client.post(f"/unsubscribe/{forged}/").status_code == 400
     assert Subscription.objects.get(user=at_home).channels == ["in_app", "email"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_followers_of_an_event_category_are_told_when_an_event_is_published(editor, city):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mycity.content.events import EventDraft, save_event
+    from mycity.notify.models import Notification
+    from tests.factories import UserFactory
+
+    music_lover = UserFactory(home_city=city)
+    save_notice_subscriptions(
+        user=music_lover,
+        city=city,
+        home=False,
+        districts=[],
+        kinds=[],
+        channels=[],
+        event_categories=["concert"],
+        news_tags=["Культура", "музыка"],
+    )
+    chosen = notice_subscriptions(music_lover, city)
+    assert (chosen.event_categories, chosen.news_tags) == (["concert"], ["культура", "музыка"])
+    draft = EventDraft(
+        category="concert",
+        name={"ru": "Органный вечер"},
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    event = save_event(actor=editor, city=city, draft=draft)
+    save_event(actor=editor, city=city, draft=draft, event=event)  # an edit: no second message
+    save_event(
+        actor=editor, city=city, draft=EventDraft(**(draft.__dict__ | {"category": "sport"}))
+    )
+    (told,) = Notification.objects.filter(recipient=music_lover, topic="event")
+    assert told.subject == "Органный вечер" and told.url == f"/polotsk/events/{event.pk}/"
+
+
+def test_an_unknown_event_category_is_refused(resident, city):
+    with pytest.raises(InvalidSubscription):
+        save_notice_subscriptions(
+            user=resident,
+            city=city,
+            home=False,
+            districts=[],
+            kinds=[],
+            channels=[],
+            event_categories=["rave"],
+        )

@@ -3,7 +3,7 @@ city (their home address, districts, kinds of notices), the channels, quiet hour
 the one-click unsubscribe from e-mail (RFC 8058)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 
 from django.core import signing
@@ -24,6 +24,8 @@ class NoticeSubscriptions:
     districts: list[District]
     kinds: list[str]
     channels: list[str]
+    news_tags: list[str] = field(default_factory=list)
+    event_categories: list[str] = field(default_factory=list)
 
 
 def notice_subscriptions(user: User, city: City) -> NoticeSubscriptions:
@@ -36,6 +38,8 @@ def notice_subscriptions(user: User, city: City) -> NoticeSubscriptions:
         ),
         districts=[r.district for r in rows if r.kind == SubscriptionKind.DISTRICT and r.district],
         kinds=[r.topic for r in rows if r.kind == SubscriptionKind.NOTICE_KIND],
+        news_tags=[r.topic for r in rows if r.kind == SubscriptionKind.NEWS_TAG],
+        event_categories=[r.topic for r in rows if r.kind == SubscriptionKind.EVENT_CATEGORY],
         channels=channels or ["in_app", "email"],
     )
 
@@ -48,9 +52,12 @@ def save_notice_subscriptions(
     districts: Iterable[District],
     kinds: Iterable[str],
     channels: Iterable[str],
+    news_tags: Iterable[str] = (),
+    event_categories: Iterable[str] = (),
 ) -> list[Subscription]:
     """Replace the resident's subscriptions in the city with these."""
-    from mycity.content.models import NoticeKind
+    from mycity.content.models import EventCategory, NoticeKind
+    from mycity.content.news import clean_tags
 
     chosen = ["in_app", *(c for c in dict.fromkeys(channels) if c != "in_app")]
     if any(c not in CHANNELS for c in chosen):
@@ -58,6 +65,10 @@ def save_notice_subscriptions(
     kinds = list(dict.fromkeys(kinds))
     if any(kind not in NoticeKind.values for kind in kinds):
         raise InvalidSubscription(_("There is no such kind of notices."), field="kinds")
+    tags = clean_tags(list(news_tags))
+    categories = list(dict.fromkeys(event_categories))
+    if any(category not in EventCategory.values for category in categories):
+        raise InvalidSubscription(_("There is no such category of events."), field="events")
     districts = list(districts)
     if any(d.city_id != city.pk for d in districts):
         raise InvalidSubscription(_("The district is not in this city."), field="districts")
@@ -70,6 +81,8 @@ def save_notice_subscriptions(
         rows.append(Subscription(kind=SubscriptionKind.ADDRESS, building=user.home_building))
     rows += [Subscription(kind=SubscriptionKind.DISTRICT, district=d) for d in districts]
     rows += [Subscription(kind=SubscriptionKind.NOTICE_KIND, topic=k) for k in kinds]
+    rows += [Subscription(kind=SubscriptionKind.NEWS_TAG, topic=t) for t in tags]
+    rows += [Subscription(kind=SubscriptionKind.EVENT_CATEGORY, topic=c) for c in categories]
     for row in rows:
         row.user, row.city, row.channels = user, city, chosen
     with transaction.atomic():

@@ -8,6 +8,7 @@ running again; each batch is one transaction, so nothing is half-written.
 """
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils import formats
@@ -19,6 +20,9 @@ from mycity.cities.models import Building
 from mycity.content.models import AffectedBuilding, Notice, NoticeState
 from mycity.notify.channels import IN_APP
 from mycity.notify.services import Message, notify_many
+
+if TYPE_CHECKING:
+    from mycity.cities.models import City
 
 BATCH = 1000
 
@@ -95,3 +99,54 @@ def notice_message(notice: Notice) -> Message:
     if notice.reason:
         lines.append(notice.reason)
     return Message(subject=f"{label}: {notice.title}", body="\n".join(lines))
+
+
+def tell_followers(
+    *,
+    city: "City",
+    kind: str,
+    topics: list[str],
+    topic: str,
+    dedupe_key: str,
+    url: str,
+    message: Message,
+) -> int:
+    """Tell the residents who follow one of `topics` (news tags, event categories) in
+    the city, once each (the dedupe key), through their channels."""
+    rows = Subscription.objects.filter(kind=kind, city=city, topic__in=topics).values_list(
+        "user_id", "channels"
+    )
+    wanted: dict[int, list[str]] = {}
+    for user_id, channels in rows:
+        known = wanted.setdefault(user_id, [IN_APP])
+        known.extend(c for c in channels if c not in known)
+    users = User.objects.filter(pk__in=list(wanted)).select_related("home_city")
+    return notify_many(
+        recipients=[(user, wanted[user.pk]) for user in users],
+        topic=topic,
+        write=lambda user: message,
+        dedupe_key=dedupe_key,
+        url=url,
+    )
+
+
+@task()
+def announce_event(event_id: int) -> int:
+    """Tell the followers of a newly published event's category."""
+    from mycity.content.models import Event
+
+    event = Event.objects.select_related("city", "venue").filter(pk=event_id).first()
+    if event is None or not event.is_published:
+        return 0
+    zone = ZoneInfo(event.city.timezone)
+    when = formats.date_format(event.starts_at.astimezone(zone), "SHORT_DATETIME_FORMAT")
+    where = f", {event.venue.name}" if event.venue else ""
+    return tell_followers(
+        city=event.city,
+        kind=SubscriptionKind.EVENT_CATEGORY,
+        topics=[event.category],
+        topic="event",
+        dedupe_key=f"event:{event.pk}",
+        url=f"/{event.city.slug}/events/{event.pk}/",
+        message=Message(subject=event.name, body=f"{event.name}\n{when}{where}"),
+    )

@@ -3,6 +3,7 @@ iCalendar (RFC 5545) files for one event and feeds for the city or a category.""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -79,10 +80,19 @@ def save_event(
             draft.price,
             draft.age_limit,
         )
+        newly_published = publish and not event.is_published
         event.is_published = publish
         event.save()
         content_search.index("event", event)
+        if newly_published:
+            transaction.on_commit(partial(_announce, event.pk), robust=True)
     return event
+
+
+def _announce(event_id: int) -> None:
+    from mycity.content.announcements import announce_event
+
+    announce_event.enqueue(event_id)
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from mycity.accounts.models import Subscription, SubscriptionKind, User
+from mycity.accounts.models import SubscriptionKind, User
 from mycity.accounts.permissions import Action, require
 from mycity.appeals.uploads import Upload, clean_photo
 from mycity.cities.models import City
 from mycity.content import search as content_search
 from mycity.content.errors import InvalidNews, NewsNotFound, NoticeStateError
 from mycity.content.models import News, NewsState, NewsTag
-from mycity.notify.channels import IN_APP
-from mycity.notify.services import Message, notify_many
+from mycity.notify.services import Message
 
 LANGUAGES = ("ru", "be", "en")
 ALLOWED_TAGS = {
@@ -166,20 +165,16 @@ def announce_due_news(now: datetime | None = None) -> int:
 
 
 def _tell_followers(news: News) -> int:
-    rows = Subscription.objects.filter(
-        kind=SubscriptionKind.NEWS_TAG, city=news.city, topic__in=news.tags or ["-"]
-    ).values_list("user_id", "channels")
-    wanted: dict[int, list[str]] = {}
-    for user_id, channels in rows:
-        known = wanted.setdefault(user_id, [IN_APP])
-        known.extend(c for c in channels if c not in known)
-    users = User.objects.filter(pk__in=list(wanted)).select_related("home_city")
-    written = notify_many(
-        recipients=[(user, wanted[user.pk]) for user in users],
+    from mycity.content.announcements import tell_followers
+
+    written = tell_followers(
+        city=news.city,
+        kind=SubscriptionKind.NEWS_TAG,
+        topics=news.tags,
         topic="news",
-        write=lambda user: Message(subject=news.title, body=news.lead or news.title),
         dedupe_key=f"news:{news.pk}",
         url=f"/{news.city.slug}/news/{news.pk}/",
+        message=Message(subject=news.title, body=news.lead or news.title),
     )
     News.objects.filter(pk=news.pk).update(announced=True)
     return written

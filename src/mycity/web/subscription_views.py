@@ -23,7 +23,7 @@ from mycity.accounts.subscriptions import (
 )
 from mycity.cities.addresses import building_label
 from mycity.cities.models import City, District
-from mycity.content.models import NoticeKind
+from mycity.content.models import EventCategory, NoticeKind
 from mycity.core.errors import DomainError
 from mycity.notify.push import push_enabled
 from mycity.web.choice import chosen_city
@@ -43,6 +43,17 @@ class SubscriptionsForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label=gettext_lazy("These kinds of notices in the whole city"),
         choices=NoticeKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    news_tags = forms.CharField(
+        label=gettext_lazy("News with these tags (separated by commas)"),
+        max_length=300,
+        required=False,
+    )
+    events = forms.MultipleChoiceField(
+        label=gettext_lazy("New events of these categories"),
+        choices=EventCategory.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -79,6 +90,8 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         "home": current.home,
         "districts": current.districts,
         "kinds": current.kinds,
+        "news_tags": ", ".join(current.news_tags),
+        "events": current.event_categories,
         "email": "email" in current.channels,
         "push": "webpush" in current.channels,
         "quiet_from": user.quiet_from,
@@ -100,6 +113,8 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
                     home=data["home"],
                     districts=data["districts"],
                     kinds=data["kinds"],
+                    news_tags=data["news_tags"].split(","),
+                    event_categories=data["events"],
                     channels=[
                         "in_app",
                         *(["email"] if data["email"] else []),
