@@ -76,3 +76,29 @@ def test_others_do_not_edit_the_citys_information(client, dispatcher, city):
     assert client.get("/console/polotsk/city/places/").status_code == 403
     client.logout()
     assert client.get("/console/polotsk/city/places/").status_code == 302
+
+
+def test_a_place_gets_a_clean_photo_and_a_fake_one_is_refused(client, editor, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.appeal_fixtures import jpeg
+
+    client.force_login(editor)
+    place = {
+        "name_ru": "Красный мост",
+        "kind": "sight",
+        "lat": "55.4876",
+        "lon": "28.7571",
+        "opening_hours": "[]",
+        "is_active": "on",
+    }
+    fake = SimpleUploadedFile("bridge.jpg", b"<?php evil(); ?>", content_type="image/jpeg")
+    refused = client.post("/console/polotsk/city/places/new", place | {"picture": fake})
+    assert refused.status_code >= 400 and not Place.objects.exists()
+    saved = client.post("/console/polotsk/city/places/new", place | {"picture": jpeg()})
+    assert saved.status_code == 302
+    found = Place.objects.get()
+    photo = client.get(f"/polotsk/places/{found.pk}/photo.jpg")
+    assert photo.status_code == 200 and b"".join(photo.streaming_content)[:2] == b"\xff\xd8"
+    page = client.get(f"/polotsk/places/{found.pk}/").content.decode()
+    assert f"/polotsk/places/{found.pk}/photo.jpg" in page

@@ -181,3 +181,22 @@ def test_an_unknown_event_category_is_refused(resident, city):
             channels=[],
             event_categories=["rave"],
         )
+
+
+def test_a_resident_follows_other_addresses_too_and_drops_one(client, at_home, city, street):
+    client.force_login(at_home)
+    seven = house(street, "7")
+    first = client.post("/my/subscriptions/", {"home": "on", "add_address": "Нижне-Покровская 7"})
+    assert first.status_code == 302
+    # The form shows the addresses followed so far ticked: they come back with the post.
+    second = client.post(
+        "/my/subscriptions/",
+        {"home": "on", "addresses": [seven.pk], "add_address": "Нижне-Покровская 9"},
+    )
+    assert second.status_code == 302
+    chosen = notice_subscriptions(at_home, city)
+    assert chosen.home and [b.number for b in chosen.addresses] == ["7", "9"]
+    client.post("/my/subscriptions/", {"home": "on", "addresses": [seven.pk]})
+    assert [b.number for b in notice_subscriptions(at_home, city).addresses] == ["7"]
+    unknown = client.post("/my/subscriptions/", {"add_address": "Несуществующая 1"})
+    assert unknown.status_code == 400

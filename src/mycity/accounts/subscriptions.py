@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from mycity.accounts.errors import InvalidSubscription
 from mycity.accounts.models import Subscription, SubscriptionKind, User
-from mycity.cities.models import City, District
+from mycity.cities.models import Building, City, District
 
 CHANNELS = ("in_app", "email", "webpush")
 UNSUBSCRIBE_SALT = "mycity.unsubscribe"
@@ -26,10 +26,15 @@ class NoticeSubscriptions:
     channels: list[str]
     news_tags: list[str] = field(default_factory=list)
     event_categories: list[str] = field(default_factory=list)
+    addresses: list[Building] = field(default_factory=list)  # besides the home address
 
 
 def notice_subscriptions(user: User, city: City) -> NoticeSubscriptions:
-    rows = list(Subscription.objects.filter(user=user, city=city).select_related("district"))
+    rows = list(
+        Subscription.objects.filter(user=user, city=city)
+        .select_related("district", "building__street")
+        .order_by("pk")
+    )
     channels = sorted({c for row in rows for c in row.channels}, key=CHANNELS.index)
     return NoticeSubscriptions(
         home=any(
@@ -40,6 +45,13 @@ def notice_subscriptions(user: User, city: City) -> NoticeSubscriptions:
         kinds=[r.topic for r in rows if r.kind == SubscriptionKind.NOTICE_KIND],
         news_tags=[r.topic for r in rows if r.kind == SubscriptionKind.NEWS_TAG],
         event_categories=[r.topic for r in rows if r.kind == SubscriptionKind.EVENT_CATEGORY],
+        addresses=[
+            r.building
+            for r in rows
+            if r.kind == SubscriptionKind.ADDRESS
+            and r.building is not None
+            and r.building_id != user.home_building_id
+        ],
         channels=channels or ["in_app", "email"],
     )
 
@@ -54,6 +66,7 @@ def save_notice_subscriptions(
     channels: Iterable[str],
     news_tags: Iterable[str] = (),
     event_categories: Iterable[str] = (),
+    addresses: Iterable[Building] = (),
 ) -> list[Subscription]:
     """Replace the resident's subscriptions in the city with these."""
     from mycity.content.models import EventCategory, NoticeKind
@@ -76,9 +89,12 @@ def save_notice_subscriptions(
         raise InvalidSubscription(
             _("Give your home address in this city in the settings first."), field="home"
         )
-    rows = []
+    buildings = list({b.pk: b for b in addresses}.values())
+    if any(b.city_id != city.pk for b in buildings):
+        raise InvalidSubscription(_("The address is not in this city."), field="addresses")
     if home and user.home_building is not None:
-        rows.append(Subscription(kind=SubscriptionKind.ADDRESS, building=user.home_building))
+        buildings = [user.home_building, *(b for b in buildings if b.pk != user.home_building_id)]
+    rows = [Subscription(kind=SubscriptionKind.ADDRESS, building=b) for b in buildings]
     rows += [Subscription(kind=SubscriptionKind.DISTRICT, district=d) for d in districts]
     rows += [Subscription(kind=SubscriptionKind.NOTICE_KIND, topic=k) for k in kinds]
     rows += [Subscription(kind=SubscriptionKind.NEWS_TAG, topic=t) for t in tags]

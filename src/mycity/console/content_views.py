@@ -27,7 +27,16 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 TRANSLATED = ["name_ru", "name_be", "name_en", "description_ru", "description_be", "description_en"]
 
 
+class PictureField(forms.FileField):
+    """A picture for a place or an event: cleaned (re-encoded, no metadata) on save."""
+
+    def __init__(self) -> None:
+        super().__init__(label=gettext_lazy("Photo"), required=False)
+
+
 class PlaceForm(forms.ModelForm):
+    picture = PictureField()
+
     class Meta:
         model = Place
         fields = [
@@ -51,6 +60,8 @@ class ContactForm(forms.ModelForm):
 
 
 class EventForm(forms.ModelForm):
+    picture = PictureField()
+
     class Meta:
         model = Event
         fields = [
@@ -108,7 +119,12 @@ def _save_event(actor: User, city: City, form: forms.ModelForm) -> Model:
     )
     existing = form.instance if form.instance.pk else None
     return save_event(
-        actor=actor, city=city, draft=draft, event=existing, publish=data["is_published"]
+        actor=actor,
+        city=city,
+        draft=draft,
+        event=existing,
+        publish=data["is_published"],
+        picture=data["picture"],
     )
 
 
@@ -119,7 +135,9 @@ def _save_poll(actor: User, city: City, form: forms.ModelForm) -> Model:
 
 
 def _save_place(actor: User, city: City, form: forms.ModelForm) -> Model:
-    return save_place(actor=actor, place=form.save(commit=False))
+    return save_place(
+        actor=actor, place=form.save(commit=False), picture=form.cleaned_data["picture"]
+    )
 
 
 def _save_contact(actor: User, city: City, form: forms.ModelForm) -> Model:
@@ -158,9 +176,9 @@ def item(request: HttpRequest, slug: str, kind: str, item_id: int | None = None)
         initial["answers"] = "\n".join(o.text_ru for o in found.options.all())
     arguments: dict[str, Any] = {"instance": instance, "initial": initial}
     form = (
-        form_class(city, request.POST or None, **arguments)
+        form_class(city, request.POST or None, request.FILES or None, **arguments)
         if form_class is EventForm
-        else form_class(request.POST or None, **arguments)
+        else form_class(request.POST or None, request.FILES or None, **arguments)
     )
     problems: list[str] = []
     status = 200

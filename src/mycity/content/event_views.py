@@ -4,14 +4,16 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from mycity.content.events import calendar_of, events_between, upcoming_events
 from mycity.content.models import Event, EventCategory
+from mycity.content.news_views import picture
 from mycity.web.choice import city_or_404
 
 
@@ -105,3 +107,9 @@ def events_ics(request: HttpRequest, slug: str) -> HttpResponse:
     if category:
         name += f" · {EventCategory(category).label}"
     return _ics(calendar_of(upcoming_events(city, category=category), name), f"{slug}-events.ics")
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def event_image(request: HttpRequest, slug: str, event_id: int) -> FileResponse:
+    return picture(_event(slug, event_id).image)

@@ -1,12 +1,14 @@
 """The city's listings (афиша): events once or repeating, their dates in a month, and
 iCalendar (RFC 5545) files for one event and feeds for the city or a category."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +18,7 @@ from icalendar import Event as CalendarEvent
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
+from mycity.appeals.uploads import Upload, clean_photo
 from mycity.cities.models import City
 from mycity.content import search as content_search
 from mycity.content.errors import InvalidEvent
@@ -41,7 +44,13 @@ class EventDraft:
 
 
 def save_event(
-    *, actor: User, city: City, draft: EventDraft, event: Event | None = None, publish: bool = True
+    *,
+    actor: User,
+    city: City,
+    draft: EventDraft,
+    event: Event | None = None,
+    publish: bool = True,
+    picture: Upload | None = None,
 ) -> Event:
     require(actor, Action.EDIT_CONTENT, city)
     problems: list[dict[str, str]] = []
@@ -68,8 +77,11 @@ def save_event(
             refuse("recurrence", _("The repetition rule is not valid."))
     if problems:
         raise InvalidEvent(details=problems)
+    cleaned = clean_photo(picture, field="picture") if picture is not None else None
     with transaction.atomic():
         event = event or Event(city=city)
+        if cleaned is not None:
+            event.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(cleaned.content), save=False)
         for lang in LANGUAGES:
             setattr(event, f"name_{lang}", (draft.name.get(lang) or "").strip())
             setattr(event, f"description_{lang}", (draft.description.get(lang) or "").strip())

@@ -1,5 +1,6 @@
 """The citizen app's news pages."""
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
@@ -46,6 +47,12 @@ def cover(request: HttpRequest, slug: str, news_id: int) -> FileResponse:
         item = news_item(city, news_id)
     except NewsNotFound:
         raise Http404 from None
-    if not item.cover:
+    return picture(item.cover)
+
+
+def picture(file: FieldFile) -> FileResponse:
+    """A cleaned JPEG of the city's information (media files are not served by the
+    static server)."""
+    if not file:
         raise Http404
-    return FileResponse(item.cover.open("rb"), content_type="image/jpeg")
+    return FileResponse(file.open("rb"), content_type="image/jpeg")

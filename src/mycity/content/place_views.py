@@ -1,13 +1,15 @@
 """The citizen app's places (on a map and as a list) and useful contacts."""
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.content.models import ContactGroup, Place, PlaceKind
+from mycity.content.news_views import picture
 from mycity.content.places import contacts_of, json_ld, places_of
 from mycity.web.choice import city_or_404
 
@@ -71,3 +73,13 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
         "content/contacts.html",
         {"city": city, "groups": {k: v for k, v in groups.items() if v}},
     )
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def place_photo(request: HttpRequest, slug: str, place_id: int) -> FileResponse:
+    city = city_or_404(slug)
+    found = Place.objects.filter(city=city, pk=place_id, is_active=True).first()
+    if found is None:
+        raise Http404
+    return picture(found.photo)

@@ -1,13 +1,16 @@
 """Places on the city's map, their opening hours, and their schema.org description."""
 
 import json
+import uuid
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
+from mycity.appeals.uploads import Upload, clean_photo
 from mycity.cities.models import City
 from mycity.content import search as content_search
 from mycity.content.models import Contact, Place, PlaceKind
@@ -56,6 +59,8 @@ def json_ld(place: Place) -> str:
         }
     if place.phone:
         data["telephone"] = place.phone
+    if place.photo:
+        data["image"] = absolute_url(f"/{place.city.slug}/places/{place.pk}/photo.jpg")
     if place.website:
         data["sameAs"] = place.website
     hours = [
@@ -105,10 +110,15 @@ def places_geojson(city: City, *, kind: str = "") -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
 
 
-def save_place(*, actor: User, place: Place) -> Place:
-    """Write a place the editor filled in (validated by its form) and index it."""
+def save_place(*, actor: User, place: Place, picture: Upload | None = None) -> Place:
+    """Write a place the editor filled in (validated by its form) and index it; a photo
+    is re-encoded without metadata, and refused before anything is written if it is not
+    a picture."""
     require(actor, Action.EDIT_CONTENT, place.city)
+    cleaned = clean_photo(picture, field="picture") if picture is not None else None
     with transaction.atomic():
+        if cleaned is not None:
+            place.photo.save(f"{uuid.uuid4().hex}.jpg", ContentFile(cleaned.content), save=False)
         place.save()
         content_search.index("place", place)
     return place

@@ -69,7 +69,10 @@ class Result:
 
 def results(poll: Poll) -> tuple[int, list[Result]]:
     ballots = Vote.objects.filter(poll=poll).count()
-    options = PollOption.objects.filter(poll=poll).annotate(n=Count("votes"))
+    # Meta.ordering is not applied to a query with GROUP BY: the order is said here.
+    options = (
+        PollOption.objects.filter(poll=poll).annotate(n=Count("votes")).order_by("position", "pk")
+    )
     return ballots, [
         Result(option, option.n, option.n / ballots if ballots else 0.0) for option in options
     ]

@@ -33,11 +33,17 @@ urlpatterns = [
     path("<slug:slug>/news.<feed:fmt>", news_views.feed, name="news_feed"),
     path("<slug:slug>/places/", place_views.places, name="places"),
     path("<slug:slug>/places/<int:place_id>/", place_views.place, name="place"),
+    path(
+        "<slug:slug>/places/<int:place_id>/photo.jpg", place_views.place_photo, name="place_photo"
+    ),
     path("<slug:slug>/contacts/", place_views.contacts, name="contacts"),
     path("<slug:slug>/events/", event_views.events, name="events"),
     path("<slug:slug>/events.ics", event_views.events_ics, name="events_ics"),
     path("<slug:slug>/events/<int:event_id>/", event_views.event, name="event"),
     path("<slug:slug>/events/<int:event_id>.ics", event_views.event_ics, name="event_ics"),
+    path(
+        "<slug:slug>/events/<int:event_id>/image.jpg", event_views.event_image, name="event_image"
+    ),
     path("<slug:slug>/search/", search_views.search_page, name="search"),
     path("<slug:slug>/polls/", poll_views.polls, name="polls"),
     path("<slug:slug>/polls/<int:poll_id>/", poll_views.poll, name="poll"),

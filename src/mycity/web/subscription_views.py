@@ -22,7 +22,8 @@ from mycity.accounts.subscriptions import (
     unsubscribe_from_email,
 )
 from mycity.cities.addresses import building_label
-from mycity.cities.models import City, District
+from mycity.cities.models import Building, City, District
+from mycity.cities.selectors import search_addresses
 from mycity.content.models import EventCategory, NoticeKind
 from mycity.core.errors import DomainError
 from mycity.notify.push import push_enabled
@@ -33,6 +34,18 @@ from mycity.web.form_errors import show_problems
 class SubscriptionsForm(forms.Form):
     home = forms.BooleanField(
         label=gettext_lazy("Outages and works at my home address"), required=False
+    )
+    addresses = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Other addresses (untick to stop)"),
+        queryset=Building.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    add_address = forms.CharField(
+        label=gettext_lazy("Add an address (a relative's, your work)"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Street and house number, e.g. «Нижне-Покровская 5»."),
     )
     districts = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Everything in these districts"),
@@ -72,8 +85,15 @@ class SubscriptionsForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
-    def __init__(self, city: City, *args: object, **kwargs: object) -> None:
+    def __init__(
+        self, city: City, addresses: list[Building], *args: object, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        kept = cast(forms.ModelMultipleChoiceField, self.fields["addresses"])
+        kept.queryset = Building.objects.filter(pk__in=[b.pk for b in addresses]).select_related(
+            "street"
+        )
+        kept.label_from_instance = building_label  # type: ignore[method-assign,assignment]
         field = cast(forms.ModelMultipleChoiceField, self.fields["districts"])
         field.queryset = District.objects.filter(city=city).defer("boundary")
 
@@ -92,15 +112,27 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         "kinds": current.kinds,
         "news_tags": ", ".join(current.news_tags),
         "events": current.event_categories,
+        "addresses": current.addresses,
         "email": "email" in current.channels,
         "push": "webpush" in current.channels,
         "quiet_from": user.quiet_from,
         "quiet_until": user.quiet_until,
     }
-    form = SubscriptionsForm(city, request.POST or None, initial=initial)
+    form = SubscriptionsForm(city, current.addresses, request.POST or None, initial=initial)
     problems: list[str] = []
     status = 200
     if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            addresses = list(data["addresses"])
+            if data["add_address"]:
+                found = search_addresses(city, data["add_address"], limit=1).buildings
+                if found:
+                    addresses.append(found[0])
+                else:
+                    form.add_error(
+                        "add_address", _("No such address in the registry of this city.")
+                    )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -115,6 +147,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
                     kinds=data["kinds"],
                     news_tags=data["news_tags"].split(","),
                     event_categories=data["events"],
+                    addresses=addresses,
                     channels=[
                         "in_app",
                         *(["email"] if data["email"] else []),
