@@ -12,7 +12,10 @@ pytestmark = pytest.mark.django_db
     ("actor", "allowed"),
     [
         ("resident", set()),
-        ("dispatcher", {Action.USE_CONSOLE, Action.DISPATCH, Action.EXECUTE}),
+        (
+            "dispatcher",
+            {Action.USE_CONSOLE, Action.DISPATCH, Action.EXECUTE, Action.REGISTER_APPEALS},
+        ),
         ("moderator", {Action.USE_CONSOLE, Action.MODERATE}),
         (
             "city_admin",

@@ -110,3 +110,34 @@ def test_concurrent_retries_with_one_key_make_one_appeal(resident, street_light)
     assert all(not isinstance(o, Exception) for o in outcomes), outcomes
     assert len({o.appeal.pk for o in outcomes}) == 1
     assert Appeal.objects.count() == 1
+
+
+def test_concurrent_registrations_get_distinct_registration_numbers(
+    city, department, housing_question
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from mycity.accounts.models import RoleKind
+    from mycity.appeals.intake import register_received_appeal
+    from mycity.appeals.models import RegistrationCounter
+    from tests.appeals.test_intake import letter
+    from tests.conftest import _person
+
+    clerk = _person("intake@example.org", RoleKind.INTAKE, city=city)
+    arrived = datetime(2026, 4, 23, 10, 0, tzinfo=ZoneInfo("Europe/Minsk"))
+
+    def registration():
+        return register_received_appeal(
+            actor=clerk,
+            city=city,
+            registrar=department,
+            channel="post",
+            received_at=arrived,
+            draft=letter(housing_question),
+        ).appeal
+
+    outcomes = race(*[registration for _ in range(6)])
+    assert all(isinstance(o, Appeal) for o in outcomes), outcomes
+    assert len({o.registration_number for o in outcomes}) == 6
+    assert RegistrationCounter.objects.get(organisation=department).last == 6

@@ -35,6 +35,7 @@ def test_a_city_saved_in_the_admin_gets_its_bounding_box(client, operator, city)
         "centre_lon": "28.0",
         "boundary": json.dumps(square(55.0, 28.0, 0.1)),
         "timezone": "Europe/Minsk",
+        "registration_format": "{org}-{seq}/{yy}",
         "is_active": "on",
     }
     response = client.post(f"/admin/cities/city/{city.pk}/change/", form)

@@ -77,6 +77,7 @@ class RoleKind(models.TextChoices):
     EXECUTOR = "executor", _("Executor")
     MODERATOR = "moderator", _("Moderator")
     EDITOR = "editor", _("Editor")
+    INTAKE = "intake", _("Intake clerk")
     CITY_ADMIN = "city_admin", _("City administrator")
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
 

@@ -26,6 +26,7 @@ class Action(StrEnum):
     MODERATE = "moderate"
     EDIT_CONTENT = "edit_content"
     READ_AUDIT = "read_audit"
+    REGISTER_APPEALS = "register_appeals"  # what arrived by post, phone, reception, …
 
 
 STAFF_ROLES = frozenset(RoleKind) - {RoleKind.RESIDENT}
@@ -40,6 +41,7 @@ RULES: dict[Action, frozenset[RoleKind]] = {
     Action.MODERATE: frozenset({RoleKind.MODERATOR}),
     Action.EDIT_CONTENT: frozenset({RoleKind.EDITOR}),
     Action.READ_AUDIT: frozenset({RoleKind.CITY_ADMIN}),
+    Action.REGISTER_APPEALS: frozenset({RoleKind.INTAKE, RoleKind.DISPATCHER}),
 }
 
 

@@ -94,6 +94,20 @@ class Channel(models.TextChoices):
     APP = "app", _("Web app")
     API = "api", _("API")
     OPEN311 = "open311", _("Open311")
+    # Registered by the committee's staff from what arrived some other way.
+    POST = "post", _("Post")
+    RECEPTION = "reception", _("Personal reception")
+    HOTLINE = "hotline", _("Direct phone line")
+    BOOK = "book", _("Book of remarks and suggestions")
+    NATIONAL = "national", _("National unified system of e-appeals")
+
+
+# What an intake clerk registers; they come on paper or from another system, without a
+# resident's account (and without the app's consent tick: the Law on appeals is the
+# ground for processing what the applicant sent).
+STAFF_CHANNELS = frozenset(
+    {Channel.POST, Channel.RECEPTION, Channel.HOTLINE, Channel.BOOK, Channel.NATIONAL}
+)
 
 
 class Appeal(models.Model):
@@ -161,6 +175,27 @@ class Appeal(models.Model):
     signatory = models.CharField(_("signatory"), max_length=200, blank=True)
     consent_policy_version = models.CharField(max_length=20, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
+    # Registered by staff: when it arrived, the registering organisation's number for it,
+    # who registered it, and the source system's own number (imports are idempotent on it).
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    registrar = models.ForeignKey(
+        "cities.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by organisation"),
+    )
+    registration_number = models.CharField(_("registration number"), max_length=40, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    source_number = models.CharField(_("number in the source"), max_length=60, blank=True)
 
     is_public = models.BooleanField(default=False)
     me_too_count = models.PositiveIntegerField(default=0)
@@ -183,6 +218,11 @@ class Appeal(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(fields=["city", "number"], name="appeal_number_unique"),
+            models.UniqueConstraint(
+                fields=["registrar", "registration_number"],
+                condition=~Q(registration_number=""),
+                name="appeal_registration_number_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="appeal_rating_1_to_5",
@@ -377,6 +417,26 @@ class MeToo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.appeal_id}"
+
+
+class RegistrationCounter(models.Model):
+    """The last registration number an organisation gave in a year."""
+
+    organisation = models.ForeignKey(
+        "cities.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="registration_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last}"
 
 
 class SubmissionKey(models.Model):

@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +65,7 @@ from mycity.appeals.models import (
     Status,
     SubmissionKey,
 )
+from mycity.appeals.registration import bump_counter, next_registration_number
 from mycity.appeals.uploads import blur_image, clean_attachment, clean_photo
 from mycity.appeals.workflow import (
     RULES,
@@ -109,6 +110,17 @@ class AppealDraft:
     legal_reg_number: str = ""
     signatory: str = ""
     consent: bool = False
+
+
+@dataclass(frozen=True)
+class StaffIntake:
+    """An appeal that arrived by post, at a reception, by phone, in the book of remarks
+    or from the national system, registered by an intake clerk for an organisation."""
+
+    registrar: Organisation
+    clerk: User
+    received_at: datetime
+    source_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -241,7 +253,12 @@ def _distance(building: Building, lat: float, lon: float) -> float:
 
 
 def _check_e_appeal(
-    city: City, category: Category, draft: AppealDraft, problems: list[dict[str, str]]
+    city: City,
+    category: Category,
+    draft: AppealDraft,
+    problems: list[dict[str, str]],
+    *,
+    by_staff: bool = False,
 ) -> Organisation | None:
     addressee = category.default_organisation
     if draft.addressee_slug:
@@ -256,8 +273,9 @@ def _check_e_appeal(
     required = {
         "applicant_name": _("Give your full name."),
         "applicant_address": _("Give your postal address."),
-        "applicant_email": _("Give your e-mail address."),
     }
+    if not by_staff:  # a letter has a postal address; an e-mail only online
+        required["applicant_email"] = _("Give your e-mail address.")
     if draft.applicant_type == ApplicantType.LEGAL_ENTITY:
         required |= {
             "legal_name": _("Give the organisation's name."),
@@ -283,7 +301,7 @@ def _check_e_appeal(
 
 
 def _check_draft(
-    city: City, draft: AppealDraft, photos: Sequence[UploadedFile]
+    city: City, draft: AppealDraft, photos: Sequence[UploadedFile], *, by_staff: bool = False
 ) -> tuple[Category, dict[str, Any]]:
     category = _category(city, draft.category_slug)
     problems: list[dict[str, str]] = []
@@ -293,7 +311,9 @@ def _check_draft(
         _problem(problems, "description", _("Describe the problem."))
     elif len(description) > limit:
         _problem(problems, "description", _("No more than %(max)s characters.") % {"max": limit})
-    if not draft.consent:
+    # What staff register came without the app's consent tick: the Law on appeals is
+    # the ground for processing it (Law on personal data, art. 6).
+    if not draft.consent and not by_staff:
         _problem(problems, "consent", _("Consent to the processing of personal data is required."))
     extra, extra_problems = check_extra_fields(category.extra_fields or [], draft.extra or {})
     problems += extra_problems
@@ -306,7 +326,7 @@ def _check_draft(
     else:
         if len(photos) > MAX_ATTACHMENTS:
             _problem(problems, "files", _("No more than %(max)s files.") % {"max": MAX_ATTACHMENTS})
-        values["addressee"] = _check_e_appeal(city, category, draft, problems)
+        values["addressee"] = _check_e_appeal(city, category, draft, problems, by_staff=by_staff)
     if problems:
         raise InvalidAppeal(details=problems)
     return category, values
@@ -319,22 +339,7 @@ def _clean_files(kind: str, uploads: Sequence[UploadedFile]) -> list[Any]:
 
 
 def _next_number(city: City, year: int) -> str:
-    # The UPDATE locks the counter's row until commit, so concurrent submissions
-    # queue here and each gets its own number; RETURNING (SQLite 3.35+, PostgreSQL)
-    # makes it one statement on every submission but a year's first.
-    table = connection.ops.quote_name(AppealCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        for _attempt in range(2):
-            cursor.execute(
-                f"UPDATE {table} SET last = last + 1 "  # noqa: S608 (a model's table name)
-                "WHERE city_id = %s AND year = %s RETURNING last",
-                [city.pk, year],
-            )
-            row = cursor.fetchone()
-            if row is not None:
-                return f"{year}-{row[0]:06d}"
-            AppealCounter.objects.get_or_create(city=city, year=year)
-    raise RuntimeError("the appeal counter could not be made")
+    return f"{year}-{bump_counter(AppealCounter, city_id=city.pk, year=year):06d}"
 
 
 def _record(
@@ -409,23 +414,26 @@ def submit_appeal(
     channel: str = Channel.API,
     idempotency_key: str | None = None,
     key_owner: str | None = None,
+    intake: StaffIntake | None = None,
 ) -> Submission:
     """Register a problem report or an e-appeal, route it and start its term.
 
-    With an idempotency key, a retry returns the first submission's appeal."""
+    With an idempotency key, a retry returns the first submission's appeal. With an
+    `intake`, staff register what arrived another way: its term runs from its arrival,
+    and the registering organisation gives it its number."""
     owner = key_owner or (f"user:{applicant.pk}" if applicant else None)
     if idempotency_key and owner:
         first = _replayed(owner, idempotency_key)
         if first is not None:
             return Submission(first, replayed=True)
-    category, values = _check_draft(city, draft, files)
+    category, values = _check_draft(city, draft, files, by_staff=intake is not None)
     # Spent only by valid submissions: a resident correcting a form is not throttled.
     if applicant is not None:
         _spend_submission(applicant)
     # Everything slow happens before the write transaction, whose lock serialises
     # submissions: decoding images, writing files, the calendar, polygons, routing.
     cleaned = _clean_files(category.kind, files)
-    plan = _plan(city, category, values)
+    plan = _plan(city, category, values, arrived_at=intake.received_at if intake else None)
     written: list[str] = []
     try:
         is_e_appeal = category.kind == AppealKind.E_APPEAL
@@ -444,6 +452,7 @@ def submit_appeal(
                 plan=plan,
                 files=rows,
                 channel=channel,
+                intake=intake,
             )
             if idempotency_key and owner:
                 with transaction.atomic():
@@ -493,7 +502,9 @@ class _Plan:
     organisation: Organisation | None
 
 
-def _plan(city: City, category: Category, values: dict[str, Any]) -> _Plan:
+def _plan(
+    city: City, category: Category, values: dict[str, Any], *, arrived_at: datetime | None = None
+) -> _Plan:
     now = timezone.now()
     calendar = calendar_for(city)
     lat, lon = values.get("lat"), values.get("lon")
@@ -509,7 +520,7 @@ def _plan(city: City, category: Category, values: dict[str, Any]) -> _Plan:
     return _Plan(
         submitted_at=now,
         year=calendar.local_date(now).year,
-        term=deadlines.initial_term(calendar, category, now),
+        term=deadlines.initial_term(calendar, category, arrived_at or now),
         district=district,
         organisation=organisation,
     )
@@ -524,6 +535,7 @@ def _register(
     plan: _Plan,
     files: list[AppealFile],
     channel: str,
+    intake: StaffIntake | None = None,
 ) -> Appeal:
     category: Category = values["category"]
     now = plan.submitted_at
@@ -568,8 +580,9 @@ def _register(
         district=plan.district,
         addressee=values.get("addressee"),
         applicant=applicant,
-        consent_policy_version=settings.PERSONAL_DATA_POLICY_VERSION,
-        consent_at=now,
+        consent_policy_version="" if intake else settings.PERSONAL_DATA_POLICY_VERSION,
+        consent_at=None if intake else now,
+        **(_registration(city, intake, plan) if intake else {}),
         submitted_at=now,
         registered_on=plan.term.registered_on,
         term_start=plan.term.registered_on,
@@ -588,6 +601,19 @@ def _register(
     else:
         _accept_and_route(appeal, actor=None, organisation=plan.organisation)
     return appeal
+
+
+def _registration(city: City, intake: StaffIntake, plan: _Plan) -> dict[str, Any]:
+    year = plan.term.registered_on.year
+    return {
+        "received_at": intake.received_at,
+        "registrar": intake.registrar,
+        "registered_by": intake.clerk,
+        "source_number": intake.source_number,
+        "registration_number": next_registration_number(
+            intake.registrar, year, city.registration_format
+        ),
+    }
 
 
 _ROUTE = object()  # _accept_and_route works the organisation out itself

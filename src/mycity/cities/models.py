@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -55,6 +56,21 @@ class BoxedArea(models.Model):
         abstract = True
 
 
+def validate_registration_format(value: str) -> None:
+    import string
+
+    try:
+        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(value) if name}
+        value.format(org="X", year=2026, yy="26", seq=1)
+    except (ValueError, KeyError, IndexError):
+        raise ValidationError(_("The format is not valid."), code="format") from None
+    if "seq" not in fields or not fields <= {"org", "year", "yy", "seq"}:
+        raise ValidationError(
+            _("The format must contain {seq} and may contain {org}, {year} and {yy}."),
+            code="format",
+        )
+
+
 class City(TranslatedName, BoxedArea):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
@@ -80,6 +96,14 @@ class City(TranslatedName, BoxedArea):
         max_length=300,
         blank=True,
         help_text=_("Shown on the map; required by most tile providers."),
+    )
+    # How an organisation numbers what it registers: {org} (its short code), {year},
+    # {yy}, {seq} with an optional width ({seq:05}). See appeals.registration.
+    registration_format = models.CharField(
+        _("registration number format"),
+        max_length=60,
+        default="{org}-{seq}/{yy}",
+        validators=[validate_registration_format],
     )
 
     class Meta:

@@ -38,6 +38,8 @@ class Desk:
             return reverse("console:audit", kwargs={"slug": self.city.slug})
         if self.kind == RoleKind.EDITOR:
             return reverse("console:notices", kwargs={"slug": self.city.slug})
+        if self.kind == RoleKind.INTAKE:
+            return reverse("console:intake", kwargs={"slug": self.city.slug})
         queue = reverse("console:queue", kwargs={"slug": self.city.slug})
         if self.kind == RoleKind.EXECUTOR and self.organisation_slug:
             return f"{queue}?{urlencode({'organisation': self.organisation_slug})}"

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from mycity.console import content_views, news_views, notice_views, staff_views, views
+from mycity.console import (
+    content_views,
+    intake_views,
+    news_views,
+    notice_views,
+    staff_views,
+    views,
+)
 
 app_name = "console"
 
@@ -41,6 +48,7 @@ urlpatterns = [
         content_views.item,
         name="content_item",
     ),
+    path("<slug:slug>/intake/", intake_views.intake, name="intake"),
     path("<slug:slug>/", views.queue, name="queue"),
     path("<slug:slug>/audit/", views.audit, name="audit"),
     path("<slug:slug>/appeals/<int:appeal_id>/", views.card, name="card"),

@@ -28,3 +28,9 @@ def writes_answer_templates(user: Any, city: Any) -> bool:
 def edits_content(user: Any, city: Any) -> bool:
     """An editor of the city: the console shows them the notices."""
     return city is not None and may(user, Action.EDIT_CONTENT, city)
+
+
+@register.simple_tag
+def registers_appeals(user: Any, city: Any) -> bool:
+    """An intake clerk (or a dispatcher) of the city: the console offers intake."""
+    return city is not None and may(user, Action.REGISTER_APPEALS, city)

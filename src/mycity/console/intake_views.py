@@ -1,0 +1,145 @@
+"""Intake: registering a letter, a reception record, a phone call, a page of the book of
+remarks or an appeal from the national system."""
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from mycity.accounts.models import User
+from mycity.accounts.permissions import Action, may
+from mycity.appeals.intake import register_received_appeal
+from mycity.appeals.models import STAFF_CHANNELS, AppealKind, ApplicantType, Category, Channel
+from mycity.appeals.services import AppealDraft
+from mycity.cities.models import City, Organisation
+from mycity.console.access import console_city_for
+from mycity.console.notice_views import _page
+from mycity.core.errors import DomainError
+from mycity.web.form_errors import show_problems
+
+TEXT = forms.Textarea(attrs={"rows": 6})
+
+
+class IntakeForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How it arrived"),
+        choices=[(c.value, c.label) for c in Channel if c in STAFF_CHANNELS],
+    )
+    received_at = forms.DateTimeField(
+        label=gettext_lazy("Arrived"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    registrar = forms.ModelChoiceField(
+        label=gettext_lazy("Registered by"), queryset=Organisation.objects.none()
+    )
+    category = forms.ChoiceField(label=gettext_lazy("Subject"))
+    applicant_type = forms.ChoiceField(
+        label=gettext_lazy("The appeal is from"), choices=ApplicantType.choices
+    )
+    applicant_name = forms.CharField(label=gettext_lazy("Full name"), max_length=200)
+    applicant_address = forms.CharField(label=gettext_lazy("Postal address"), max_length=300)
+    applicant_email = forms.EmailField(
+        label=gettext_lazy("E-mail (optional)"), max_length=254, required=False
+    )
+    applicant_phone = forms.CharField(
+        label=gettext_lazy("Phone (optional)"), max_length=30, required=False
+    )
+    legal_name = forms.CharField(
+        label=gettext_lazy("Organisation's name"), max_length=300, required=False
+    )
+    legal_reg_number = forms.CharField(
+        label=gettext_lazy("Registration number (УНП)"), max_length=30, required=False
+    )
+    signatory = forms.CharField(
+        label=gettext_lazy("Signed by (full name, position)"), max_length=200, required=False
+    )
+    description = forms.CharField(label=gettext_lazy("Text of the appeal"), widget=TEXT)
+    source_number = forms.CharField(
+        label=gettext_lazy("Its own number (outgoing number, national system id)"),
+        max_length=60,
+        required=False,
+    )
+
+    def __init__(self, city: City, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        registrar = cast(forms.ModelChoiceField, self.fields["registrar"])
+        registrar.queryset = Organisation.objects.filter(
+            city=city, is_active=True, kind=Organisation.Kind.DEPARTMENT
+        ).defer("service_area")
+        subjects = Category.objects.filter(city=city, kind=AppealKind.E_APPEAL, is_active=True)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            (c.slug, c.name) for c in subjects.order_by("display_order", "name_ru")
+        ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest, slug: str) -> HttpResponse:
+    city = console_city_for(request.user, slug)
+    if not may(request.user, Action.REGISTER_APPEALS, city):
+        raise PermissionDenied
+    initial = {"received_at": timezone.localtime(), "channel": Channel.POST}
+    form = IntakeForm(city, request.POST or None, request.FILES or None, initial=initial)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            draft_fields = {
+                name: data[name]
+                for name in (
+                    "applicant_type",
+                    "applicant_name",
+                    "applicant_address",
+                    "applicant_email",
+                    "applicant_phone",
+                    "legal_name",
+                    "legal_reg_number",
+                    "signatory",
+                    "description",
+                )
+            }
+            try:
+                submission = register_received_appeal(
+                    actor=cast(User, request.user),
+                    city=city,
+                    registrar=data["registrar"],
+                    channel=data["channel"],
+                    received_at=data["received_at"],
+                    draft=AppealDraft(category_slug=data["category"], **draft_fields),
+                    files=request.FILES.getlist("scans"),
+                    source_number=data["source_number"],
+                )
+            except DomainError as exc:
+                problems, status = show_problems(form, exc), exc.status
+            else:
+                appeal = submission.appeal
+                text = (
+                    _("Already registered as %(number)s.")
+                    if submission.replayed
+                    else _("Registered as %(number)s on %(date)s; the answer is due by %(due)s.")
+                )
+                messages.success(
+                    request,
+                    text
+                    % {
+                        "number": appeal.registration_number,
+                        "date": formats.date_format(appeal.registered_on, "SHORT_DATE_FORMAT"),
+                        "due": formats.date_format(
+                            timezone.localtime(appeal.deadline), "SHORT_DATE_FORMAT"
+                        ),
+                    },
+                )
+                # The next letter: a clerk registers one after another.
+                return redirect("console:intake", slug=city.slug)
+        else:
+            status = 400
+    return _page(request, city, "console/intake.html", form=form, problems=problems, status=status)
