@@ -343,3 +343,15 @@ _vapid_file = json.loads(VAPID_KEYS_FILE.read_text("utf-8")) if VAPID_KEYS_FILE.
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", _vapid_file.get("public_key", ""))
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", _vapid_file.get("private_key", ""))
 VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:noreply@localhost")
+# Browsers' push services, by host suffix: a subscription elsewhere is refused, so the
+# worker never posts to an address a resident made up (an internal service, say).
+WEBPUSH_ENDPOINT_HOSTS = env_list(
+    "WEBPUSH_ENDPOINT_HOSTS",
+    [
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "push.apple.com",
+        "notify.windows.com",
+    ],
+)
+WEBPUSH_MAX_PER_USER = 10

@@ -83,3 +83,9 @@ def test_the_search_page_lists_what_it_found(client, editor, city):
     assert "Субботник в парке" in page
     empty = client.get("/polotsk/search/", {"q": '"*) OR 1=1 --'})
     assert empty.status_code == 200
+
+
+def test_public_search_does_not_match_what_only_staff_see(resident, city, street_light):
+    report = submit_report(resident, street_light, extra={"pole_number": "ZX9"})
+    assert search(city, "ZX9").reports == []  # the pole number is in the staff's index
+    assert search(city, "фонарь").reports == [report]

@@ -58,6 +58,14 @@ class PushService:
         self.server.server_close()
 
 
+def subscribe_local(user, endpoint, browser):
+    """The site accepts only https push services it knows (tested below); the test's
+    own plain-http service is written to the table as a subscription would be."""
+    return PushSubscription.objects.create(
+        user=user, endpoint=endpoint, p256dh=browser.p256dh, auth=b64(browser.auth)
+    )
+
+
 class Browser:
     """A browser's side of a push subscription: its key pair and auth secret."""
 
@@ -106,12 +114,7 @@ def verify_vapid(authorization: str, public_key: str, endpoint: str) -> dict:
 
 def test_a_notification_reaches_the_browser_encrypted_and_signed(vapid, push_service, resident):
     browser = Browser()
-    subscribe_browser(
-        user=resident,
-        endpoint=push_service.url + "abc",
-        p256dh=browser.p256dh,
-        auth=b64(browser.auth),
-    )
+    subscribe_local(resident, push_service.url + "abc", browser)
     notification = notify(
         recipient=resident,
         topic="notice",
@@ -140,9 +143,7 @@ def test_a_subscription_the_push_service_forgot_is_removed(vapid, resident):
     gone = PushService(status=410)
     try:
         browser = Browser()
-        subscribe_browser(
-            user=resident, endpoint=gone.url + "old", p256dh=browser.p256dh, auth=b64(browser.auth)
-        )
+        subscribe_local(resident, gone.url + "old", browser)
         notify(recipient=resident, topic="t", subject="s", body="b", channels=["webpush"])
     finally:
         gone.close()
@@ -153,12 +154,7 @@ def test_a_subscription_the_push_service_forgot_is_removed(vapid, resident):
 def test_without_vapid_keys_no_one_is_pushed_to(settings, push_service, resident):
     settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
     browser = Browser()
-    subscribe_browser(
-        user=resident,
-        endpoint=push_service.url + "x",
-        p256dh=browser.p256dh,
-        auth=b64(browser.auth),
-    )
+    subscribe_local(resident, push_service.url + "x", browser)
     notify(recipient=resident, topic="t", subject="s", body="b", channels=["in_app", "webpush"])
     assert push_service.received == [] and not Delivery.objects.exists()
 
@@ -167,8 +163,12 @@ def test_without_vapid_keys_no_one_is_pushed_to(settings, push_service, resident
     ("endpoint", "p256dh", "auth", "field"),
     [
         ("not a url", None, None, "endpoint"),
-        ("https://push.example/1", "AAAA", None, "keys.p256dh"),
-        ("https://push.example/1", None, "c2hvcnQ", "keys.auth"),
+        ("http://fcm.googleapis.com/fcm/send/1", None, None, "endpoint"),
+        # A resident cannot make the worker post to an internal address.
+        ("https://169.254.169.254/latest/meta-data", None, None, "endpoint"),
+        ("https://localhost:6379/", None, None, "endpoint"),
+        ("https://fcm.googleapis.com/fcm/send/1", "AAAA", None, "keys.p256dh"),
+        ("https://fcm.googleapis.com/fcm/send/1", None, "c2hvcnQ", "keys.auth"),
     ],
 )
 def test_malformed_subscriptions_are_refused(resident, endpoint, p256dh, auth, field):
@@ -191,7 +191,7 @@ def test_the_api_keeps_this_browsers_subscription(client, vapid, resident):
         "public_key": vapid.public_key
     }
     body = {
-        "endpoint": "https://push.example/send/1",
+        "endpoint": "https://fcm.googleapis.com/fcm/send/1",
         "keys": {"p256dh": browser.p256dh, "auth": b64(browser.auth)},
     }
     created = client.post(
@@ -216,3 +216,16 @@ def test_the_command_makes_a_key_pair_the_settings_read(tmp_path, settings, caps
     assert json.loads(settings.VAPID_KEYS_FILE.read_text()) == written
     call_command("vapid_keys")
     assert "VAPID_PUBLIC_KEY=" in capsys.readouterr().out
+
+
+def test_a_person_keeps_their_newest_ten_browsers(resident):
+    for n in range(12):
+        browser = Browser()
+        subscribe_browser(
+            user=resident,
+            endpoint=f"https://updates.push.services.mozilla.com/wpush/v2/{n}",
+            p256dh=browser.p256dh,
+            auth=b64(browser.auth),
+        )
+    kept = PushSubscription.objects.filter(user=resident)
+    assert kept.count() == 10 and not kept.filter(endpoint__endswith="/v2/0").exists()

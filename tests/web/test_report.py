@@ -185,3 +185,12 @@ def test_categories_stand_under_their_parents(client, city, street_light, leakin
     assert '<optgroup label="Дороги">' in page
     assert 'value="pothole"' in page and 'value="roads"' not in page
     assert 'value="street-light-out"' in page and f'value="{leaking_roof.slug}"' in page
+
+
+def test_a_report_the_phone_kept_offline_waits_there_when_nobody_is_signed_in(
+    client, city, street_light
+):
+    response = client.post(report_url(city), filled(), HTTP_X_QUEUED_REPORT="1")
+    assert response.status_code == 401
+    assert "report_draft" not in client.session
+    assert not Appeal.objects.exists()

@@ -110,6 +110,14 @@ def query_terms(text: str) -> list[str]:
     return _query_terms(text)
 
 
+def text_has_terms(text: str, terms: list[str]) -> bool:
+    """Whether `text` has every term as the index would match it (prefix or whole)."""
+    stems = set(search_terms(text).split())
+    return all(
+        any(stem.startswith(t) for stem in stems) if _prefix(t) else t in stems for t in terms
+    )
+
+
 def match_expression(terms: list[str], vendor: str) -> str:
     """The terms as the database's full-text query: an FTS5 MATCH string on SQLite, a
     to_tsquery('simple') string on PostgreSQL. Each is letters and digits only."""

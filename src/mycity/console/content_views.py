@@ -37,6 +37,11 @@ class PictureField(forms.FileField):
 class PlaceForm(forms.ModelForm):
     picture = PictureField()
 
+    def clean_opening_hours(self) -> Any:
+        value = self.cleaned_data["opening_hours"]
+        check_opening_hours(value)
+        return value
+
     class Meta:
         model = Place
         fields = [
@@ -51,6 +56,32 @@ class PlaceForm(forms.ModelForm):
             "opening_hours",
             "is_active",
         ]
+
+
+def check_opening_hours(value: Any) -> None:
+    """A list of {"days": ["Mo", …], "opens": "09:00", "closes": "18:00"}."""
+    import re
+
+    from django.core.exceptions import ValidationError
+
+    from mycity.content.places import DAYS
+
+    hhmm = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+    shape = _(
+        'Opening hours are a list like [{"days": ["Mo", "Tu"], "opens": "09:00", '
+        '"closes": "18:00"}].'
+    )
+    if not isinstance(value, list):
+        raise ValidationError(shape)
+    for row in value:
+        if (
+            not isinstance(row, dict)
+            or not isinstance(row.get("days"), list)
+            or any(day not in DAYS for day in row["days"])
+            or not hhmm.match(str(row.get("opens", "")))
+            or not hhmm.match(str(row.get("closes", "")))
+        ):
+            raise ValidationError(shape)
 
 
 class ContactForm(forms.ModelForm):

@@ -47,10 +47,11 @@ class NoticeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, city: City, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, city: City, *args: Any, rows: int = ADDRESS_ROWS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.city = city
-        for row in range(ADDRESS_ROWS):
+        self.rows = rows
+        for row in range(rows):
             self.fields[f"street_{row}"] = forms.CharField(
                 label=gettext_lazy("Street"), max_length=200, required=False
             )
@@ -65,7 +66,7 @@ class NoticeForm(forms.Form):
     def address_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [
             (self[f"street_{row}"], self[f"houses_{row}"], self[f"parity_{row}"])
-            for row in range(ADDRESS_ROWS)
+            for row in range(self.rows)
         ]
 
     def clean_area(self) -> dict[str, Any] | None:
@@ -83,7 +84,7 @@ class NoticeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         lines = []
-        for row in range(ADDRESS_ROWS):
+        for row in range(self.rows):
             name = (data.get(f"street_{row}") or "").strip()
             houses = (data.get(f"houses_{row}") or "").strip()
             if not name:
@@ -137,6 +138,11 @@ class NoticeForm(forms.Form):
         )
 
 
+def rows_for(notice: Any) -> int:
+    """Every line of the notice's addresses, and room for two more."""
+    return max(ADDRESS_ROWS, notice.addresses.count() + 2) if notice is not None else ADDRESS_ROWS
+
+
 def initial_of(notice: Any) -> dict[str, Any]:
     """The form's values for an existing notice."""
     values: dict[str, Any] = {
@@ -150,7 +156,7 @@ def initial_of(notice: Any) -> dict[str, Any]:
         values[f"title_{lang}"] = getattr(notice, f"title_{lang}")
         values[f"reason_{lang}"] = getattr(notice, f"reason_{lang}")
     lines = notice.addresses.select_related("street", "building__street")
-    for row, line in enumerate(lines[:ADDRESS_ROWS]):
+    for row, line in enumerate(lines):
         if line.building is not None:
             values[f"street_{row}"] = line.building.street.name_ru
             values[f"houses_{row}"] = line.building.number

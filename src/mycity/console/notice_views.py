@@ -14,7 +14,7 @@ from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
 from mycity.cities.models import City
 from mycity.console.access import console_city_for, desks_of
-from mycity.console.notice_forms import NoticeForm, initial_of
+from mycity.console.notice_forms import NoticeForm, initial_of, rows_for
 from mycity.content import services
 from mycity.content.models import Notice
 from mycity.core.errors import DomainError
@@ -56,7 +56,7 @@ def notice(request: HttpRequest, slug: str, notice_id: int | None = None) -> Htt
         if found is None:
             raise Http404
     initial = initial_of(found) if found is not None else {}
-    form = NoticeForm(city, request.POST or None, initial=initial)
+    form = NoticeForm(city, request.POST or None, initial=initial, rows=rows_for(found))
     problems: list[str] = []
     status = 200
     if request.method == "POST":

@@ -7,7 +7,7 @@ recipients who already have it are skipped, so a worker killed half-way resumes 
 running again; each batch is one transaction, so nothing is half-written.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -39,6 +39,9 @@ def tell_subscribers(notice: Notice, *, batch: int = BATCH) -> int:
     """Write the notice's notifications; how many were new."""
     written = 0
     for recipients in _batches(notice, batch):
+        # Withdrawn meanwhile: the rest are not told.
+        if not Notice.objects.filter(pk=notice.pk, state=NoticeState.PUBLISHED).exists():
+            break
         written += notify_many(
             recipients=recipients,
             topic="notice",
@@ -67,11 +70,7 @@ def subscribers_of(notice: Notice) -> dict[int, list[str]]:
     )
     # Three queries in one, each on its own partial index.
     rows = by_address.union(by_district, by_kind, all=True)
-    wanted: dict[int, list[str]] = {}
-    for user_id, channels in rows:
-        known = wanted.setdefault(user_id, [IN_APP])
-        known.extend(c for c in channels if c not in known)
-    return wanted
+    return _merged(rows)
 
 
 def _batches(notice: Notice, size: int) -> Iterator[list[tuple[User, list[str]]]]:
@@ -109,25 +108,48 @@ def tell_followers(
     topic: str,
     dedupe_key: str,
     url: str,
-    message: Message,
+    write: Callable[[User], Message],
+    batch: int = BATCH,
 ) -> int:
     """Tell the residents who follow one of `topics` (news tags, event categories) in
-    the city, once each (the dedupe key), through their channels."""
+    the city, once each (the dedupe key), through their channels, in batches; `write`
+    runs in each recipient's language."""
     rows = Subscription.objects.filter(kind=kind, city=city, topic__in=topics).values_list(
         "user_id", "channels"
     )
+    return _tell(_merged(rows), batch, topic=topic, dedupe_key=dedupe_key, url=url, write=write)
+
+
+def _merged(rows: Iterable[tuple[int, list[str]]]) -> dict[int, list[str]]:
+    """Each user's channels over all their matching subscriptions (in-app always)."""
     wanted: dict[int, list[str]] = {}
     for user_id, channels in rows:
         known = wanted.setdefault(user_id, [IN_APP])
         known.extend(c for c in channels if c not in known)
-    users = User.objects.filter(pk__in=list(wanted)).select_related("home_city")
-    return notify_many(
-        recipients=[(user, wanted[user.pk]) for user in users],
-        topic=topic,
-        write=lambda user: message,
-        dedupe_key=dedupe_key,
-        url=url,
-    )
+    return wanted
+
+
+def _tell(
+    wanted: dict[int, list[str]],
+    batch: int,
+    *,
+    topic: str,
+    dedupe_key: str,
+    url: str,
+    write: Callable[[User], Message],
+) -> int:
+    written = 0
+    ids = sorted(wanted)
+    for start in range(0, len(ids), batch):
+        users = User.objects.filter(pk__in=ids[start : start + batch]).select_related("home_city")
+        written += notify_many(
+            recipients=[(user, wanted[user.pk]) for user in users],
+            topic=topic,
+            write=write,
+            dedupe_key=dedupe_key,
+            url=url,
+        )
+    return written
 
 
 @task()
@@ -139,8 +161,12 @@ def announce_event(event_id: int) -> int:
     if event is None or not event.is_published:
         return 0
     zone = ZoneInfo(event.city.timezone)
-    when = formats.date_format(event.starts_at.astimezone(zone), "SHORT_DATETIME_FORMAT")
-    where = f", {event.venue.name}" if event.venue else ""
+
+    def write(user: User) -> Message:  # in the recipient's language
+        when = formats.date_format(event.starts_at.astimezone(zone), "SHORT_DATETIME_FORMAT")
+        where = f", {event.venue.name}" if event.venue else ""
+        return Message(subject=event.name, body=f"{event.name}\n{when}{where}")
+
     return tell_followers(
         city=event.city,
         kind=SubscriptionKind.EVENT_CATEGORY,
@@ -148,5 +174,5 @@ def announce_event(event_id: int) -> int:
         topic="event",
         dedupe_key=f"event:{event.pk}",
         url=f"/{event.city.slug}/events/{event.pk}/",
-        message=Message(subject=event.name, body=f"{event.name}\n{when}{where}"),
+        write=write,
     )

@@ -8,6 +8,7 @@ from ninja.responses import Status
 from mycity.appeals.api import SIGNED_IN
 from mycity.cities import selectors as city_selectors
 from mycity.cities.addresses import building_label, street_label
+from mycity.cities.clock import in_city_time, maybe_in_city_time
 from mycity.cities.models import Building, City
 from mycity.content import selectors, services
 from mycity.content.errors import NoticeNotFound
@@ -80,13 +81,13 @@ def notice_detail_out(notice: Notice) -> dict:
     }
 
 
-def _draft(payload: NoticeIn) -> services.NoticeDraft:
+def _draft(city: City, payload: NoticeIn) -> services.NoticeDraft:
     return services.NoticeDraft(
         kind=payload.kind,
         title=payload.title.dict(),
         reason=payload.reason.dict(),
-        starts_at=payload.starts_at,
-        ends_at=payload.ends_at,
+        starts_at=in_city_time(city, payload.starts_at),
+        ends_at=maybe_in_city_time(city, payload.ends_at),
         is_emergency=payload.is_emergency,
         addresses=[services.AddressLine(**line.dict()) for line in payload.addresses],
         area=payload.area,
@@ -160,7 +161,8 @@ def get_notice(request: HttpRequest, slug: str, notice_id: int) -> dict:
     summary="Write a notice (a draft; editors of the city)",
 )
 def create_notice(request: HttpRequest, slug: str, payload: NoticeIn) -> Status[dict]:
-    notice = services.save_notice(actor=request.auth, city=_city(slug), draft=_draft(payload))  # type: ignore[attr-defined]
+    city = _city(slug)
+    notice = services.save_notice(actor=request.auth, city=city, draft=_draft(city, payload))  # type: ignore[attr-defined]
     return Status(201, notice_detail_out(notice))
 
 
@@ -177,7 +179,7 @@ def change_notice(request: HttpRequest, slug: str, notice_id: int, payload: Noti
         actor=request.auth,  # type: ignore[attr-defined]
         city=city,
         notice=notice,
-        draft=_draft(payload),
+        draft=_draft(city, payload),
     )
     return notice_detail_out(notice)
 

@@ -18,7 +18,8 @@ from mycity.web.choice import city_or_404
 
 
 class MonthForm(forms.Form):
-    month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
+    # Years a calendar can page through (year 1 or 9999 would step off the calendar).
+    month = forms.RegexField(regex=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$", required=False)
     category = forms.ChoiceField(
         label=gettext_lazy("Category"),
         required=False,

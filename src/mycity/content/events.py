@@ -92,7 +92,11 @@ def save_event(
             draft.price,
             draft.age_limit,
         )
-        newly_published = publish and not event.is_published
+        # Read from the database: a form may already have set the instance's flag.
+        was_published = (
+            event.pk is not None and Event.objects.filter(pk=event.pk, is_published=True).exists()
+        )
+        newly_published = publish and not was_published
         event.is_published = publish
         event.save()
         content_search.index("event", event)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from mycity.cities.clock import in_city_time
 from mycity.cities.selectors import city_by_slug
 from mycity.content.events import events_between
 from mycity.content.models import EventCategory, PlaceKind
@@ -89,7 +90,7 @@ def list_contacts(request: HttpRequest, slug: str) -> list:
 )
 def list_events(request: HttpRequest, slug: str, params: Query[EventsQuery]) -> list[dict]:
     city = city_by_slug(slug)
-    start = params.start or timezone.now()
+    start = in_city_time(city, params.start) if params.start else timezone.now()
     found = events_between(
         city, start, start + timedelta(days=params.days), category=params.category or ""
     )

@@ -174,7 +174,8 @@ def _tell_followers(news: News) -> int:
         topic="news",
         dedupe_key=f"news:{news.pk}",
         url=f"/{news.city.slug}/news/{news.pk}/",
-        message=Message(subject=news.title, body=news.lead or news.title),
+        # Called in each recipient's language: the title and lead in theirs.
+        write=lambda user: Message(subject=news.title, body=news.lead or news.title),
     )
     News.objects.filter(pk=news.pk).update(announced=True)
     return written

@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from mycity.appeals.api import SIGNED_IN
+from mycity.cities.clock import maybe_in_city_time
 from mycity.cities.selectors import city_by_slug
 from mycity.content import news as services
 from mycity.content.errors import NewsNotFound
@@ -102,8 +103,10 @@ def create_news(request: HttpRequest, slug: str, payload: NewsIn) -> Status[dict
     summary="Publish now, or at a later time (scheduled)",
 )
 def publish_news(request: HttpRequest, slug: str, news_id: int, payload: PublishIn) -> dict:
-    item = News.objects.filter(city=city_by_slug(slug), pk=news_id).first()
+    city = city_by_slug(slug)
+    item = News.objects.filter(city=city, pk=news_id).first()
     if item is None:
         raise NewsNotFound
-    item = services.publish_news(actor=request.auth, news=item, at=payload.at)  # type: ignore[attr-defined]
+    at = maybe_in_city_time(city, payload.at)
+    item = services.publish_news(actor=request.auth, news=item, at=at)  # type: ignore[attr-defined]
     return news_out(item, body=True)

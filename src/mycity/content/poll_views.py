@@ -67,12 +67,14 @@ def poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
 def poll_csv(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """The results as CSV: for the city's editors, or for anyone once they are public."""
     city = city_or_404(slug)
-    found = Poll.objects.filter(city=city, pk=poll_id).first()
+    editor = may(request.user, Action.EDIT_CONTENT, city)
+    # An unpublished poll is the editors' alone, whatever its dates.
+    found = (
+        (Poll.objects.filter(city=city) if editor else polls_of(city)).filter(pk=poll_id).first()
+    )
     if found is None:
         raise Http404
-    if not may(request.user, Action.EDIT_CONTENT, city) and not may_see_results(
-        cast(User, request.user), found
-    ):
+    if not editor and not may_see_results(cast(User, request.user), found):
         raise Http404
     response = HttpResponse(results_csv(found), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="poll-{found.pk}.csv"'

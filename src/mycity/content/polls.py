@@ -101,7 +101,9 @@ def save_poll(*, actor: User, poll: Poll, answers: Sequence[str]) -> Poll:
         raise InvalidPoll(_("The poll must close after it opens."), field="closes_at")
     with transaction.atomic():
         poll.save()
-        if not Vote.objects.filter(poll=poll).exists():
+        current = [o.text_ru for o in poll.options.all()] if poll.pk else []
+        # Unchanged answers keep their translations; votes fix the answers for good.
+        if current != answers and not Vote.objects.filter(poll=poll).exists():
             poll.options.all().delete()
             PollOption.objects.bulk_create(
                 PollOption(poll=poll, text_ru=text, position=n) for n, text in enumerate(answers)

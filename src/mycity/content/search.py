@@ -13,6 +13,7 @@ from mycity.cities.models import City
 from mycity.content.models import ContentSearch, Event, News, Notice, NoticeState, Place
 
 LIMIT = 20  # of each kind
+PUBLIC_CANDIDATES = 200
 
 
 def _text_of(kind: str, item: Any) -> str:
@@ -120,9 +121,19 @@ def search(city: City, text: str) -> Found:
         )
     report_ids = appeal_search.matching_ids(text)
     if report_ids is not None:
-        found.reports = list(
+        # The appeals' index has the staff's fields too (a flat's number in `extra`):
+        # the public sees a match only on what a public report shows.
+        terms = appeal_search.query_terms(text)
+        candidates = (
             Appeal.objects.filter(city=city, is_public=True, pk__in=report_ids)
             .select_related("category")
-            .order_by("-pk")[:LIMIT]
+            .order_by("-pk")[:PUBLIC_CANDIDATES]
         )
+        found.reports = [
+            report
+            for report in candidates
+            if appeal_search.text_has_terms(
+                f"{report.number} {report.description} {report.address}", terms
+            )
+        ][:LIMIT]
     return found

@@ -33,6 +33,7 @@ from mycity.content.models import (
     Parity,
 )
 from mycity.core.geo import parse_area
+from mycity.notify.models import Delivery
 
 LANGUAGES = ("ru", "be", "en")
 
@@ -102,6 +103,10 @@ def save_notice(
             (AffectedBuilding(notice=notice, building_id=pk) for pk in sorted(buildings)),
             batch_size=1000,
         )
+        if notice.state == NoticeState.PUBLISHED:
+            # Residents of addresses added since publishing are told; those told already
+            # are skipped by the notice's key.
+            transaction.on_commit(partial(_announce, notice.pk), robust=True)
     return notice
 
 
@@ -128,6 +133,11 @@ def withdraw_notice(*, actor: User, notice: Notice) -> Notice:
             raise NoticeStateError(_("The notice is already withdrawn."))
         locked.state = NoticeState.WITHDRAWN
         locked.save(update_fields=["state", "updated_at"])
+        # E-mails and pushes still waiting (quiet hours, retries) are not sent.
+        Delivery.objects.filter(
+            notification__dedupe_key=f"notice:{locked.pk}",
+            state__in=[Delivery.State.PENDING],
+        ).update(state=Delivery.State.FAILED, last_error="The notice was withdrawn.")
     return locked
 
 

@@ -64,6 +64,15 @@ class WebPushChannel:
     def reaches(self, recipient: User) -> bool:
         return push_enabled() and PushSubscription.objects.filter(user=recipient).exists()
 
+    def reachable(self, recipients: list[User]) -> set[int]:
+        """Of many recipients, those with a browser to push to: one query."""
+        if not push_enabled():
+            return set()
+        ids = [user.pk for user in recipients]
+        return set(
+            PushSubscription.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
+        )
+
     def send(self, delivery: Delivery) -> None:
         subscriptions = list(PushSubscription.objects.filter(user=delivery.notification.recipient))
         vapid = Vapid02.from_raw(settings.VAPID_PRIVATE_KEY.encode())

@@ -4,6 +4,7 @@ import base64
 import binascii
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -33,8 +34,13 @@ def subscribe_browser(
     """Remember a browser's subscription; the same endpoint moves to the user who
     subscribed last on it (a shared computer)."""
     parts = urlsplit(endpoint)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise InvalidPushSubscription(_("The endpoint must be a web address."), field="endpoint")
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not host:
+        raise InvalidPushSubscription(_("The endpoint must be an https address."), field="endpoint")
+    if not any(host == h or host.endswith("." + h) for h in settings.WEBPUSH_ENDPOINT_HOSTS):
+        raise InvalidPushSubscription(
+            _("This push service is not known to the site."), field="endpoint"
+        )
     # An uncompressed P-256 point (65 bytes starting 0x04) and a 16-byte secret (RFC 8291).
     if _decoded(p256dh, "keys.p256dh", 65)[0] != 4:
         raise InvalidPushSubscription(_("The key is not a P-256 point."), field="keys.p256dh")
@@ -44,6 +50,10 @@ def subscribe_browser(
             endpoint=endpoint,
             defaults={"user": user, "p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]},
         )
+        # The newest few browsers of a person; the oldest make way.
+        kept = PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")
+        stale = list(kept.values_list("pk", flat=True)[settings.WEBPUSH_MAX_PER_USER :])
+        PushSubscription.objects.filter(pk__in=stale).delete()
     return row
 
 

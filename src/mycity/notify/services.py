@@ -159,6 +159,26 @@ def notify_many(
     who already have `dedupe_key` are skipped, so a fan-out that stopped half-way is
     simply run again. Returns how many notifications were written.
     """
+    # A second fan-out running at once (a deferred task and cron, say) may write some
+    # of the same notifications first: the unique key refuses ours, and a new attempt
+    # skips what the other wrote.
+    for attempt in range(3):
+        try:
+            return _notify_many(recipients, topic, write, dedupe_key, url, data)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _notify_many(
+    recipients: Sequence[tuple[User, Sequence[str]]],
+    topic: str,
+    write: Callable[[User], "Message"],
+    dedupe_key: str,
+    url: str,
+    data: dict[str, Any] | None,
+) -> int:
     with transaction.atomic():
         active = {user.pk: (user, channels) for user, channels in recipients if user.is_active}
         told = set(
@@ -167,6 +187,7 @@ def notify_many(
             ).values_list("recipient_id", flat=True)
         )
         now = timezone.now()
+        reach = _reach([user for user, _channels in active.values()], recipients)
         rows: list[tuple[Notification, list[str]]] = []
         for user_id, (user, channels) in active.items():
             if user_id in told:
@@ -184,7 +205,7 @@ def notify_many(
                 dedupe_key=dedupe_key,
                 created_at=now,
             )
-            targets = [n for n in channels if n != IN_APP and get_channel(n).reaches(user)]
+            targets = [n for n in channels if n != IN_APP and user_id in reach.get(n, set())]
             if notification.in_app or targets:
                 rows.append((notification, targets))
         Notification.objects.bulk_create([n for n, _ in rows], batch_size=500)
@@ -202,6 +223,20 @@ def notify_many(
         )
         _enqueue_on_commit(deliveries)
     return len(rows)
+
+
+def _reach(
+    users: list[User], recipients: Sequence[tuple[User, Sequence[str]]]
+) -> dict[str, set[int]]:
+    """For each channel the recipients asked for, whom it can reach: in one query where
+    the channel can answer for many (`reachable`), else one by one."""
+    names = {name for _user, channels in recipients for name in channels if name != IN_APP}
+    reach: dict[str, set[int]] = {}
+    for name in names:
+        channel = get_channel(name)
+        many = getattr(channel, "reachable", None)
+        reach[name] = set(many(users)) if many else {u.pk for u in users if channel.reaches(u)}
+    return reach
 
 
 def _enqueue_on_commit(deliveries: Sequence[Delivery]) -> None:

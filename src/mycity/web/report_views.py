@@ -123,6 +123,9 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ReportForm(city, request.POST)
         if form.is_valid():
+            if not user.is_authenticated and request.headers.get("X-Queued-Report"):
+                # A report the phone kept offline: it waits there for its author.
+                return HttpResponse(status=401)
             if not user.is_authenticated:
                 return _keep_for_sign_in(request, city, form.cleaned_data)
             try:

@@ -1,12 +1,13 @@
 """What a resident wants to hear about: notices at their address, in districts, of
 kinds; by which channels; quiet hours. And the one-click unsubscribe from e-mail."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -136,24 +137,8 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                set_quiet_hours(
-                    user=user, quiet_from=data["quiet_from"], quiet_until=data["quiet_until"]
-                )
-                save_notice_subscriptions(
-                    user=user,
-                    city=city,
-                    home=data["home"],
-                    districts=data["districts"],
-                    kinds=data["kinds"],
-                    news_tags=data["news_tags"].split(","),
-                    event_categories=data["events"],
-                    addresses=addresses,
-                    channels=[
-                        "in_app",
-                        *(["email"] if data["email"] else []),
-                        *(["webpush"] if data["push"] else []),
-                    ],
-                )
+                with transaction.atomic():  # both or neither
+                    _save(user, city, data, addresses)
             except DomainError as exc:
                 problems = show_problems(form, exc)
                 status = exc.status
@@ -174,6 +159,25 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             "push_key": settings.VAPID_PUBLIC_KEY if push_enabled() else "",
         },
         status=status,
+    )
+
+
+def _save(user: User, city: City, data: dict[str, Any], addresses: list[Building]) -> None:
+    set_quiet_hours(user=user, quiet_from=data["quiet_from"], quiet_until=data["quiet_until"])
+    save_notice_subscriptions(
+        user=user,
+        city=city,
+        home=data["home"],
+        districts=data["districts"],
+        kinds=data["kinds"],
+        news_tags=data["news_tags"].split(","),
+        event_categories=data["events"],
+        addresses=addresses,
+        channels=[
+            "in_app",
+            *(["email"] if data["email"] else []),
+            *(["webpush"] if data["push"] else []),
+        ],
     )
 
 

@@ -1,5 +1,6 @@
 // The citizen app's own script: installs the service worker (mycity.web.pwa) and,
-// on sign-out, asks it to forget the pages kept for offline use.
+// on sign-out, asks it to forget the pages kept for offline use and stops this
+// browser's push notifications.
 (function () {
   "use strict";
   if (!("serviceWorker" in navigator)) return;
@@ -8,8 +9,24 @@
   });
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.matches && form.matches("[data-sign-out]") && navigator.serviceWorker.controller) {
+    if (!form.matches || !form.matches("[data-sign-out]")) return;
+    if (navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage("forget-pages");
     }
+    // A shared computer: the next person must not get this resident's pushes.
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    navigator.serviceWorker.ready.then(function (registration) {
+      return registration.pushManager && registration.pushManager.getSubscription();
+    }).then(function (subscription) {
+      if (!subscription) return;
+      fetch("/api/v1/me/push-subscriptions/remove", {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: true,
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+        body: JSON.stringify({ endpoint: subscription.endpoint }),
+      });
+      subscription.unsubscribe();
+    });
   });
 })();

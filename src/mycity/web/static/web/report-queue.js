@@ -12,6 +12,12 @@
   var box = document.getElementById("report-queue");
   if (!box || !("indexedDB" in window)) return;
   var texts = box.dataset;
+  // Whose phone this is now: a report waits for the resident who made it.
+  var me = box.dataset.user || "";
+
+  function mine(entry) {
+    return !entry.user || entry.user === me;
+  }
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -79,7 +85,7 @@
 
   function show(extra) {
     return all().then(function (entries) {
-      var parts = entries.map(function (entry) {
+      var parts = entries.filter(mine).map(function (entry) {
         if (entry.refused) {
           return line(texts.refused + " " + describe(entry) + ": " + entry.refused, null,
                       discardButton(entry));
@@ -109,7 +115,14 @@
       else body.append(pair[0], pair[1]);
     });
     body.append("csrfmiddlewaretoken", currentToken(entry));
-    return fetch(entry.action, { method: "POST", body: body, credentials: "same-origin" })
+    return fetch(entry.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      // The server answers 401 rather than keeping a draft in the session: the
+      // report stays here until its author is signed in.
+      headers: { "X-Queued-Report": "1" },
+    })
       .then(function (response) {
         var path = new URL(response.url).pathname;
         if (response.ok && /^\/my\/appeals\/\d+\/$/.test(path)) {
@@ -117,7 +130,7 @@
             return line(texts.sent, { href: response.url, text: texts.open });
           });
         }
-        if (response.ok && path.indexOf("/accounts/") === 0) {
+        if (response.status === 401 || (response.ok && path.indexOf("/accounts/") === 0)) {
           entry.needsSignIn = true;
           return put(entry).then(function () { return null; });
         }
@@ -139,7 +152,7 @@
     sending = true;
     var pass = function () {
       return all().then(function (entries) {
-        var due = entries.filter(function (e) { return !e.refused; });
+        var due = entries.filter(function (e) { return !e.refused && mine(e) && me; });
         return due.reduce(function (chain, entry) {
           return chain.then(function (sent) {
             return send(entry).then(function (done) { return done ? sent.concat([done]) : sent; });
@@ -169,6 +182,7 @@
       fields: fields,
       token: (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value,
       summary: summary ? summary.value : "",
+      user: me,
       queuedAt: new Date().toISOString(),
     }).then(function () {
       form.reset();
@@ -185,6 +199,16 @@
     if (navigator.onLine) return;
     event.preventDefault();
     queue(form).catch(function () { form.submit(); });
+  });
+
+  // Signing out on a shared phone takes the resident's waiting reports with them.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-sign-out]") || !me) return;
+    all().then(function (entries) {
+      entries.filter(function (e) { return e.user === me; })
+        .forEach(function (e) { remove(e.key); });
+    });
   });
 
   window.addEventListener("online", flush);
