@@ -71,6 +71,7 @@ def test_a_report_made_offline_waits_on_the_phone_and_arrives_once_when_back_onl
 ):
     from mycity.appeals.models import Appeal
     from tests.browser.test_my_appeals import sign_in
+    from tests.browser.test_report import tap_the_map
 
     sign_in(context, site, resident)
     # Not the watched `page`: offline, the failed requests are what should happen.
@@ -85,7 +86,7 @@ def test_a_report_made_offline_waits_on_the_phone_and_arrives_once_when_back_onl
         page.reload()  # the app shell and the form, from the phone
         expect(page.get_by_role("heading", level=1)).to_have_text("Сообщить о проблеме")
         page.get_by_label("Что случилось").select_option("street-light-out")
-        page.locator(".report-map").click()
+        tap_the_map(page)
         page.get_by_label("Опишите проблему").fill("Не горит фонарь во дворе")
         page.get_by_label(re.compile("Я согласен")).check()
         page.get_by_role("button", name="Отправить сообщение").click()

@@ -13,13 +13,20 @@ from tests.browser.test_sign_in import code_in_last_mail
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def tap_the_map(page) -> None:
+    # Leaflet draws the map after the page's deferred scripts have run: a tap before
+    # that lands on an empty box (on a busy machine it can take a moment).
+    expect(page.locator(".report-map.leaflet-container")).to_have_count(1)
+    page.locator(".report-map").click()
+
+
 def test_a_new_resident_reports_a_problem_and_signs_up_at_the_end(
     site, page, city, street_light, tiles_asked
 ):
     page.goto(site.url + "/polotsk/")
     page.get_by_role("link", name="Сообщить о проблеме").click()
     page.get_by_label("Что случилось").select_option("street-light-out")
-    page.locator(".report-map").click()  # the pin goes where the map is tapped
+    tap_the_map(page)  # the pin goes where the map is tapped
     expect(page.locator("path.map-point-main")).to_have_count(1)
     assert page.locator("#id_lat").input_value()
     page.get_by_label("Опишите проблему").fill("Не горит фонарь у второго подъезда")
@@ -82,7 +89,7 @@ def test_a_big_photo_is_shrunk_in_the_browser_before_it_is_sent(
     sign_in(context, site, resident)
     page.goto(site.url + "/polotsk/report/")
     page.get_by_label("Что случилось").select_option("street-light-out")
-    page.locator(".report-map").click()
+    tap_the_map(page)
     page.get_by_label("Опишите проблему").fill("Не горит фонарь")
     page.locator("#id_photos").set_input_files(
         files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": big.getvalue()}]

@@ -17,26 +17,12 @@ from django.utils.translation import gettext as _
 from mycity.accounts.models import User
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import STAFF_CHANNELS, Channel
-from mycity.appeals.services import AppealDraft
+from mycity.appeals.services import APPLICANT_FIELDS, AppealDraft
 from mycity.cities.clock import in_city_time
 from mycity.cities.models import City, Organisation
 from mycity.core.errors import DomainError
 
-COLUMNS = (
-    "source_number",
-    "channel",
-    "received_at",
-    "category",
-    "applicant_type",
-    "applicant_name",
-    "applicant_address",
-    "applicant_email",
-    "applicant_phone",
-    "legal_name",
-    "legal_reg_number",
-    "signatory",
-    "text",
-)
+COLUMNS = ("source_number", "channel", "received_at", "category", *APPLICANT_FIELDS, "text")
 REQUIRED = ("source_number", "received_at", "category", "text")
 
 
@@ -168,15 +154,6 @@ def _draft(row: dict[str, Any]) -> AppealDraft:
     def text(name: str) -> str:
         return str(row.get(name) or "").strip()
 
-    return AppealDraft(
-        category_slug=text("category"),
-        description=text("text"),
-        applicant_type=text("applicant_type") or "person",
-        applicant_name=text("applicant_name"),
-        applicant_address=text("applicant_address"),
-        applicant_email=text("applicant_email"),
-        applicant_phone=text("applicant_phone"),
-        legal_name=text("legal_name"),
-        legal_reg_number=text("legal_reg_number"),
-        signatory=text("signatory"),
-    )
+    applicant: dict[str, Any] = {name: text(name) for name in APPLICANT_FIELDS}
+    applicant["applicant_type"] = applicant["applicant_type"] or "person"
+    return AppealDraft(category_slug=text("category"), description=text("text"), **applicant)

@@ -88,6 +88,17 @@ MAX_DESCRIPTION = 5000
 MAX_E_APPEAL_TEXT = 20000
 # A building this close to the point names the report's address.
 ADDRESS_REACH_M = 150
+# What an e-appeal says of who sends it (the Law on appeals, art. 12).
+APPLICANT_FIELDS = (
+    "applicant_type",
+    "applicant_name",
+    "applicant_address",
+    "applicant_email",
+    "applicant_phone",
+    "legal_name",
+    "legal_reg_number",
+    "signatory",
+)
 
 
 @dataclass
@@ -542,19 +553,7 @@ def _register(
     building: Building | None = values.get("building")
     personal: dict[str, Any] = {}
     if category.kind == AppealKind.E_APPEAL:
-        personal = {
-            name: str(getattr(draft, name) or "").strip()
-            for name in (
-                "applicant_type",
-                "applicant_name",
-                "applicant_address",
-                "applicant_email",
-                "applicant_phone",
-                "legal_name",
-                "legal_reg_number",
-                "signatory",
-            )
-        }
+        personal = {name: str(getattr(draft, name) or "").strip() for name in APPLICANT_FIELDS}
     elif applicant is not None:
         personal = {"applicant_name": applicant.full_name, "applicant_email": applicant.email}
     else:

@@ -18,7 +18,7 @@ from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import STAFF_CHANNELS, AppealKind, ApplicantType, Category, Channel
-from mycity.appeals.services import AppealDraft
+from mycity.appeals.services import APPLICANT_FIELDS, AppealDraft
 from mycity.cities.models import City, Organisation
 from mycity.console.access import console_city_for
 from mycity.console.notice_views import _page
@@ -93,20 +93,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            draft_fields = {
-                name: data[name]
-                for name in (
-                    "applicant_type",
-                    "applicant_name",
-                    "applicant_address",
-                    "applicant_email",
-                    "applicant_phone",
-                    "legal_name",
-                    "legal_reg_number",
-                    "signatory",
-                    "description",
-                )
-            }
+            draft_fields = {name: data[name] for name in (*APPLICANT_FIELDS, "description")}
             try:
                 submission = register_received_appeal(
                     actor=cast(User, request.user),
