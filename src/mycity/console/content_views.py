@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from mycity.accounts.models import User
 from mycity.cities.models import City
-from mycity.console.notice_views import _editor_city, _page
+from mycity.console.editing import console_page, editor_city
 from mycity.content.events import EventDraft, save_event
 from mycity.content.models import Contact, Event, Place, Poll
 from mycity.content.places import save_contact, save_place
@@ -185,16 +185,18 @@ KINDS: dict[str, tuple[type[Model], type[forms.ModelForm], Callable[..., Model],
 
 @login_required
 def items(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    city = _editor_city(request, slug)
+    city = editor_city(request, slug)
     model, _form, _save, title = _kind(kind)
     rows = model.objects.filter(city=city).order_by("-pk")[:500]  # type: ignore[attr-defined]
-    return _page(request, city, "console/content_items.html", rows=rows, kind=kind, title=title)
+    return console_page(
+        request, city, "console/content_items.html", rows=rows, kind=kind, title=title
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def item(request: HttpRequest, slug: str, kind: str, item_id: int | None = None) -> HttpResponse:
-    city = _editor_city(request, slug)
+    city = editor_city(request, slug)
     model, form_class, save, title = _kind(kind)
     found = None
     if item_id is not None:
@@ -224,7 +226,7 @@ def item(request: HttpRequest, slug: str, kind: str, item_id: int | None = None)
                 return redirect("console:content_item", slug=city.slug, kind=kind, item_id=saved.pk)
         else:
             status = 400
-    return _page(
+    return console_page(
         request,
         city,
         "console/content_item.html",

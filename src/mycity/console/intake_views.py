@@ -17,18 +17,29 @@ from django.views.decorators.http import require_http_methods
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
 from mycity.appeals.intake import register_received_appeal
-from mycity.appeals.models import STAFF_CHANNELS, AppealKind, ApplicantType, Category, Channel
+from mycity.appeals.models import STAFF_CHANNELS, AppealKind, Category, Channel
 from mycity.appeals.services import APPLICANT_FIELDS, AppealDraft
 from mycity.cities.models import City, Organisation
 from mycity.console.access import console_city_for
-from mycity.console.notice_views import _page
+from mycity.console.editing import console_page
 from mycity.core.errors import DomainError
+from mycity.web.applicant_form import ApplicantFields
 from mycity.web.form_errors import show_problems
 
 TEXT = forms.Textarea(attrs={"rows": 6})
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(ApplicantFields):
+    field_order = [
+        "channel",
+        "received_at",
+        "registrar",
+        "category",
+        *APPLICANT_FIELDS,
+        "description",
+        "source_number",
+    ]
+
     channel = forms.ChoiceField(
         label=gettext_lazy("How it arrived"),
         choices=[(c.value, c.label) for c in Channel if c in STAFF_CHANNELS],
@@ -41,25 +52,9 @@ class IntakeForm(forms.Form):
         label=gettext_lazy("Registered by"), queryset=Organisation.objects.none()
     )
     category = forms.ChoiceField(label=gettext_lazy("Subject"))
-    applicant_type = forms.ChoiceField(
-        label=gettext_lazy("The appeal is from"), choices=ApplicantType.choices
-    )
-    applicant_name = forms.CharField(label=gettext_lazy("Full name"), max_length=200)
-    applicant_address = forms.CharField(label=gettext_lazy("Postal address"), max_length=300)
+    # A letter has a postal address; an e-mail only sometimes.
     applicant_email = forms.EmailField(
         label=gettext_lazy("E-mail (optional)"), max_length=254, required=False
-    )
-    applicant_phone = forms.CharField(
-        label=gettext_lazy("Phone (optional)"), max_length=30, required=False
-    )
-    legal_name = forms.CharField(
-        label=gettext_lazy("Organisation's name"), max_length=300, required=False
-    )
-    legal_reg_number = forms.CharField(
-        label=gettext_lazy("Registration number (УНП)"), max_length=30, required=False
-    )
-    signatory = forms.CharField(
-        label=gettext_lazy("Signed by (full name, position)"), max_length=200, required=False
     )
     description = forms.CharField(label=gettext_lazy("Text of the appeal"), widget=TEXT)
     source_number = forms.CharField(
@@ -129,4 +124,6 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("console:intake", slug=city.slug)
         else:
             status = 400
-    return _page(request, city, "console/intake.html", form=form, problems=problems, status=status)
+    return console_page(
+        request, city, "console/intake.html", form=form, problems=problems, status=status
+    )

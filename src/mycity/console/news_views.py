@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mycity.accounts.models import User
-from mycity.console.notice_views import _editor_city, _page
+from mycity.console.editing import console_page, editor_city
 from mycity.content import news as news_services
 from mycity.content.models import News
 from mycity.core.errors import DomainError
@@ -70,15 +70,15 @@ def _initial(item: News) -> dict[str, Any]:
 
 @login_required
 def news_list(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _editor_city(request, slug)
+    city = editor_city(request, slug)
     rows = News.objects.filter(city=city).order_by("-created_at")[:200]
-    return _page(request, city, "console/news_list.html", items=rows)
+    return console_page(request, city, "console/news_list.html", items=rows)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def news_item(request: HttpRequest, slug: str, news_id: int | None = None) -> HttpResponse:
-    city = _editor_city(request, slug)
+    city = editor_city(request, slug)
     found = None
     if news_id is not None:
         found = News.objects.filter(city=city, pk=news_id).first()
@@ -119,7 +119,7 @@ def news_item(request: HttpRequest, slug: str, news_id: int | None = None) -> Ht
                 status = exc.status
         else:
             status = 400
-    return _page(
+    return console_page(
         request,
         city,
         "console/news_item.html",

@@ -1,19 +1,16 @@
 """Editors write, publish and withdraw notices of outages and works in the console."""
 
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mycity.accounts.models import User
-from mycity.accounts.permissions import Action, may
-from mycity.cities.models import City
-from mycity.console.access import console_city_for, desks_of
+from mycity.console.editing import console_page, editor_city
 from mycity.console.notice_forms import NoticeForm, initial_of, rows_for
 from mycity.content import services
 from mycity.content.models import Notice
@@ -21,35 +18,18 @@ from mycity.core.errors import DomainError
 from mycity.web.form_errors import show_problems
 
 
-def _editor_city(request: HttpRequest, slug: str) -> City:
-    city = console_city_for(request.user, slug)
-    if not may(request.user, Action.EDIT_CONTENT, city):
-        raise PermissionDenied
-    return city
-
-
-def _page(request: HttpRequest, city: City, template: str, **context: Any) -> HttpResponse:
-    status = context.pop("status", 200)
-    return render(
-        request,
-        template,
-        {"city": city, "desks": desks_of(request.user), "no_queue": True, **context},
-        status=status,
-    )
-
-
 @login_required
 def notices(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _editor_city(request, slug)
+    city = editor_city(request, slug)
     rows = Notice.objects.filter(city=city).order_by("-starts_at", "-pk")[:200]
-    return _page(request, city, "console/notices.html", notices=rows)
+    return console_page(request, city, "console/notices.html", notices=rows)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice(request: HttpRequest, slug: str, notice_id: int | None = None) -> HttpResponse:
     """A new notice, or one to change."""
-    city = _editor_city(request, slug)
+    city = editor_city(request, slug)
     found = None
     if notice_id is not None:
         found = Notice.objects.filter(city=city, pk=notice_id).first()
@@ -76,7 +56,7 @@ def notice(request: HttpRequest, slug: str, notice_id: int | None = None) -> Htt
                 status = exc.status
         else:
             status = 400
-    return _page(
+    return console_page(
         request,
         city,
         "console/notice.html",
@@ -90,7 +70,7 @@ def notice(request: HttpRequest, slug: str, notice_id: int | None = None) -> Htt
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
-    city = _editor_city(request, slug)
+    city = editor_city(request, slug)
     found = Notice.objects.filter(city=city, pk=notice_id).first()
     if found is None:
         raise Http404

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from mycity.content.events import calendar_of, events_between, upcoming_events
 from mycity.content.models import Event, EventCategory
-from mycity.content.news_views import picture
+from mycity.content.pictures import picture
 from mycity.web.choice import city_or_404
 
 

@@ -1,6 +1,5 @@
 """The citizen app's news pages."""
 
-from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET
 from mycity.content.errors import NewsNotFound
 from mycity.content.feeds import news_feed
 from mycity.content.news import news_item, visible_news
+from mycity.content.pictures import picture
 from mycity.web.choice import city_or_404
 
 PAGE = 20
@@ -48,11 +48,3 @@ def cover(request: HttpRequest, slug: str, news_id: int) -> FileResponse:
     except NewsNotFound:
         raise Http404 from None
     return picture(item.cover)
-
-
-def picture(file: FieldFile) -> FileResponse:
-    """A cleaned JPEG of the city's information (media files are not served by the
-    static server)."""
-    if not file:
-        raise Http404
-    return FileResponse(file.open("rb"), content_type="image/jpeg")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.content.models import ContactGroup, Place, PlaceKind
-from mycity.content.news_views import picture
+from mycity.content.pictures import picture
 from mycity.content.places import contacts_of, json_ld, places_of
 from mycity.web.choice import city_or_404
 

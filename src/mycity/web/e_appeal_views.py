@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods
 from mycity.accounts.models import User
 from mycity.appeals import selectors, services
 from mycity.appeals.errors import InvalidAppeal
-from mycity.appeals.models import AppealKind, ApplicantType, Channel
+from mycity.appeals.models import AppealKind, Channel
+from mycity.appeals.services import APPLICANT_FIELDS
 from mycity.cities.models import City, Organisation
 from mycity.core.errors import DomainError
+from mycity.web.applicant_form import ApplicantFields
 from mycity.web.choice import city_or_404
 from mycity.web.form_errors import show_problems
 from mycity.web.report_views import to_registered_appeal
@@ -26,30 +28,11 @@ from mycity.web.report_views import to_registered_appeal
 MAX_ATTACHMENTS = 5
 
 
-class EAppealForm(forms.Form):
+class EAppealForm(ApplicantFields):
+    field_order = ["category", "addressee", *APPLICANT_FIELDS, "description", "consent", "key"]
+
     category = forms.ChoiceField(label=gettext_lazy("Subject"))
     addressee = forms.ChoiceField(label=gettext_lazy("To"), required=False)
-    applicant_type = forms.ChoiceField(
-        label=gettext_lazy("The appeal is from"),
-        choices=ApplicantType.choices,
-        initial=ApplicantType.PERSON,
-        widget=forms.RadioSelect,
-    )
-    applicant_name = forms.CharField(label=gettext_lazy("Full name"), max_length=200)
-    applicant_address = forms.CharField(label=gettext_lazy("Postal address"), max_length=300)
-    applicant_email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254)
-    applicant_phone = forms.CharField(
-        label=gettext_lazy("Phone (optional)"), max_length=30, required=False
-    )
-    legal_name = forms.CharField(
-        label=gettext_lazy("Organisation's name"), max_length=300, required=False
-    )
-    legal_reg_number = forms.CharField(
-        label=gettext_lazy("Registration number (УНП)"), max_length=30, required=False
-    )
-    signatory = forms.CharField(
-        label=gettext_lazy("Signed by (full name, position)"), max_length=200, required=False
-    )
     description = forms.CharField(
         label=gettext_lazy("Text of the appeal"),
         max_length=5000,
