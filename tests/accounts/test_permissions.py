@@ -14,7 +14,14 @@ pytestmark = pytest.mark.django_db
         ("resident", set()),
         (
             "dispatcher",
-            {Action.USE_CONSOLE, Action.DISPATCH, Action.EXECUTE, Action.REGISTER_APPEALS},
+            {
+                Action.USE_CONSOLE,
+                Action.DISPATCH,
+                Action.EXECUTE,
+                Action.REGISTER_APPEALS,
+                Action.READ_REPORTS,
+                Action.CONTROL_APPEALS,
+            },
         ),
         ("moderator", {Action.USE_CONSOLE, Action.MODERATE}),
         (
@@ -25,6 +32,8 @@ pytestmark = pytest.mark.django_db
                 Action.EDIT_CALENDAR,
                 Action.GRANT_ROLES,
                 Action.READ_AUDIT,
+                Action.READ_REPORTS,
+                Action.HANDLE_PERSONAL_DATA,
             },
         ),
         ("platform_admin", set(Action)),

@@ -78,13 +78,18 @@ class RoleKind(models.TextChoices):
     MODERATOR = "moderator", _("Moderator")
     EDITOR = "editor", _("Editor")
     INTAKE = "intake", _("Intake clerk")
+    # The organisation's head: overdue appeals of it escalate to them.
+    HEAD = "head", _("Head of organisation")
+    # The operator's staff who answer residents' personal-data requests and keep the
+    # register of incidents.
+    PRIVACY_OFFICER = "privacy_officer", _("Personal data officer")
     CITY_ADMIN = "city_admin", _("City administrator")
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
 
 
 # Which scope each role needs: an executor belongs to an organisation of a city;
 # most roles are city-wide; the platform administrator has no city.
-ROLES_NEEDING_ORGANISATION = frozenset({RoleKind.EXECUTOR})
+ROLES_NEEDING_ORGANISATION = frozenset({RoleKind.EXECUTOR, RoleKind.HEAD})
 ROLES_WITHOUT_CITY = frozenset({RoleKind.PLATFORM_ADMIN})
 
 
@@ -127,8 +132,8 @@ class Role(models.Model):
                 name="role_scope_matches_kind",
                 condition=(
                     Q(kind="platform_admin", city__isnull=True, organisation__isnull=True)
-                    | Q(kind="executor", city__isnull=False, organisation__isnull=False)
-                    | (~Q(kind__in=["platform_admin", "executor"]) & Q(city__isnull=False))
+                    | Q(kind__in=["executor", "head"], city__isnull=False, organisation__isnull=False)
+                    | (~Q(kind__in=["platform_admin", "executor", "head"]) & Q(city__isnull=False))
                 ),
             ),
         ]

@@ -27,6 +27,9 @@ class Action(StrEnum):
     EDIT_CONTENT = "edit_content"
     READ_AUDIT = "read_audit"
     REGISTER_APPEALS = "register_appeals"  # what arrived by post, phone, reception, …
+    READ_REPORTS = "read_reports"  # the committee's figures on appeals
+    CONTROL_APPEALS = "control_appeals"  # put on control, order sub-tasks
+    HANDLE_PERSONAL_DATA = "handle_personal_data"  # residents' requests, incidents
 
 
 STAFF_ROLES = frozenset(RoleKind) - {RoleKind.RESIDENT}
@@ -37,11 +40,14 @@ RULES: dict[Action, frozenset[RoleKind]] = {
     Action.EDIT_CALENDAR: frozenset({RoleKind.CITY_ADMIN}),
     Action.GRANT_ROLES: frozenset({RoleKind.CITY_ADMIN}),
     Action.DISPATCH: frozenset({RoleKind.DISPATCHER}),
-    Action.EXECUTE: frozenset({RoleKind.EXECUTOR, RoleKind.DISPATCHER}),
+    Action.EXECUTE: frozenset({RoleKind.EXECUTOR, RoleKind.HEAD, RoleKind.DISPATCHER}),
     Action.MODERATE: frozenset({RoleKind.MODERATOR}),
     Action.EDIT_CONTENT: frozenset({RoleKind.EDITOR}),
     Action.READ_AUDIT: frozenset({RoleKind.CITY_ADMIN}),
     Action.REGISTER_APPEALS: frozenset({RoleKind.INTAKE, RoleKind.DISPATCHER}),
+    Action.READ_REPORTS: frozenset({RoleKind.CITY_ADMIN, RoleKind.DISPATCHER, RoleKind.HEAD}),
+    Action.CONTROL_APPEALS: frozenset({RoleKind.DISPATCHER, RoleKind.HEAD}),
+    Action.HANDLE_PERSONAL_DATA: frozenset({RoleKind.PRIVACY_OFFICER, RoleKind.CITY_ADMIN}),
 }
 
 
@@ -90,9 +96,9 @@ def _role_covers(role: Role, scope: Scope) -> bool:
         return True
     if scope.city_id is None or role.city_id != scope.city_id:
         return False
-    if role.kind in (RoleKind.EXECUTOR,) and role.organisation_id is not None:
-        # An executor acts only for its own organisation, and only on what is
-        # assigned to it; city-wide targets are outside its scope.
+    if role.organisation_id is not None:
+        # An executor (or the head) acts only for its own organisation, and only on
+        # what is assigned to it; city-wide targets are outside its scope.
         return scope.organisation_id == role.organisation_id
     return True
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from mycity.appeals.models import Appeal, AppealKind, Category, Status, TimeUnit
+from mycity.appeals.models import CLOSED_STATUSES, Appeal, AppealKind, Category, Status, TimeUnit
 from mycity.cities.calendar import WorkingCalendar
 
 E_APPEAL_TERM_DAYS = 15  # art. 17: fifteen days, one month when more study is needed
@@ -65,7 +65,7 @@ class DeadlineState(StrEnum):
     LATE = "late"  # answered after the term
 
 
-FINISHED = frozenset({Status.CLOSED, Status.REJECTED, Status.REDIRECTED, Status.DUPLICATE})
+FINISHED = CLOSED_STATUSES
 DUE_SOON = timedelta(hours=24)
 
 

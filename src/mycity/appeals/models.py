@@ -79,10 +79,35 @@ class Status(models.TextChoices):
     REDIRECTED = "redirected", _("Redirected")
     DUPLICATE = "duplicate", _("Duplicate")
     REOPENED = "reopened", _("Reopened")
+    # Art. 15 of the Law on appeals: a ground from `appeals.policy.Ground`.
+    NOT_CONSIDERED = "not_considered", _("Left without consideration")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
 
 
 # Open311 and the public map speak of open and closed only.
-CLOSED_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.REDIRECTED, Status.DUPLICATE})
+CLOSED_STATUSES = frozenset(
+    {
+        Status.CLOSED,
+        Status.REJECTED,
+        Status.REDIRECTED,
+        Status.DUPLICATE,
+        Status.NOT_CONSIDERED,
+        Status.WITHDRAWN,
+    }
+)
+
+
+class Result(models.TextChoices):
+    """How an appeal ended, as the committee's reports count it."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    EXPLAINED = "explained", _("Explained")
+    REFUSED = "refused", _("Refused")
+    NOT_CONSIDERED = "not_considered", _("Left without consideration")
+    REDIRECTED = "redirected", _("Redirected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    THANKS = "thanks", _("Thanks")
+    DUPLICATE = "duplicate", _("Joined to another appeal")
 
 
 class ApplicantType(models.TextChoices):
@@ -211,6 +236,10 @@ class Appeal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    # How it ended (set with the final move) and, when left without consideration, on
+    # which ground of the law.
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
+    ground = models.CharField(_("ground"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("appeal")
@@ -334,6 +363,16 @@ class EventKind(models.TextChoices):
     PHOTO_BLURRED = "photo_blurred", _("Photo blurred")
     INFO_REQUESTED = "info_requested", _("More information requested")
     INFO_ADDED = "info_added", _("Information added by the applicant")
+    REPEAT_MARKED = "repeat_marked", _("Marked as a repeat appeal")
+    CORRESPONDENCE_STOPPED = "corr_stopped", _("Correspondence stopped")
+    NOTICE_SENT = "notice_sent", _("Notice sent to the applicant")
+    COLLECTIVE_ANSWER = "collective", _("Answered by a publication")
+    SUBTASK_OPENED = "subtask_opened", _("Sub-task opened")
+    SUBTASK_CLOSED = "subtask_closed", _("Sub-task done")
+    CONTROL_SET = "control_set", _("Put on control")
+    CONTROL_LIFTED = "control_lifted", _("Taken off control")
+    REMINDED = "reminded", _("Reminder sent")
+    ESCALATED = "escalated", _("Escalated to the head")
 
 
 class AppealEvent(models.Model):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from mycity.accounts.models import RoleKind
+from mycity.accounts.models import ROLES_NEEDING_ORGANISATION, RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
 from mycity.appeals import search
 from mycity.appeals.access import FULL_APPEAL_PREFETCH, Audience
@@ -257,7 +257,7 @@ def _executor_organisations(user: Any, city: City) -> list[int]:
     return [
         role.organisation_id
         for role in roles_of(user)
-        if role.kind == RoleKind.EXECUTOR
+        if role.kind in ROLES_NEEDING_ORGANISATION
         and role.city_id == city.pk
         and role.organisation_id is not None
     ]

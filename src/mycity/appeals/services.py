@@ -378,6 +378,23 @@ def _record(
     )
 
 
+def record_event(
+    appeal: Appeal,
+    kind: str,
+    *,
+    actor: Any,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    visible: bool = False,
+) -> AppealEvent:
+    """Put something that happened to an appeal into its timeline and the audit trail
+    (for the modules beside this one: control, sub-tasks, reception, personal data).
+    Staff-only unless `visible`."""
+    return _record(
+        appeal, kind, actor=actor, at=timezone.now(), note=note, data=data, visible=visible
+    )
+
+
 def _write_files(
     cleaned: list[Any], role: str, written: list[str], *, public: bool
 ) -> list[AppealFile]:

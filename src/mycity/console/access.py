@@ -7,7 +7,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from mycity.accounts.models import RoleKind
+from mycity.accounts.models import ROLES_NEEDING_ORGANISATION, RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
 from mycity.appeals.access import Audience, get_appeal_for
 from mycity.appeals.errors import AppealNotFound
@@ -41,7 +41,7 @@ class Desk:
         if self.kind == RoleKind.INTAKE:
             return reverse("console:intake", kwargs={"slug": self.city.slug})
         queue = reverse("console:queue", kwargs={"slug": self.city.slug})
-        if self.kind == RoleKind.EXECUTOR and self.organisation_slug:
+        if self.kind in ROLES_NEEDING_ORGANISATION and self.organisation_slug:
             return f"{queue}?{urlencode({'organisation': self.organisation_slug})}"
         return queue
 

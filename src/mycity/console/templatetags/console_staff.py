@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from mycity.accounts.models import RoleKind
+from mycity.accounts.models import ROLES_NEEDING_ORGANISATION, RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
 
 register = template.Library()
@@ -20,7 +20,8 @@ def writes_answer_templates(user: Any, city: Any) -> bool:
     if may(user, Action.DISPATCH, city):
         return True
     return any(
-        role.kind == RoleKind.EXECUTOR and role.city_id == city.pk for role in roles_of(user)
+        role.kind in ROLES_NEEDING_ORGANISATION and role.city_id == city.pk
+        for role in roles_of(user)
     )
 
 
