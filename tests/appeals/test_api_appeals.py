@@ -271,7 +271,7 @@ def test_the_whole_lifecycle_through_the_api_with_a_staff_token(
     token = issue_api_client(city=city, name="ЖЭС mobile", user=executor).key
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     seen = client.get(f"/api/v1/appeals/{appeal.pk}", **auth).json()
-    assert seen["moves"] == ["start", "return", "answer"]
+    assert seen["moves"] == ["start", "return", "answer", "leave", "thank"]
     assert seen["applicant"]["email"] == resident.email
     started = post_json(
         client,

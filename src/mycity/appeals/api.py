@@ -611,6 +611,16 @@ def _original(actor: Any, appeal_id: int | None) -> Appeal | None:
     return original
 
 
+def _earlier(actor: Any, appeal_id: int | None) -> Appeal | None:
+    if appeal_id is None:
+        return None
+    try:
+        earlier, _audience = get_appeal_for(actor, appeal_id)
+    except AppealNotFound:
+        raise InvalidAppeal(_("There is no such appeal."), field="repeat_of") from None
+    return earlier
+
+
 @router.post(
     "/appeals/{appeal_id}/moves",
     response=AppealOut,
@@ -634,6 +644,8 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
         organisation=_organisation(appeal, payload.organisation),
         duplicate_of=_original(actor, payload.duplicate_of),
         redirected_to=payload.redirected_to or "",
+        ground=payload.ground or "",
+        repeat_of=_earlier(actor, payload.repeat_of),
         expected_version=payload.expected_version,
     )
     return _fresh(request, appeal_id)

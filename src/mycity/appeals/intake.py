@@ -36,7 +36,10 @@ def register_received_appeal(
     draft: AppealDraft,
     files: Sequence[UploadedFile] = (),
     source_number: str = "",
+    anonymous: bool = False,
 ) -> Submission:
+    """`anonymous`: the letter gives no name or no address to answer to; it is
+    registered all the same and then left or forwarded (art. 23)."""
     require(actor, Action.REGISTER_APPEALS, city)
     problems = []
     if channel not in STAFF_CHANNELS:
@@ -63,6 +66,10 @@ def register_received_appeal(
         idempotency_key=source_number or None,
         key_owner=f"source:{city.pk}:{channel}",
         intake=StaffIntake(
-            registrar=registrar, clerk=actor, received_at=received_at, source_number=source_number
+            registrar=registrar,
+            clerk=actor,
+            received_at=received_at,
+            source_number=source_number,
+            anonymous=anonymous,
         ),
     )

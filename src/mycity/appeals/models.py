@@ -198,6 +198,8 @@ class Appeal(models.Model):
     legal_name = models.CharField(_("organisation name"), max_length=300, blank=True)
     legal_reg_number = models.CharField(_("registration number"), max_length=20, blank=True)
     signatory = models.CharField(_("signatory"), max_length=200, blank=True)
+    # `appeals.policy.name_key`: finds the same person's earlier appeals (repeats).
+    applicant_key = models.CharField(max_length=600, blank=True, editable=False)
     consent_policy_version = models.CharField(max_length=20, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     # Registered by staff: when it arrived, the registering organisation's number for it,
@@ -290,6 +292,11 @@ class Appeal(models.Model):
             # An executor's queue newest first: a walk that stays in their organisation.
             models.Index(fields=["organisation", "id"], name="appeal_executor_newest"),
             models.Index(fields=["applicant", "-submitted_at"], name="appeal_of_applicant"),
+            models.Index(
+                fields=["city", "applicant_key"],
+                condition=~Q(applicant_key=""),
+                name="appeal_of_named_applicant",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -436,6 +443,10 @@ class Answer(models.Model):
     )
     text = models.TextField()
     created_at = models.DateTimeField()
+    # Set when the answer is a publication for many appeals on one subject.
+    publication = models.ForeignKey(
+        "CollectiveAnswer", on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -515,3 +526,96 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NoticeKind(models.TextChoices):
+    NOT_CONSIDERED = "not_considered", _("Left without consideration")
+    REDIRECTED = "redirected", _("Sent to the competent body")
+    PROLONGED = "prolonged", _("The work needs more than a month")
+    CORRESPONDENCE_STOPPED = "corr_stopped", _("Correspondence stopped")
+    COLLECTIVE_ANSWER = "collective", _("Answered by a publication")
+
+
+class NoticeDelivery(models.TextChoices):
+    ACCOUNT = "account", _("In the app")
+    EMAIL = "email", _("By e-mail")
+    POST = "post", _("By post")
+
+
+class ApplicantNotice(models.Model):
+    """A notice the law obliges the organisation to send the applicant, with the day it
+    is due. One with an account or an e-mail address is sent at once; a letter waits in
+    the register until a clerk has posted it."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
+    text = models.TextField(_("text"))
+    due_on = models.DateField(_("due"))
+    delivery = models.CharField(_("delivery"), max_length=10, choices=NoticeDelivery.choices)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=Q(sent_at__isnull=True), name="applicant_notice_unsent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: {self.kind}"
+
+
+class CorrespondenceStop(models.Model):
+    """The decision to stop correspondence with an applicant on a subject (art. 15):
+    later appeals of that person on it are left without consideration."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    # Who: the resident's account, or, for letters, their name and address as written.
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    applicant_key = models.CharField(max_length=600)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="+")
+    ground = models.TextField(_("ground"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["city", "applicant_key", "category"], name="corr_stop_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_key} / {self.category_id}"
+
+
+class CollectiveAnswer(models.Model):
+    """One answer, published on the organisation's page, to more than ten appeals on
+    the same subject; each appeal links to it and each applicant is sent it."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "cities.Organisation", on_delete=models.PROTECT, related_name="collective_answers"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"))
+
+    class Meta:
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title

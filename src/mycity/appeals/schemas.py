@@ -140,12 +140,23 @@ class DisagreementIn(Schema):
 class MoveIn(Schema):
     move: str = Field(
         ...,
-        description="accept, approve, assign, start, return, reject, redirect, merge, close",
+        description=(
+            "accept, approve, assign, start, return, reject, redirect, merge, close; "
+            "leave (without consideration: give `ground`), withdraw, thank"
+        ),
     )
     note: str = Field("", max_length=5000)
     organisation: str | None = Field(None, description="assign: the organisation's slug")
     duplicate_of: int | None = Field(None, description="merge: the original appeal's id")
     redirected_to: str | None = Field(None, max_length=300, description="redirect: the body")
+    ground: str | None = Field(
+        None,
+        description="leave: the law's ground (requirements, other_procedure, not_competent, "
+        "complaint_late, repeat, corr_stopped, abusive, anonymous)",
+    )
+    repeat_of: int | None = Field(
+        None, description="leave on the ground `repeat`: the earlier appeal's id"
+    )
     expected_version: int | None = Field(
         None, description="The version the client saw; a stale one gets 409."
     )

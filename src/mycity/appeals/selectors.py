@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from mycity.accounts.models import ROLES_NEEDING_ORGANISATION, RoleKind
+from mycity.accounts.models import ROLES_NEEDING_ORGANISATION
 from mycity.accounts.permissions import Action, may, roles_of
 from mycity.appeals import search
 from mycity.appeals.access import FULL_APPEAL_PREFETCH, Audience

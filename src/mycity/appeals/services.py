@@ -62,9 +62,11 @@ from mycity.appeals.models import (
     EventKind,
     FileRole,
     MeToo,
+    Result,
     Status,
     SubmissionKey,
 )
+from mycity.appeals.policy import name_key
 from mycity.appeals.registration import bump_counter, next_registration_number
 from mycity.appeals.uploads import blur_image, clean_attachment, clean_photo
 from mycity.appeals.workflow import (
@@ -132,6 +134,9 @@ class StaffIntake:
     clerk: User
     received_at: datetime
     source_number: str = ""
+    # A letter without a name or an address to answer to is registered all the same;
+    # `appeals.consideration` then leaves it or forwards it (art. 23).
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,6 +275,7 @@ def _check_e_appeal(
     problems: list[dict[str, str]],
     *,
     by_staff: bool = False,
+    anonymous: bool = False,
 ) -> Organisation | None:
     addressee = category.default_organisation
     if draft.addressee_slug:
@@ -287,6 +293,8 @@ def _check_e_appeal(
     }
     if not by_staff:  # a letter has a postal address; an e-mail only online
         required["applicant_email"] = _("Give your e-mail address.")
+    if anonymous:
+        required = {}
     if draft.applicant_type == ApplicantType.LEGAL_ENTITY:
         required |= {
             "legal_name": _("Give the organisation's name."),
@@ -312,7 +320,12 @@ def _check_e_appeal(
 
 
 def _check_draft(
-    city: City, draft: AppealDraft, photos: Sequence[UploadedFile], *, by_staff: bool = False
+    city: City,
+    draft: AppealDraft,
+    photos: Sequence[UploadedFile],
+    *,
+    by_staff: bool = False,
+    anonymous: bool = False,
 ) -> tuple[Category, dict[str, Any]]:
     category = _category(city, draft.category_slug)
     problems: list[dict[str, str]] = []
@@ -337,7 +350,9 @@ def _check_draft(
     else:
         if len(photos) > MAX_ATTACHMENTS:
             _problem(problems, "files", _("No more than %(max)s files.") % {"max": MAX_ATTACHMENTS})
-        values["addressee"] = _check_e_appeal(city, category, draft, problems, by_staff=by_staff)
+        values["addressee"] = _check_e_appeal(
+            city, category, draft, problems, by_staff=by_staff, anonymous=anonymous
+        )
     if problems:
         raise InvalidAppeal(details=problems)
     return category, values
@@ -454,7 +469,13 @@ def submit_appeal(
         first = _replayed(owner, idempotency_key)
         if first is not None:
             return Submission(first, replayed=True)
-    category, values = _check_draft(city, draft, files, by_staff=intake is not None)
+    category, values = _check_draft(
+        city,
+        draft,
+        files,
+        by_staff=intake is not None,
+        anonymous=intake is not None and intake.anonymous,
+    )
     # Spent only by valid submissions: a resident correcting a form is not throttled.
     if applicant is not None:
         _spend_submission(applicant)
@@ -605,6 +626,10 @@ def _register(
         deadline=plan.term.deadline,
         **personal,
     )
+    key = name_key(appeal)
+    if key:
+        Appeal.objects.filter(pk=appeal.pk).update(applicant_key=key)
+        appeal.applicant_key = key
     _record(appeal, EventKind.TRANSITION, actor=applicant, at=now, to_status=Status.SUBMITTED)
     search.index_appeal(appeal)
     _attach_files(appeal, files)
@@ -616,6 +641,10 @@ def _register(
         _move(appeal, Move.SEND_TO_MODERATION, actor=None)
     else:
         _accept_and_route(appeal, actor=None, organisation=plan.organisation)
+    # The law's rules that apply on arrival build on the moves above.
+    from mycity.appeals import consideration
+
+    consideration.apply_correspondence_stop(appeal)
     return appeal
 
 
@@ -657,6 +686,17 @@ def _accept_and_route(
         staff_notices.notify_assignment(appeal)
 
 
+# How an appeal that ends so is counted; an answer's result is the executor's choice.
+_RESULT_OF_STATUS = {
+    Status.REJECTED: Result.NOT_CONSIDERED,
+    Status.NOT_CONSIDERED: Result.NOT_CONSIDERED,
+    Status.REDIRECTED: Result.REDIRECTED,
+    Status.DUPLICATE: Result.DUPLICATE,
+    Status.WITHDRAWN: Result.WITHDRAWN,
+}
+ANSWER_RESULTS = (Result.SATISFIED, Result.EXPLAINED, Result.REFUSED)
+
+
 def _move(
     appeal: Appeal,
     move: Move,
@@ -683,16 +723,15 @@ def _move(
     changes = dict(changes or {})
     if rule.target == Status.ANSWERED:
         changes.setdefault("answered_at", now)
-    if rule.target == Status.CLOSED or rule.target in (
-        Status.REJECTED,
-        Status.REDIRECTED,
-        Status.DUPLICATE,
-    ):
+    if rule.target in CLOSED_STATUSES:
         changes.setdefault("closed_at", now)
+    if rule.target in _RESULT_OF_STATUS:
+        changes.setdefault("result", _RESULT_OF_STATUS[rule.target])
     if rule.target == Status.REOPENED:
-        changes |= {"closed_at": None}
-    if rule.target in (Status.REJECTED, Status.REDIRECTED, Status.DUPLICATE):
-        # Off the public map: turned away, another body's now, or shown by its original.
+        changes |= {"closed_at": None, "result": ""}
+    if rule.target in CLOSED_STATUSES - {Status.CLOSED}:
+        # Off the public map: turned away, another body's now, shown by its original,
+        # or withdrawn.
         changes["is_public"] = False
     updated = Appeal.objects.filter(pk=appeal.pk, version=version, status=appeal.status).update(
         status=rule.target, version=F("version") + 1, updated_at=now, **changes
@@ -734,6 +773,7 @@ _APPLICANT_MESSAGES: dict[Move, str] = {
     ),
     Move.REOPEN: gettext_noop("Your appeal %(number)s has been reopened."),
     Move.CLOSE: gettext_noop("Your appeal %(number)s is closed."),
+    Move.WITHDRAW: gettext_noop("Your appeal %(number)s is withdrawn; the work on it has stopped."),
 }
 
 
@@ -945,9 +985,13 @@ def answer_appeal(
     text: str,
     files: Sequence[UploadedFile] = (),
     expected_version: int | None = None,
+    result: str = Result.EXPLAINED,
 ) -> Answer:
     """The executor's answer, with attachments ("after" photos, letters); the applicant
-    may then rate it or disagree. The text may carry safe markup (see markup.py)."""
+    may then rate it or disagree. The text may carry safe markup (see markup.py).
+    `result`: whether the request was satisfied, explained or refused."""
+    if result not in ANSWER_RESULTS:
+        raise InvalidAppeal(_("Choose the result of the answer."), field="result")
     text = clean_answer(text or "")
     if not text:
         raise InvalidAppeal(_("Write the answer."), field="text")
@@ -968,7 +1012,13 @@ def answer_appeal(
         # An official answer letter names the applicant: never public.
         rows = _write_files(cleaned, FileRole.ANSWER, written, public=False)
         with transaction.atomic():
-            event = _move(appeal, Move.ANSWER, actor=actor, expected_version=expected_version)
+            event = _move(
+                appeal,
+                Move.ANSWER,
+                actor=actor,
+                expected_version=expected_version,
+                changes={"result": result},
+            )
             answer = Answer.objects.create(
                 appeal=appeal,
                 organisation=appeal.organisation,
@@ -1153,6 +1203,8 @@ def perform(
     organisation: Organisation | None = None,
     duplicate_of: Appeal | None = None,
     redirected_to: str = "",
+    ground: str = "",
+    repeat_of: Appeal | None = None,
     expected_version: int | None = None,
 ) -> Appeal:
     """One staff move by name, for clients that speak in moves (the API, the console)."""
@@ -1179,6 +1231,22 @@ def perform(
         return redirect_appeal(
             actor=actor, appeal=appeal, to=redirected_to, note=note, expected_version=version
         )
+    if move in (Move.LEAVE, Move.WITHDRAW, Move.THANK):
+        from mycity.appeals import consideration  # it builds on this module
+
+        if move == Move.LEAVE:
+            return consideration.leave_without_consideration(
+                actor=actor,
+                appeal=appeal,
+                ground=ground,
+                note=note,
+                repeat_of=repeat_of,
+                expected_version=version,
+            )
+        verb = (
+            consideration.withdraw_appeal if move == Move.WITHDRAW else consideration.record_thanks
+        )
+        return verb(actor=actor, appeal=appeal, note=note, expected_version=version)
     simple = {
         Move.START: start_work,
         Move.RETURN: return_appeal,

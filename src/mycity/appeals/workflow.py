@@ -25,6 +25,11 @@ class Move(StrEnum):
     REDIRECT = "redirect"
     MERGE = "merge"  # into another appeal, as its duplicate
     REOPEN = "reopen"  # the applicant disagrees with the answer
+    # The Law on appeals (`appeals.policy`): left without consideration on a ground of
+    # art. 15 or 23; withdrawn by the applicant before the answer; only thanks.
+    LEAVE = "leave"
+    WITHDRAW = "withdraw"
+    THANK = "thank"
 
 
 class Actor(StrEnum):
@@ -69,6 +74,14 @@ RULES: dict[Move, Rule] = {
     Move.REDIRECT: _rule(_UNSTARTED, S.REDIRECTED, {A.DISPATCHER}, note_required=True),
     Move.MERGE: _rule(_UNSTARTED, S.DUPLICATE, {A.DISPATCHER}),
     Move.REOPEN: _rule({S.ANSWERED, S.CLOSED}, S.REOPENED, {A.APPLICANT}, note_required=True),
+    Move.LEAVE: _rule(
+        _UNSTARTED | {S.IN_PROGRESS}, S.NOT_CONSIDERED, {A.DISPATCHER, A.EXECUTOR, A.SYSTEM}
+    ),
+    # A written withdrawal that arrived on paper is registered by a dispatcher.
+    Move.WITHDRAW: _rule(_UNSTARTED | {S.IN_PROGRESS}, S.WITHDRAWN, {A.APPLICANT, A.DISPATCHER}),
+    Move.THANK: _rule(
+        {S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS}, S.CLOSED, {A.DISPATCHER, A.EXECUTOR}
+    ),
 }
 
 # A moderator acts only on what waits in moderation.

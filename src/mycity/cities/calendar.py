@@ -119,6 +119,15 @@ class WorkingCalendar:
         last_day = std_calendar.monthrange(year, month)[1]
         return self.next_working_day(date(year, month, min(start.day, last_day)))
 
+    def months_before(self, day: date, months: int) -> date:
+        """The same day-number `months` earlier (the month's last day if it has no such
+        day), not moved: the start of a look-back window, not a term."""
+        if months < 0:
+            raise ValueError("months must not be negative")
+        month_index = day.year * 12 + day.month - 1 - months
+        year, month = month_index // 12, month_index % 12 + 1
+        return date(year, month, min(day.day, std_calendar.monthrange(year, month)[1]))
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
         if end < start:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from mycity.web import (
+    collective_views,
     e_appeal_views,
     map_views,
     open_data_views,
@@ -34,6 +35,12 @@ urlpatterns = [
     path("<slug:slug>/open-data/", open_data_views.open_data, name="open_data"),
     path("<slug:slug>/map/", map_views.report_map, name="report_map"),
     path("<slug:slug>/e-appeal/", e_appeal_views.e_appeal, name="e_appeal"),
+    path("<slug:slug>/answers/", collective_views.collective_answers, name="collective_answers"),
+    path(
+        "<slug:slug>/answers/<int:answer_id>/",
+        collective_views.collective_answer,
+        name="collective_answer",
+    ),
     path("<slug:slug>/report/nearby", report_views.nearby, name="report_nearby"),
     path("<slug:slug>/reports/<int:appeal_id>/me-too", report_views.me_too, name="me_too"),
 ]
