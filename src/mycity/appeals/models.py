@@ -380,6 +380,10 @@ class EventKind(models.TextChoices):
     CONTROL_LIFTED = "control_lifted", _("Taken off control")
     REMINDED = "reminded", _("Reminder sent")
     ESCALATED = "escalated", _("Escalated to the head")
+    # Personal data (`mycity.privacy`): the applicant's account erased, the appeal kept
+    # apart from it; and the applicant's data removed when the retention period ended.
+    SEPARATED = "pd_separated", _("Personal data separated from the account")
+    ANONYMISED = "pd_anonymised", _("Personal data anonymised")
 
 
 class AppealEvent(models.Model):

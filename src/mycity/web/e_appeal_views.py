@@ -20,6 +20,7 @@ from mycity.appeals.models import AppealKind, Channel
 from mycity.appeals.services import APPLICANT_FIELDS
 from mycity.cities.models import City, Organisation
 from mycity.core.errors import DomainError
+from mycity.privacy.services import record_consent
 from mycity.web.applicant_form import ApplicantFields
 from mycity.web.choice import city_or_404
 from mycity.web.form_errors import show_problems
@@ -119,6 +120,7 @@ def _send(request: HttpRequest, city: City, user: User, data: dict[str, Any]) ->
         channel=Channel.APP,
         idempotency_key=data["key"],
     )
+    record_consent(user=user, city=city)
     return to_registered_appeal(
         request,
         submission.appeal,

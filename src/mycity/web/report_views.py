@@ -28,6 +28,7 @@ from mycity.cities import selectors as city_selectors
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City
 from mycity.core.errors import DomainError
+from mycity.privacy.services import record_consent
 from mycity.web.choice import city_or_404
 from mycity.web.form_errors import show_problems
 
@@ -205,6 +206,7 @@ def _submit(request: HttpRequest, city: City, user: User, data: dict[str, Any]) 
         channel=Channel.APP,
         idempotency_key=data["key"],
     )
+    record_consent(user=user, city=city)
     request.session.pop(DRAFT_KEY, None)
     return to_registered_appeal(
         request,

@@ -1,0 +1,183 @@
+"""The end of the retention period: a closed appeal keeps its applicant's data for the
+operator's `retention_years`, then loses it (art. 4 of Law 99-З: no longer than the
+purpose needs). The appeal itself stays, for the figures, without a person in it.
+
+Run nightly by the `anonymise_closed_appeals` task or the `anonymise_appeals` command.
+Each appeal is anonymised in its own transaction, under a lock, re-checked there; an
+appeal already anonymised carries the event and is not taken again.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django_tasks import task
+
+from mycity.appeals.models import (
+    CLOSED_STATUSES,
+    Appeal,
+    AppealEvent,
+    AppealFile,
+    CorrespondenceStop,
+    EventKind,
+    FileRole,
+)
+from mycity.appeals.services import record_event
+from mycity.cities.models import City
+from mycity.privacy.notice import operator_of
+from mycity.privacy.services import APPEAL_ANONYMISED
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+PERSONAL_FIELDS = dict.fromkeys(
+    (
+        "applicant_name",
+        "applicant_address",
+        "applicant_email",
+        "applicant_phone",
+        "legal_name",
+        "legal_reg_number",
+        "signatory",
+        # The applicant's name and address, normalised, by which repeat appeals are found.
+        "applicant_key",
+    ),
+    "",
+)
+
+
+@dataclass
+class CityRetention:
+    city: City
+    retention_years: int
+    cutoff: datetime
+    count: int = 0
+    oldest: datetime | None = None
+    newest: datetime | None = None
+    numbers: list[str] = field(default_factory=list)
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    # Not a legal term of days: a plain anniversary (29 February falls back a day).
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def due_for_anonymising(city: City, cutoff: datetime) -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(
+            city=city, status__in=CLOSED_STATUSES, closed_at__isnull=False, closed_at__lt=cutoff
+        )
+        .exclude(events__kind=APPEAL_ANONYMISED)
+        .order_by("closed_at", "pk")
+    )
+
+
+def anonymise_closed_appeals(
+    *,
+    city: City | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    batch: int = BATCH,
+) -> list[CityRetention]:
+    """Anonymise every closed appeal past its city's retention period (only count and
+    list them with `dry_run`); returns what was (or would be) done, per city."""
+    now = now or timezone.now()
+    cities = [city] if city is not None else list(City.objects.defer("boundary").order_by("slug"))
+    reports = []
+    for each in cities:
+        years = operator_of(each).retention_years
+        report = CityRetention(city=each, retention_years=years, cutoff=_years_before(now, years))
+        due = due_for_anonymising(each, report.cutoff)
+        if dry_run:
+            for number, closed_at in due.values_list("number", "closed_at").iterator():
+                _count(report, number, closed_at or report.cutoff)
+        else:
+            _anonymise_all(due, report, batch)
+        reports.append(report)
+    return reports
+
+
+def _count(report: CityRetention, number: str, closed_at: datetime) -> None:
+    report.count += 1
+    report.numbers.append(number)
+    report.oldest = min(report.oldest or closed_at, closed_at)
+    report.newest = max(report.newest or closed_at, closed_at)
+
+
+def _anonymise_all(due: QuerySet[Appeal], report: CityRetention, batch: int) -> None:
+    after = 0
+    while True:
+        # Walk by id so that a failing appeal does not hold the rest back.
+        ids = list(due.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return
+        for pk in ids:
+            done = anonymise_appeal(appeal_id=pk, cutoff=report.cutoff)
+            if done is not None:
+                _count(report, done.number, done.closed_at or report.cutoff)
+        after = ids[-1]
+
+
+def anonymise_appeal(*, appeal_id: int, cutoff: datetime) -> Appeal | None:
+    """Blank one closed appeal's personal data; None when it is not (or no longer) due."""
+    files: list[str] = []
+    with transaction.atomic():
+        appeal = (
+            Appeal.objects.select_for_update()
+            .filter(pk=appeal_id, status__in=CLOSED_STATUSES, closed_at__lt=cutoff)
+            .exclude(events__kind=APPEAL_ANONYMISED)
+            .first()
+        )
+        if appeal is None:
+            return None
+        attachments = list(AppealFile.objects.filter(appeal=appeal, role=FileRole.ATTACHMENT))
+        for row in attachments:
+            files.extend(str(f.name) for f in (row.file, row.thumbnail, row.original) if f)
+        AppealFile.objects.filter(pk__in=[row.pk for row in attachments]).delete()
+        blanked_notes = AppealEvent.objects.filter(appeal=appeal, kind=EventKind.INFO_ADDED).update(
+            note=""
+        )
+        # A decision to stop correspondence names the person; it ends with the appeal's
+        # retention.
+        stops, _kinds = CorrespondenceStop.objects.filter(appeal=appeal).delete()
+        had_applicant = appeal.applicant_id is not None
+        Appeal.objects.filter(pk=appeal.pk).update(
+            applicant=None, version=F("version") + 1, **PERSONAL_FIELDS
+        )
+        record_event(
+            appeal,
+            APPEAL_ANONYMISED,
+            actor=None,
+            data={
+                "closed_at": appeal.closed_at.isoformat() if appeal.closed_at else None,
+                "cutoff": cutoff.isoformat(),
+                "attachments_deleted": len(attachments),
+                "notes_blanked": blanked_notes,
+                "account_detached": had_applicant,
+                "correspondence_stops_deleted": stops,
+            },
+        )
+        # Files go when the rows are surely gone: a rollback keeps both.
+        transaction.on_commit(lambda: _delete_files(files))
+    return appeal
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = AppealFile._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s; delete it by hand", name)
+
+
+@task()
+def anonymise_closed_appeals_task() -> int:
+    """The nightly task: anonymise what has passed its retention period in every city."""
+    return sum(report.count for report in anonymise_closed_appeals())
