@@ -1,5 +1,7 @@
 """The daily e-mail digest: for each staff member who asked for it, the appeals they
-handle that are overdue, due today or due on the next working day.
+handle that are overdue, due today or due on the next working day; the appeals on
+their control that are overdue or due by the next working day; and the open sub-tasks
+of both whose next step is due by then.
 
 Run once a morning, by the `send_daily_digests` task or the command of the same name
 (cron). Each digest goes through the notify outbox by e-mail only, with a dedupe key
@@ -28,6 +30,8 @@ from mycity.appeals.staff_notices import day_bands
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import City
 from mycity.console.models import StaffPreferences
+from mycity.control.models import Subtask
+from mycity.control.selectors import controlled_by, subtasks_due_for
 from mycity.notify.models import Notification
 from mycity.notify.services import in_language_of, notify
 from mycity.notify.text import absolute_url
@@ -56,10 +60,19 @@ class CityDigest:
     overdue: Band
     due_today: Band
     due_tomorrow: Band
+    controlled: Band = field(default_factory=lambda: Band(key=""))
+    subtasks: list[Subtask] = field(default_factory=list)
+    subtasks_total: int = 0
 
     @property
     def total(self) -> int:
-        return self.overdue.total + self.due_today.total + self.due_tomorrow.total
+        return (
+            self.overdue.total
+            + self.due_today.total
+            + self.due_tomorrow.total
+            + self.controlled.total
+            + self.subtasks_total
+        )
 
 
 def digest_key(day: date) -> str:
@@ -76,12 +89,35 @@ def staff_cities(user: Any) -> list[City]:
 
 
 def city_digest(user: Any, city: City, now: datetime) -> CityDigest | None:
-    """What `user` handles in `city` that is overdue or due by the end of the next
-    working day; None when they handle nothing there."""
+    """What `user` handles or controls in `city` that is overdue or due by the end of
+    the next working day; None when they handle nothing there."""
     handled = handled_in(user, city)
+    calendar = calendar_for(city)
+    bands = day_bands(calendar, now)
+    controlled = controlled_by(user, city).filter(deadline__lte=bands.next_working_day_ends)
+    controlled_total = controlled.count()
+    subtasks = subtasks_due_for(
+        user, city, handled, until=calendar.local_date(bands.next_working_day_ends)
+    )
+    subtasks_total = subtasks.count()
+    on_control = Band(
+        key="",
+        appeals=_lines(controlled) if controlled_total else [],
+        total=controlled_total,
+    )
+    subtask_lines = list(subtasks[:LINES_PER_BAND]) if subtasks_total else []
     if handled is None:
-        return None
-    bands = day_bands(calendar_for(city), now)
+        if not controlled_total and not subtasks_total:
+            return None
+        return CityDigest(
+            city=city,
+            overdue=Band(key="overdue"),
+            due_today=Band(key="due_soon"),
+            due_tomorrow=Band(key=""),
+            controlled=on_control,
+            subtasks=subtask_lines,
+            subtasks_total=subtasks_total,
+        )
     running = handled.filter(status__in=_RUNNING)
     overdue = Q(deadline__lt=now)
     today = Q(deadline__gte=now, deadline__lte=bands.today_ends)
@@ -102,6 +138,9 @@ def city_digest(user: Any, city: City, now: datetime) -> CityDigest | None:
         overdue=band("overdue", overdue, totals["overdue"]),
         due_today=band("due_soon", today, totals["today"]),
         due_tomorrow=band("", tomorrow, totals["tomorrow"]),
+        controlled=on_control,
+        subtasks=subtask_lines,
+        subtasks_total=subtasks_total,
     )
 
 
@@ -135,6 +174,7 @@ def render_digest(user: User, digests: list[CityDigest], day: date) -> tuple[str
                 (_("Overdue"), digest.overdue),
                 (_("Due today"), digest.due_today),
                 (_("Due on the next working day"), digest.due_tomorrow),
+                (_("On your control, due by the next working day"), digest.controlled),
             ):
                 if not band.total:
                     continue
@@ -158,8 +198,26 @@ def render_digest(user: User, digests: list[CityDigest], day: date) -> tuple[str
                         _("…and %(count)s more: %(link)s")
                         % {"count": more, "link": absolute_url(queue)}
                     )
+            section.extend(_subtask_lines(digest))
             parts.append("\n".join(section))
     return subject, "\n\n".join(parts)
+
+
+def _subtask_lines(digest: CityDigest) -> list[str]:
+    """The sub-tasks' section: each with the day its next step (work or report) is due."""
+    if not digest.subtasks_total:
+        return []
+    lines = [f"{_('Sub-tasks due')} ({digest.subtasks_total}):"]
+    for subtask in digest.subtasks:
+        step = _("report due") if subtask.done_on else pgettext("deadline", "due")
+        card = reverse(
+            "console:card", kwargs={"slug": digest.city.slug, "appeal_id": subtask.appeal_id}
+        )
+        lines.append(
+            f"- {subtask.appeal.number} · {subtask.get_kind_display()} · {subtask.counterpart}"
+            f" · {step} {subtask.term_on.strftime('%d.%m.%Y')}\n  {absolute_url(card)}"
+        )
+    return lines
 
 
 def send_digest(user: User, *, now: datetime | None = None) -> bool:
