@@ -37,9 +37,11 @@ def register_received_appeal(
     files: Sequence[UploadedFile] = (),
     source_number: str = "",
     anonymous: bool = False,
+    applicant: User | None = None,
 ) -> Submission:
     """`anonymous`: the letter gives no name or no address to answer to; it is
-    registered all the same and then left or forwarded (art. 23)."""
+    registered all the same and then left or forwarded (art. 23). `applicant`: the
+    resident's account, when they have one (a reception they booked in the app)."""
     require(actor, Action.REGISTER_APPEALS, city)
     problems = []
     if channel not in STAFF_CHANNELS:
@@ -58,7 +60,7 @@ def register_received_appeal(
     if problems:
         raise InvalidAppeal(details=problems)
     return submit_appeal(
-        applicant=None,
+        applicant=applicant,
         city=city,
         draft=draft,
         files=files,

@@ -1,0 +1,36 @@
+"""Which days a reception rule falls on.
+
+Sessions are held on working days of the city's calendar: a weekday rule skips public
+holidays and transferred days off (Monday 20 April 2026 gives no Monday session). The
+rule only walks the weeks; whether a day works is the calendar service's answer.
+"""
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from mycity.cities.calendar import WorkingCalendar
+from mycity.reception.models import ReceptionRule, Repeat
+
+DAYS_IN_WEEK = 7
+
+
+def _occurrences(rule: ReceptionRule, first: date, last: date) -> Iterator[date]:
+    # The first day on or after `first` that is the rule's weekday, then week by week.
+    day = first + timedelta(days=(rule.weekday - first.weekday()) % DAYS_IN_WEEK)
+    while day <= last:
+        if rule.repeat == Repeat.WEEKLY or _is_nth_of_month(day, rule.week):
+            yield day
+        day += timedelta(days=DAYS_IN_WEEK)
+
+
+def _is_nth_of_month(day: date, week: int | None) -> bool:
+    if week == -1:
+        return (day + timedelta(days=DAYS_IN_WEEK)).month != day.month
+    return week is not None and (day.day - 1) // DAYS_IN_WEEK + 1 == week
+
+
+def reception_days(
+    rule: ReceptionRule, calendar: WorkingCalendar, *, first: date, last: date
+) -> list[date]:
+    """The working days from `first` to `last` (both included) the rule falls on."""
+    return [day for day in _occurrences(rule, first, last) if calendar.is_working_day(day)]

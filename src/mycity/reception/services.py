@@ -1,0 +1,471 @@
+"""Commands of the personal reception: the schedule, the appointments, the record.
+
+The law (art. 6 and the chapter on personal receptions) lets an oral appeal made at a
+reception be answered there, orally, when the applicant agrees; the record of the
+reception then stands for the answer. Otherwise the appeal is registered in writing
+and answered in the usual terms: that goes through the appeals intake, whose source
+number makes a second recording of the same reception find the first appeal.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mycity.accounts.models import User
+from mycity.accounts.permissions import Action, may, require
+from mycity.appeals.intake import register_received_appeal
+from mycity.appeals.models import Appeal, Channel
+from mycity.appeals.services import AppealDraft
+from mycity.cities.calendar import calendar_for
+from mycity.cities.models import City, Organisation
+from mycity.core.errors import DomainError
+from mycity.reception.errors import InvalidReception, SlotTaken
+from mycity.reception.models import (
+    MAX_SLOT_MINUTES,
+    Appointment,
+    BookedThrough,
+    Official,
+    Outcome,
+    ReceptionRule,
+    ReceptionSession,
+    Repeat,
+)
+from mycity.reception.schedule import reception_days
+
+MAX_WEEKS = 26
+MAX_RECORD = 20000
+# The appeals intake names its fields as an e-appeal does; the record form otherwise.
+_INTAKE_FIELDS = {"description": "record", "category": "category"}
+
+
+def _require_clerk(actor: User | None, city: City) -> None:
+    """`None` is the platform itself (the demo loader, a shell)."""
+    if actor is not None:
+        require(actor, Action.REGISTER_APPEALS, city)
+
+
+def _refuse(problems: list[dict[str, str]]) -> None:
+    if problems:
+        raise InvalidReception(details=problems)
+
+
+def _text(value: str, field: str, limit: int, message: str, problems: list) -> str:
+    value = (value or "").strip()
+    if not value:
+        problems.append({"field": field, "message": message})
+    elif len(value) > limit:
+        problems.append(
+            {"field": field, "message": _("At most %(max)s characters.") % {"max": limit}}
+        )
+    return value
+
+
+# The schedule
+
+
+def add_official(
+    *,
+    actor: User | None,
+    city: City,
+    organisation: Organisation,
+    full_name: str,
+    position: str,
+    user: User | None = None,
+) -> Official:
+    _require_clerk(actor, city)
+    problems: list[dict[str, str]] = []
+    if organisation.city_id != city.pk or not organisation.is_active:
+        problems.append(
+            {"field": "organisation", "message": _("Choose an organisation of this city.")}
+        )
+    full_name = _text(full_name, "full_name", 200, _("Give the official's full name."), problems)
+    position = _text(position, "position", 200, _("Give the official's position."), problems)
+    _refuse(problems)
+    with transaction.atomic():
+        return Official.objects.create(
+            organisation=organisation, full_name=full_name, position=position, user=user
+        )
+
+
+def retire_official(*, actor: User, official: Official) -> Official:
+    """The official no longer receives: no new sessions; the booked ones stay."""
+    _require_clerk(actor, official.organisation.city)
+    with transaction.atomic():
+        official.is_active = False
+        official.save(update_fields=["is_active"])
+        official.rules.update(is_active=False)
+    return official
+
+
+@dataclass(frozen=True)
+class RuleDraft:
+    repeat: str
+    weekday: int
+    starts_at: time
+    ends_at: time
+    place: str
+    slot_minutes: int = 15
+    week: int | None = None
+
+
+def add_rule(*, actor: User | None, official: Official, draft: RuleDraft) -> ReceptionRule:
+    _require_clerk(actor, official.organisation.city)
+    problems: list[dict[str, str]] = []
+    if draft.repeat not in Repeat.values:
+        problems.append({"field": "repeat", "message": _("Choose how often.")})
+    # Receptions are held on working days; a weekend would never be one.
+    if not 0 <= draft.weekday <= 4:
+        problems.append({"field": "weekday", "message": _("Choose a day from Monday to Friday.")})
+    week = draft.week if draft.repeat == Repeat.MONTHLY else None
+    if draft.repeat == Repeat.MONTHLY and week not in (1, 2, 3, 4, -1):
+        problems.append({"field": "week", "message": _("Choose which week of the month.")})
+    if draft.ends_at <= draft.starts_at:
+        problems.append({"field": "ends_at", "message": _("The end must be after the start.")})
+    if not 5 <= draft.slot_minutes <= MAX_SLOT_MINUTES:
+        problems.append(
+            {
+                "field": "slot_minutes",
+                "message": _("From 5 to %(max)s minutes.") % {"max": MAX_SLOT_MINUTES},
+            }
+        )
+    place = _text(draft.place, "place", 300, _("Say where the reception is held."), problems)
+    _refuse(problems)
+    with transaction.atomic():
+        return ReceptionRule.objects.create(
+            official=official,
+            repeat=draft.repeat,
+            weekday=draft.weekday,
+            week=week,
+            starts_at=draft.starts_at,
+            ends_at=draft.ends_at,
+            slot_minutes=draft.slot_minutes,
+            place=place,
+        )
+
+
+def retire_rule(*, actor: User, rule: ReceptionRule) -> ReceptionRule:
+    """No more sessions from this rule; those already generated stay."""
+    _require_clerk(actor, rule.official.organisation.city)
+    rule.is_active = False
+    rule.save(update_fields=["is_active"])
+    return rule
+
+
+def generate_sessions(
+    *, actor: User | None, city: City, weeks: int = 4, first: date | None = None
+) -> int:
+    """Dated sessions of every active rule of the city for `weeks` weeks from `first`
+    (the city's today); how many were new. Running it again adds none twice."""
+    _require_clerk(actor, city)
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise InvalidReception(_("From 1 to %(max)s weeks.") % {"max": MAX_WEEKS}, field="weeks")
+    calendar = calendar_for(city)
+    zone = ZoneInfo(city.timezone)
+    now = timezone.now()
+    first = first or calendar.local_date(now)
+    last = first + timedelta(days=7 * weeks - 1)
+    rules = ReceptionRule.objects.filter(
+        official__organisation__city=city,
+        official__organisation__is_active=True,
+        official__is_active=True,
+        is_active=True,
+    ).select_related("official")
+    planned = []
+    for rule in rules:
+        for day in reception_days(rule, calendar, first=first, last=last):
+            starts = datetime.combine(day, rule.starts_at, tzinfo=zone)
+            if starts <= now:
+                continue
+            planned.append(
+                ReceptionSession(
+                    official=rule.official,
+                    rule=rule,
+                    starts_at=starts,
+                    ends_at=datetime.combine(day, rule.ends_at, tzinfo=zone),
+                    slot_minutes=rule.slot_minutes,
+                    place=rule.place,
+                )
+            )
+    if not planned:
+        return 0
+    officials = {s.official_id for s in planned}
+    before = ReceptionSession.objects.filter(official_id__in=officials).count()
+    with transaction.atomic():
+        # The unique (official, start) skips what a former run, or a concurrent one,
+        # has made.
+        ReceptionSession.objects.bulk_create(planned, ignore_conflicts=True)
+    return ReceptionSession.objects.filter(official_id__in=officials).count() - before
+
+
+# Appointments
+
+
+@dataclass(frozen=True)
+class ApplicantDetails:
+    applicant_name: str
+    applicant_address: str
+    subject: str
+    applicant_phone: str = ""
+
+
+def _check_booking(
+    session: ReceptionSession,
+    starts_at: datetime,
+    details: ApplicantDetails,
+    *,
+    by_staff: bool,
+    phone_required: bool,
+) -> dict[str, str]:
+    problems: list[dict[str, str]] = []
+    now = timezone.now()
+    if session.is_cancelled or not session.official.is_active:
+        problems.append({"field": "slot", "message": _("This reception has been cancelled.")})
+    elif starts_at not in session.slots:
+        problems.append({"field": "slot", "message": _("Choose one of this reception's times.")})
+    # Staff may put a walk-in into a session that is going on; a resident books ahead.
+    elif (session.ends_at <= now) if by_staff else (starts_at <= now):
+        problems.append({"field": "slot", "message": _("This time has passed.")})
+    elif session.appointments.filter(cancelled_at__isnull=True).count() >= session.capacity:
+        problems.append(
+            {"field": "slot", "message": _("There are no free times left at this reception.")}
+        )
+    values = {
+        "applicant_name": _text(
+            details.applicant_name, "applicant_name", 200, _("Give your full name."), problems
+        ),
+        "applicant_address": _text(
+            details.applicant_address,
+            "applicant_address",
+            300,
+            _("Give your postal address."),
+            problems,
+        ),
+        "subject": _text(
+            details.subject, "subject", 300, _("Say in a few words what it is about."), problems
+        ),
+        "applicant_phone": (details.applicant_phone or "").strip(),
+    }
+    if phone_required and not values["applicant_phone"]:
+        problems.append({"field": "applicant_phone", "message": _("Give a phone number.")})
+    elif len(values["applicant_phone"]) > 30:
+        problems.append({"field": "applicant_phone", "message": _("At most 30 characters.")})
+    _refuse(problems)
+    return values
+
+
+def _create_appointment(
+    session: ReceptionSession, starts_at: datetime, resident: User | None, **fields: object
+) -> Appointment:
+    try:
+        with transaction.atomic():
+            return Appointment.objects.create(
+                session=session, starts_at=starts_at, resident=resident, **fields
+            )
+    except IntegrityError:
+        # A concurrent booking committed first; tell which rule it broke.
+        if resident is not None and _has_booking(resident, session):
+            raise InvalidReception(
+                _("You already have an appointment at this reception."), field="slot"
+            ) from None
+        raise SlotTaken(field="slot") from None
+
+
+def _has_booking(resident: User, session: ReceptionSession) -> bool:
+    return Appointment.objects.filter(
+        session=session, resident=resident, cancelled_at__isnull=True
+    ).exists()
+
+
+def book_appointment(
+    *, actor: User, session: ReceptionSession, starts_at: datetime, details: ApplicantDetails
+) -> Appointment:
+    """A signed-in resident takes a slot: one per person per session."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    values = _check_booking(session, starts_at, details, by_staff=False, phone_required=True)
+    if _has_booking(actor, session):
+        raise InvalidReception(
+            _("You already have an appointment at this reception."), field="slot"
+        )
+    return _create_appointment(
+        session,
+        starts_at,
+        actor,
+        booked_by=actor,
+        booked_through=BookedThrough.ONLINE,
+        **values,
+    )
+
+
+def add_appointment(
+    *,
+    actor: User,
+    session: ReceptionSession,
+    starts_at: datetime,
+    details: ApplicantDetails,
+    booked_through: str,
+) -> Appointment:
+    """The intake clerk books someone who phoned, or who came without an appointment."""
+    require(actor, Action.REGISTER_APPEALS, session.official.organisation.city)
+    if booked_through not in (BookedThrough.PHONE, BookedThrough.WALK_IN):
+        raise InvalidReception(_("Choose how the person asked."), field="booked_through")
+    values = _check_booking(
+        session,
+        starts_at,
+        details,
+        by_staff=True,
+        phone_required=booked_through == BookedThrough.PHONE,
+    )
+    return _create_appointment(
+        session, starts_at, None, booked_by=actor, booked_through=booked_through, **values
+    )
+
+
+def cancel_appointment(*, actor: User, appointment: Appointment) -> Appointment:
+    """The resident cancels their own booking (or the clerk any) before its time."""
+    city = appointment.session.official.organisation.city
+    if appointment.resident_id != actor.pk and not may(actor, Action.REGISTER_APPEALS, city):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.cancelled_at is not None:
+            return locked
+        if locked.outcome or locked.starts_at <= timezone.now():
+            raise InvalidReception(
+                _("A reception that has taken place cannot be cancelled."), field="appointment"
+            )
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["cancelled_at"])
+    return locked
+
+
+# The record of the reception
+
+
+@dataclass(frozen=True)
+class RecordDraft:
+    outcome: str
+    record: str = ""
+    agreed_to_oral_answer: bool = False
+    # For a written appeal: its subject in the city's catalogue of e-appeals.
+    category_slug: str = ""
+
+
+def _may_record(actor: User, appointment: Appointment, outcome: str) -> bool:
+    city = appointment.session.official.organisation.city
+    if may(actor, Action.REGISTER_APPEALS, city):
+        return True
+    # The receiving official keeps their own record; registering is the clerk's.
+    official = appointment.session.official
+    return official.user_id == actor.pk and outcome != Outcome.WRITTEN_APPEAL
+
+
+def record_reception(*, actor: User, appointment: Appointment, draft: RecordDraft) -> Appointment:
+    """What was said and how it ended. A written appeal is registered once, however
+    often the record is saved."""
+    if not _may_record(actor, appointment, draft.outcome):
+        raise PermissionDenied
+    session = appointment.session
+    organisation = session.official.organisation
+    now = timezone.now()
+    problems: list[dict[str, str]] = []
+    if draft.outcome not in Outcome.values:
+        problems.append({"field": "outcome", "message": _("Choose how the reception ended.")})
+    record = (draft.record or "").strip()
+    if draft.outcome in (Outcome.ORAL_ANSWER, Outcome.WRITTEN_APPEAL) and not record:
+        problems.append({"field": "record", "message": _("Write down what was said.")})
+    elif len(record) > MAX_RECORD:
+        problems.append(
+            {"field": "record", "message": _("At most %(max)s characters.") % {"max": MAX_RECORD}}
+        )
+    if draft.outcome == Outcome.ORAL_ANSWER and not draft.agreed_to_oral_answer:
+        problems.append(
+            {
+                "field": "agreed_to_oral_answer",
+                "message": _(
+                    "An oral answer needs the applicant's agreement; otherwise register a "
+                    "written appeal."
+                ),
+            }
+        )
+    written = draft.outcome == Outcome.WRITTEN_APPEAL
+    if written and not draft.category_slug and appointment.appeal_id is None:
+        problems.append({"field": "category", "message": _("Choose the subject of the appeal.")})
+    _refuse(problems)
+    with transaction.atomic():
+        locked = (
+            Appointment.objects.select_for_update()
+            .select_related("session__official__organisation__city")
+            .get(pk=appointment.pk)
+        )
+        if locked.cancelled_at is not None:
+            raise InvalidReception(_("This appointment was cancelled."), field="outcome")
+        if session.starts_at > now:
+            raise InvalidReception(_("The reception has not begun yet."), field="outcome")
+        if locked.appeal_id is not None and draft.outcome != Outcome.WRITTEN_APPEAL:
+            raise InvalidReception(
+                _("A written appeal has been registered; it is answered in writing."),
+                field="outcome",
+            )
+        if draft.outcome == Outcome.WRITTEN_APPEAL and locked.appeal_id is None:
+            locked.appeal = _register_appeal(actor, locked, organisation, record, draft, now)
+        locked.outcome = draft.outcome
+        locked.record = record
+        locked.agreed_to_oral_answer = draft.outcome == Outcome.ORAL_ANSWER
+        locked.recorded_at = now
+        locked.recorded_by = actor
+        locked.save(
+            update_fields=[
+                "appeal",
+                "outcome",
+                "record",
+                "agreed_to_oral_answer",
+                "recorded_at",
+                "recorded_by",
+            ]
+        )
+    return locked
+
+
+def _register_appeal(
+    actor: User,
+    appointment: Appointment,
+    organisation: Organisation,
+    record: str,
+    draft: RecordDraft,
+    now: datetime,
+) -> Appeal:
+    city = organisation.city
+    is_department = organisation.kind == Organisation.Kind.DEPARTMENT
+    try:
+        submission = register_received_appeal(
+            actor=actor,
+            city=city,
+            registrar=organisation,
+            channel=Channel.RECEPTION,
+            # Made orally at the reception: it arrived when the person was received.
+            received_at=min(appointment.starts_at, now),
+            draft=AppealDraft(
+                category_slug=draft.category_slug,
+                description=record,
+                addressee_slug=organisation.slug if is_department else None,
+                applicant_name=appointment.applicant_name,
+                applicant_address=appointment.applicant_address,
+                applicant_phone=appointment.applicant_phone,
+            ),
+            source_number=f"reception:{appointment.pk}",
+            # Booked online: the resident follows the appeal in the app.
+            applicant=appointment.resident,
+        )
+    except DomainError as exc:
+        details = [
+            {**d, "field": _INTAKE_FIELDS.get(d.get("field") or "", d.get("field") or "")}
+            for d in exc.as_dict()["details"]
+        ]
+        raise InvalidReception(exc.message, details=details) from None
+    return submission.appeal
