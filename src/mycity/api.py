@@ -10,6 +10,7 @@ from mycity.content.news_api import router as news_router
 from mycity.core.api_errors import install_error_handlers
 from mycity.notify.api import router as notify_router
 from mycity.notify.push_api import router as push_router
+from mycity.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="mycity API",
@@ -29,3 +30,4 @@ api.add_router("/cities", news_router)
 api.add_router("/cities", listing_router)
 api.add_router("/me/notifications", notify_router)
 api.add_router("/me/push-subscriptions", push_router)
+api.add_router("/cities", reports_router)

@@ -132,7 +132,11 @@ class Role(models.Model):
                 name="role_scope_matches_kind",
                 condition=(
                     Q(kind="platform_admin", city__isnull=True, organisation__isnull=True)
-                    | Q(kind__in=["executor", "head"], city__isnull=False, organisation__isnull=False)
+                    | Q(
+                        kind__in=["executor", "head"],
+                        city__isnull=False,
+                        organisation__isnull=False,
+                    )
                     | (~Q(kind__in=["platform_admin", "executor", "head"]) & Q(city__isnull=False))
                 ),
             ),

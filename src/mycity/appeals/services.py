@@ -83,6 +83,7 @@ from mycity.cities.models import Building, City, District, Organisation
 from mycity.cities.selectors import district_at, nearest_buildings, point_in_city
 from mycity.notify.channels import IN_APP
 from mycity.notify.services import in_language_of, notify
+from mycity.privacy.notice import current_version
 
 MAX_PHOTOS = 5
 MAX_ATTACHMENTS = 10
@@ -476,8 +477,9 @@ def submit_appeal(
         by_staff=intake is not None,
         anonymous=intake is not None and intake.anonymous,
     )
-    # Spent only by valid submissions: a resident correcting a form is not throttled.
-    if applicant is not None:
+    # Spent only by valid submissions: a resident correcting a form is not throttled
+    # (nor by what staff register for them).
+    if applicant is not None and intake is None:
         _spend_submission(applicant)
     # Everything slow happens before the write transaction, whose lock serialises
     # submissions: decoding images, writing files, the calendar, polygons, routing.
@@ -617,7 +619,7 @@ def _register(
         district=plan.district,
         addressee=values.get("addressee"),
         applicant=applicant,
-        consent_policy_version="" if intake else settings.PERSONAL_DATA_POLICY_VERSION,
+        consent_policy_version="" if intake else current_version(city),
         consent_at=None if intake else now,
         **(_registration(city, intake, plan) if intake else {}),
         submitted_at=now,

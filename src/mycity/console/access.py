@@ -40,6 +40,8 @@ class Desk:
             return reverse("console:notices", kwargs={"slug": self.city.slug})
         if self.kind == RoleKind.INTAKE:
             return reverse("console:intake", kwargs={"slug": self.city.slug})
+        if self.kind == RoleKind.PRIVACY_OFFICER:
+            return reverse("console:privacy:requests", kwargs={"slug": self.city.slug})
         queue = reverse("console:queue", kwargs={"slug": self.city.slug})
         if self.kind in ROLES_NEEDING_ORGANISATION and self.organisation_slug:
             return f"{queue}?{urlencode({'organisation': self.organisation_slug})}"

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mycity.appeals.models import Status
+from mycity.console.law_actions import LAW_ACTIONS
 
 ACTIONS = [
     ("accept", _("Accept")),
@@ -19,6 +20,7 @@ ACTIONS = [
     ("hide_photo", _("Hide the photo")),
     ("blur_photo", _("Blur the photo")),
     ("request_information", _("Ask the applicant for more information")),
+    *LAW_ACTIONS,
 ]
 
 TABS = {
@@ -27,7 +29,14 @@ TABS = {
     "answered": (_("Answered"), (Status.ANSWERED,)),
     "closed": (
         _("Finished"),
-        (Status.CLOSED, Status.REJECTED, Status.REDIRECTED, Status.DUPLICATE),
+        (
+            Status.CLOSED,
+            Status.REJECTED,
+            Status.REDIRECTED,
+            Status.DUPLICATE,
+            Status.NOT_CONSIDERED,
+            Status.WITHDRAWN,
+        ),
     ),
 }
 BANDS = [("", _("Any deadline")), ("overdue", _("Overdue")), ("due_soon", _("Due within a day"))]
@@ -70,6 +79,12 @@ class ActionForm(forms.Form):
     text = forms.CharField(
         required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
+    result = forms.CharField(required=False, max_length=20)
+    ground = forms.CharField(required=False, max_length=30)
+    repeat_of = forms.CharField(required=False, max_length=40)
+    new_facts = forms.BooleanField(required=False)
+    until = forms.DateField(required=False, label=_("New date"))
+    notice_id = forms.IntegerField(required=False, min_value=1)
 
 
 class AuditForm(forms.Form):

@@ -38,6 +38,7 @@ class IntakeForm(ApplicantFields):
         *APPLICANT_FIELDS,
         "description",
         "source_number",
+        "anonymous",
     ]
 
     channel = forms.ChoiceField(
@@ -63,8 +64,16 @@ class IntakeForm(ApplicantFields):
         required=False,
     )
 
+    # Registered all the same, then left or forwarded (art. 23 of the Law on appeals).
+    anonymous = forms.BooleanField(
+        label=gettext_lazy("Anonymous: no name or no address to answer to"), required=False
+    )
+
     def __init__(self, city: City, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The service asks for them, unless the letter is anonymous.
+        self.fields["applicant_name"].required = False
+        self.fields["applicant_address"].required = False
         registrar = cast(forms.ModelChoiceField, self.fields["registrar"])
         registrar.queryset = Organisation.objects.filter(
             city=city, is_active=True, kind=Organisation.Kind.DEPARTMENT
@@ -99,6 +108,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                     draft=AppealDraft(category_slug=data["category"], **draft_fields),
                     files=request.FILES.getlist("scans"),
                     source_number=data["source_number"],
+                    anonymous=data["anonymous"],
                 )
             except DomainError as exc:
                 problems, status = show_problems(form, exc), exc.status

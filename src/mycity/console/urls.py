@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from mycity.console import (
+    collective_views,
     content_views,
     intake_views,
+    letters_views,
     news_views,
     notice_views,
     staff_views,
@@ -49,6 +51,13 @@ urlpatterns = [
         name="content_item",
     ),
     path("<slug:slug>/intake/", intake_views.intake, name="intake"),
+    path("<slug:slug>/letters/", letters_views.letters, name="letters"),
+    path("<slug:slug>/collective/", collective_views.collective, name="collective"),
+    path("<slug:slug>/thanks/", collective_views.thanks, name="thanks"),
+    path("<slug:slug>/reception/", include("mycity.reception.console_urls")),
+    path("<slug:slug>/control/", include("mycity.control.urls")),
+    path("<slug:slug>/privacy/", include("mycity.privacy.console_urls")),
+    path("<slug:slug>/reports/", include("mycity.reports.urls")),
     path("<slug:slug>/", views.queue, name="queue"),
     path("<slug:slug>/audit/", views.audit, name="audit"),
     path("<slug:slug>/appeals/<int:appeal_id>/", views.card, name="card"),

@@ -24,7 +24,7 @@ from mycity.appeals import selectors, services
 from mycity.appeals.access import Audience
 from mycity.appeals.deadlines import deadline_state
 from mycity.appeals.errors import InvalidAppeal
-from mycity.appeals.models import Appeal, Status
+from mycity.appeals.models import Appeal, Result, Status
 from mycity.appeals.routing import route
 from mycity.appeals.workflow import (
     Move,
@@ -39,6 +39,7 @@ from mycity.cities.models import City, Organisation
 from mycity.cities.selectors import districts_of, organisations_of
 from mycity.console.access import appeal_at_desk, console_city_for, desks_of
 from mycity.console.forms import TABS, ActionForm, AuditForm, QueueForm
+from mycity.console.law_actions import law_context, perform_law_action
 from mycity.console.staff_views import answer_template_context, queue_tools
 from mycity.core.errors import DomainError
 
@@ -179,6 +180,8 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
         "card_map": _card_map(city, appeal, nearby),
         "map_id": f"card-map-{appeal.pk}",
         **answer_template_context(request, appeal, moves),
+        **law_context(request, appeal, moves),
+        "answer_results": [(r.value, r.label) for r in services.ANSWER_RESULTS],
         **more,
     }
 
@@ -219,6 +222,8 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
     data = form.cleaned_data
     action, note = data["action"], data.get("note") or ""
     version = data.get("expected_version")
+    if perform_law_action(actor, city, appeal, data):
+        return
     if action == "answer":
         services.answer_appeal(
             actor=actor,
@@ -226,6 +231,7 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
             text=data.get("text") or "",
             files=files,
             expected_version=version,
+            result=data.get("result") or Result.EXPLAINED,
         )
         return
     if action == "extend":
@@ -384,7 +390,7 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --- the demo: one click per role ---------------------------------------------------
 
-DEMO_LOGINS = ("dispatcher", "executor", "moderator", "resident")
+DEMO_LOGINS = ("dispatcher", "executor", "moderator", "intake", "head", "privacy", "resident")
 
 
 @require_http_methods(["GET", "POST"])

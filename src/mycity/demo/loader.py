@@ -34,6 +34,7 @@ from mycity.content.models import Contact, News, Notice, Place, Poll, PollOption
 from mycity.content.news import NewsDraft, publish_news, save_news
 from mycity.content.search import reindex as reindex_content
 from mycity.content.services import AddressLine, NoticeDraft, publish_notice, save_notice
+from mycity.reception.demo import load_demo_schedule
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "cities" / "demo_data"
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "demo_data"
@@ -187,6 +188,9 @@ def load_users(polotsk: City, report: DemoReport) -> None:
         ("executor", "Егор Исполнителев", RoleKind.EXECUTOR),
         ("moderator", "Мария Модераторова", RoleKind.MODERATOR),
         ("editor", "Елена Редакторова", RoleKind.EDITOR),
+        ("intake", "Ирина Регистраторова", RoleKind.INTAKE),
+        ("head", "Николай Руководителев", RoleKind.HEAD),
+        ("privacy", "Ольга Защитова", RoleKind.PRIVACY_OFFICER),
         ("cityadmin", "Сергей Администраторов", RoleKind.CITY_ADMIN),
         ("platform", "Павел Платформов", RoleKind.PLATFORM_ADMIN),
     ]
@@ -196,7 +200,7 @@ def load_users(polotsk: City, report: DemoReport) -> None:
         if user.home_city_id != polotsk.pk:
             user.home_city = polotsk
             user.save(update_fields=["home_city"])
-        if kind == RoleKind.EXECUTOR:
+        if kind in (RoleKind.EXECUTOR, RoleKind.HEAD):
             grant_role(actor=None, user=user, kind=kind, organisation=executor_org)
         elif kind == RoleKind.PLATFORM_ADMIN:
             grant_role(actor=None, user=user, kind=kind)
@@ -239,6 +243,7 @@ def _load_places_and_people(report: DemoReport, *, with_users: bool) -> City:
     load_categories(polotsk, report)
     if with_users:
         load_users(polotsk, report)
+        load_demo_schedule(polotsk)
     return polotsk
 
 

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mycity.accounts.models import User
-from mycity.appeals import selectors, services
+from mycity.appeals import consideration, selectors, services
 from mycity.appeals.access import Audience, get_own_appeal
 from mycity.appeals.errors import AppealNotFound
 from mycity.appeals.models import Appeal, Status
+from mycity.appeals.workflow import Actor, Move, allowed
 from mycity.core.errors import DomainError
 from mycity.notify import services as notify_services
 
@@ -53,10 +54,20 @@ class InformationForm(forms.Form):
     )
 
 
+class WithdrawalForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 FORMS: dict[str, type[forms.Form]] = {
     "rate": RatingForm,
     "disagree": DisagreementForm,
     "add_information": InformationForm,
+    "withdraw": WithdrawalForm,
 }
 
 
@@ -127,6 +138,7 @@ _DONE = {
     "rate": gettext_lazy("Thank you for your rating."),
     "disagree": gettext_lazy("Your appeal is reopened; the answer will be reconsidered."),
     "add_information": gettext_lazy("Your reply has been sent."),
+    "withdraw": gettext_lazy("Your appeal is withdrawn; the work on it has stopped."),
 }
 
 
@@ -144,6 +156,8 @@ def _act(user: User, appeal: Appeal, action: str, data: dict[str, Any], files: l
         )
     elif action == "disagree":
         services.disagree_with_answer(actor=user, appeal=appeal, reason=data["reason"])
+    elif action == "withdraw":
+        consideration.withdraw_appeal(actor=user, appeal=appeal, note=data["note"])
     else:
         services.add_information(actor=user, appeal=appeal, text=data["text"], files=files)
 
@@ -171,4 +185,6 @@ def _context(appeal: Appeal, bound: dict[str, forms.Form]) -> dict[str, Any]:
         "rating_form": bound.get("rate") or RatingForm(),
         "disagreement_form": bound.get("disagree") or DisagreementForm(),
         "information_form": bound.get("add_information") or InformationForm(),
+        "can_withdraw": allowed(Move.WITHDRAW, appeal, {Actor.APPLICANT}),
+        "withdrawal_form": bound.get("withdraw") or WithdrawalForm(),
     }

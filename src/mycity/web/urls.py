@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from mycity.web import (
     collective_views,
@@ -29,7 +29,9 @@ urlpatterns = [
     path("my/notifications/", resident_views.my_notifications, name="my_notifications"),
     path("my/subscriptions/", subscription_views.subscriptions, name="subscriptions"),
     path("unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
+    path("", include("mycity.privacy.urls")),
     path("<slug:slug>/appeals/<int:appeal_id>/", resident_views.appeal_link),
+    path("<slug:slug>/reception/", include("mycity.reception.urls")),
     path("<slug:slug>/", views.city_home, name="city_home"),
     path("<slug:slug>/report/", report_views.report, name="report"),
     path("<slug:slug>/open-data/", open_data_views.open_data, name="open_data"),

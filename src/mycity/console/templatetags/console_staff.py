@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from mycity.accounts.models import ROLES_NEEDING_ORGANISATION, RoleKind
+from mycity.accounts.models import ROLES_NEEDING_ORGANISATION
 from mycity.accounts.permissions import Action, may, roles_of
 
 register = template.Library()

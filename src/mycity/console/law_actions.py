@@ -1,0 +1,123 @@
+"""The card's actions under the Law on appeals (`appeals.consideration`): leave without
+consideration, mark a repeat, stop correspondence, withdrawal, thanks, a term beyond a
+month, and letters to post. What the card shows for them, and how a posted form is
+carried out; the services check every rule again."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mycity.accounts.models import User
+from mycity.accounts.permissions import Action, may
+from mycity.appeals import consideration, policy
+from mycity.appeals.applicant_notices import mark_notice_posted
+from mycity.appeals.errors import InvalidAppeal
+from mycity.appeals.models import Appeal, AppealKind, ApplicantNotice, Status
+from mycity.appeals.repeats import earlier_appeals
+from mycity.appeals.workflow import Move
+from mycity.cities.models import City
+
+LAW_ACTIONS = [
+    ("leave", gettext_lazy("Leave without consideration")),
+    ("withdraw", gettext_lazy("Withdrawn by the applicant")),
+    ("thank", gettext_lazy("Only thanks: close without an answer")),
+    ("mark_repeat", gettext_lazy("Mark as a repeat appeal")),
+    ("stop_correspondence", gettext_lazy("Stop correspondence on this subject")),
+    ("prolong", gettext_lazy("The work needs more than a month")),
+    ("post_notice", gettext_lazy("The letter is posted")),
+]
+
+_WORKING = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+
+
+def law_context(request: HttpRequest, appeal: Appeal, moves: list[Move]) -> dict[str, Any]:
+    user = request.user
+    handling = Move.ANSWER in moves or Move.ASSIGN in moves or Move.LEAVE in moves
+    earlier = earlier_appeals(appeal) if handling else []
+    open_now = appeal.status not in (Status.ANSWERED,) and Move.LEAVE in moves
+    return {
+        "grounds": policy.grounds_for(appeal),
+        "ground_label": policy.Ground(appeal.ground).label if appeal.ground else "",
+        "anonymous": policy.is_anonymous(appeal),
+        "earlier": earlier,
+        "marks_repeat": open_now and bool(earlier),
+        "stops_correspondence": open_now
+        and appeal.kind == AppealKind.E_APPEAL
+        and may(user, Action.CONTROL_APPEALS, appeal)
+        and any(a.result in policy.ANSWERED_ON_MERITS for a in earlier),
+        "prolongs": appeal.kind == AppealKind.E_APPEAL
+        and appeal.status in _WORKING
+        and (Move.ANSWER in moves or Move.ASSIGN in moves),
+        "notices": list(ApplicantNotice.objects.filter(appeal=appeal)),
+        "posts_letters": may(user, Action.REGISTER_APPEALS, appeal)
+        or may(user, Action.EXECUTE, appeal),
+    }
+
+
+def _earlier(appeal: Appeal, number: str) -> Appeal | None:
+    number = (number or "").strip()
+    if not number:
+        return None
+    for other in earlier_appeals(appeal):
+        if number in (other.number, other.registration_number):
+            return other
+    raise InvalidAppeal(
+        _("Choose the applicant's earlier appeal on this subject."), field="repeat_of"
+    )
+
+
+def perform_law_action(actor: User, city: City, appeal: Appeal, data: dict[str, Any]) -> bool:
+    """Carry out one of LAW_ACTIONS; False when the action is not one of them."""
+    action, note = data["action"], data.get("note") or ""
+    version = data.get("expected_version")
+    if action == "leave":
+        consideration.leave_without_consideration(
+            actor=actor,
+            appeal=appeal,
+            ground=data.get("ground") or "",
+            note=note,
+            repeat_of=_earlier(appeal, data.get("repeat_of") or ""),
+            expected_version=version,
+        )
+    elif action == "withdraw":
+        consideration.withdraw_appeal(
+            actor=actor, appeal=appeal, note=note, expected_version=version
+        )
+    elif action == "thank":
+        consideration.record_thanks(actor=actor, appeal=appeal, note=note, expected_version=version)
+    elif action == "mark_repeat":
+        earlier = _earlier(appeal, data.get("repeat_of") or "")
+        if earlier is None:
+            raise InvalidAppeal(
+                _("Choose the applicant's earlier appeal on this subject."), field="repeat_of"
+            )
+        consideration.mark_repeat(
+            actor=actor,
+            appeal=appeal,
+            earlier=earlier,
+            new_facts=bool(data.get("new_facts")),
+            note=note,
+            expected_version=version,
+        )
+    elif action == "stop_correspondence":
+        consideration.stop_correspondence(
+            actor=actor, appeal=appeal, ground=note, expected_version=version
+        )
+    elif action == "prolong":
+        if data.get("until") is None:
+            raise InvalidAppeal(_("Give the new date."), field="until")
+        consideration.prolong_term(
+            actor=actor, appeal=appeal, until=data["until"], reason=note, expected_version=version
+        )
+    elif action == "post_notice":
+        notice = ApplicantNotice.objects.filter(
+            appeal=appeal, pk=data.get("notice_id") or 0
+        ).first()
+        if notice is None:
+            raise InvalidAppeal(_("There is no such notice."), field="notice_id")
+        mark_notice_posted(actor=actor, notice=notice)
+    else:
+        return False
+    return True
