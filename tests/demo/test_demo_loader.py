@@ -98,7 +98,7 @@ def test_loading_the_demo_again_creates_nothing_twice(demo):
 @pytest.mark.django_db
 def test_polotsk_has_a_year_of_appeals_each_starting_with_its_submission(demo):
     appeals = Appeal.objects.filter(city__slug="polotsk")
-    assert demo.appeals == appeals.count() >= 2000
+    assert demo.appeals + demo.letters == appeals.count() >= 2000
     first_events = AppealEvent.objects.filter(from_status="", to_status=Status.SUBMITTED)
     assert not appeals.exclude(pk__in=first_events.values("appeal_id")).exists()
     assert appeals.filter(status=Status.CLOSED).count() > appeals.count() / 2
@@ -187,3 +187,18 @@ def test_polotsk_is_a_living_city_with_places_events_contacts_and_polls(demo):
     now = timezone.now()
     assert len(events_between(polotsk, now - timedelta(days=1), now + timedelta(days=31))) >= 30
     assert polls_of(polotsk).count() == 2
+
+
+@pytest.mark.django_db
+def test_polotsk_has_a_register_of_letters_the_law_was_applied_to(demo):
+    from mycity.appeals.models import Appeal, ApplicantNotice
+    from mycity.control.models import Control
+
+    letters = Appeal.objects.filter(source_number__startswith="demo-")
+    assert letters.count() == 6
+    assert all(letter.registration_number for letter in letters)
+    assert set(letters.values_list("result", flat=True)) >= {"thanks", "not_considered"}
+    # The letter about a boundary dispute waits to be posted; the anonymous one owes none.
+    assert ApplicantNotice.objects.filter(appeal__in=letters, sent_at__isnull=True).count() == 1
+    assert Control.objects.filter(appeal__in=letters).count() == 1
+    assert load_demo().letters == 0

@@ -34,6 +34,7 @@ from mycity.content.models import Contact, News, Notice, Place, Poll, PollOption
 from mycity.content.news import NewsDraft, publish_news, save_news
 from mycity.content.search import reindex as reindex_content
 from mycity.content.services import AddressLine, NoticeDraft, publish_notice, save_notice
+from mycity.demo.register import load_register
 from mycity.reception.demo import load_demo_schedule
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "cities" / "demo_data"
@@ -63,6 +64,7 @@ class DemoReport:
     users: list[tuple[str, str]] = field(default_factory=list)
     appeals: int = 0
     appeals_seconds: float = 0.0
+    letters: int = 0
     notices: int = 0
     news: int = 0
     places: int = 0
@@ -404,6 +406,8 @@ def load_demo(*, with_users: bool = True, with_appeals: bool = True) -> DemoRepo
     if with_appeals:
         # In batches of their own transactions, after the city's data has committed.
         load_appeals(polotsk, report)
+    if with_users:
+        report.letters = load_register(polotsk)
     return report
 
 
