@@ -11,7 +11,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -20,7 +19,7 @@ from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
 from mycity.appeals import deadlines, policy
 from mycity.appeals.applicant_notices import give_notice
-from mycity.appeals.errors import InvalidAppeal, MoveNotAllowed, NoteRequired, StaleAppeal
+from mycity.appeals.errors import InvalidAppeal, MoveNotAllowed, NoteRequired
 from mycity.appeals.models import (
     CLOSED_STATUSES,
     Appeal,
@@ -33,7 +32,7 @@ from mycity.appeals.models import (
 )
 from mycity.appeals.policy import Ground
 from mycity.appeals.repeats import earlier_appeals, stop_for
-from mycity.appeals.services import _after_move, _move, _record, redirect_appeal
+from mycity.appeals.services import _after_move, _move, _record, move_deadline, redirect_appeal
 from mycity.appeals.workflow import Actor, Move, capacities
 from mycity.cities.calendar import calendar_for
 
@@ -316,22 +315,12 @@ def prolong_term(
             field="until",
         )
     last_day = calendar.next_working_day(until)
-    new_deadline = deadlines.end_of_day(calendar, last_day)
-    old_deadline = appeal.deadline
-    version = expected_version if expected_version is not None else appeal.version
-    updated = Appeal.objects.filter(pk=appeal.pk, version=version).update(
-        deadline=new_deadline, extended=True, version=F("version") + 1, updated_at=now
-    )
-    if updated != 1:
-        raise StaleAppeal()
-    appeal.deadline, appeal.extended, appeal.version = new_deadline, True, version + 1
-    _record(
+    old_deadline = move_deadline(
         appeal,
-        EventKind.EXTENDED,
+        deadlines.end_of_day(calendar, last_day),
         actor=actor,
-        at=now,
-        note=reason,
-        data={"from": old_deadline.isoformat(), "to": new_deadline.isoformat()},
+        reason=reason,
+        expected_version=expected_version,
     )
     give_notice(
         appeal,

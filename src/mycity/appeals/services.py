@@ -1123,6 +1123,29 @@ def extend_term(
         raise InvalidAppeal(_("Give from 1 to 30 working days."), field="working_days")
     calendar = calendar_for(appeal.city)
     new_deadline = deadlines.extended_deadline(calendar, appeal, working_days=working_days)
+    move_deadline(
+        appeal, new_deadline, actor=actor, reason=reason, expected_version=expected_version
+    )
+    _notify_applicant(
+        appeal,
+        gettext_noop(
+            "The term of your appeal %(number)s has been extended to %(deadline)s: %(note)s"
+        ),
+        note=reason,
+    )
+    return appeal
+
+
+def move_deadline(
+    appeal: Appeal,
+    new_deadline: datetime,
+    *,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+) -> datetime:
+    """Set a longer term, if nobody changed the appeal meanwhile, and record it; the old
+    deadline."""
     old_deadline = appeal.deadline
     version = expected_version if expected_version is not None else appeal.version
     now = timezone.now()
@@ -1140,14 +1163,7 @@ def extend_term(
         note=reason,
         data={"from": old_deadline.isoformat(), "to": new_deadline.isoformat()},
     )
-    _notify_applicant(
-        appeal,
-        gettext_noop(
-            "The term of your appeal %(number)s has been extended to %(deadline)s: %(note)s"
-        ),
-        note=reason,
-    )
-    return appeal
+    return old_deadline
 
 
 @transaction.atomic
