@@ -207,7 +207,8 @@ def _subtask_lines(digest: CityDigest) -> list[str]:
     """The sub-tasks' section: each with the day its next step (work or report) is due."""
     if not digest.subtasks_total:
         return []
-    lines = [f"{_('Sub-tasks due')} ({digest.subtasks_total}):"]
+    heading = _("Sub-tasks due")
+    lines = [f"{heading} ({digest.subtasks_total}):"]
     for subtask in digest.subtasks:
         step = _("report due") if subtask.done_on else pgettext("deadline", "due")
         card = reverse(
