@@ -28,6 +28,10 @@ PAGES = [
     "/polotsk/polls/",
     "/polotsk/open-data/",
     "/offline/",
+    "/polotsk/reception/",
+    "/polotsk/privacy/",
+    "/polotsk/answers/",
+    "/my/data/",
 ]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 

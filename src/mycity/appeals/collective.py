@@ -101,7 +101,7 @@ def publish_collective_answer(
         raise PermissionDenied("collective_answer")
     title, text = (title or "").strip(), clean_answer(text or "")
     locked = list(
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("city", "category", "applicant")
         .defer("city__boundary")
         .filter(pk__in=[a.pk for a in appeals])
