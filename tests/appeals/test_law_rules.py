@@ -420,3 +420,63 @@ def test_a_problem_report_has_no_monthly_term(resident, dispatcher, street_light
             until=report.registered_on + timedelta(days=60),
             reason="Экспертиза",
         )
+
+
+# --- found in review --------------------------------------------------------------------
+
+
+def test_a_reopened_appeal_was_answered_and_cannot_be_withdrawn(
+    resident, official, housing_question
+):
+    from mycity.appeals.services import disagree_with_answer
+
+    appeal = submit_appeal(
+        applicant=resident, city=housing_question.city, draft=e_appeal_draft(housing_question)
+    ).appeal
+    answer_appeal(actor=official, appeal=appeal, text="Ответ.")
+    disagree_with_answer(actor=resident, appeal=appeal, reason="Ответ не по существу.")
+    assert Appeal.objects.get(pk=appeal.pk).status == Status.REOPENED
+    with pytest.raises(MoveNotAllowed):
+        consideration.withdraw_appeal(actor=resident, appeal=Appeal.objects.get(pk=appeal.pk))
+
+
+def test_the_new_date_is_after_the_deadline_and_within_a_year(
+    clerk, official, department, housing_question
+):
+    appeal = letter(clerk, department, housing_question, timezone.now() - timedelta(days=2))
+    calendar = calendar_for(appeal.city)
+    for until in (date(9999, 12, 31), calendar.add_months(appeal.term_start, 13)):
+        with pytest.raises(InvalidAppeal):
+            consideration.prolong_term(actor=official, appeal=appeal, until=until, reason="R")
+    later = calendar.add_months(appeal.term_start, 3)
+    consideration.prolong_term(actor=official, appeal=appeal, until=later, reason="Экспертиза")
+    shorter = calendar.add_months(appeal.term_start, 2)
+    with pytest.raises(InvalidAppeal):
+        consideration.prolong_term(
+            actor=official, appeal=Appeal.objects.get(pk=appeal.pk), until=shorter, reason="R"
+        )
+    assert calendar.local_date(Appeal.objects.get(pk=appeal.pk).deadline) >= later
+
+
+def test_an_applicant_is_told_their_appeal_was_taken_as_thanks(
+    resident, official, housing_question
+):
+    appeal = submit_appeal(
+        applicant=resident, city=housing_question.city, draft=e_appeal_draft(housing_question)
+    ).appeal
+    consideration.record_thanks(actor=official, appeal=appeal)
+    assert resident.notifications.filter(data__status="closed").exists()
+
+
+def test_letters_registered_before_the_key_existed_get_it(clerk, department, housing_question):
+    import importlib
+
+    from django.apps import apps
+
+    appeal = letter(clerk, department, housing_question, timezone.now() - timedelta(days=2))
+    Appeal.objects.filter(pk=appeal.pk).update(applicant_key="")
+    filling = importlib.import_module("mycity.appeals.migrations.0012_fill_applicant_keys")
+    filling.fill(apps, None)
+    assert Appeal.objects.get(pk=appeal.pk).applicant_key == (
+        "иванова анна петровна|211400 г полоцк ул нижне покровская 5 кв 3"
+    )

@@ -24,7 +24,9 @@ def test_a_dispatcher_routes_a_new_report(site, page, demo, resident, city):
     page.get_by_role("link", name=appeal.number).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Appeal {appeal.number}")
     expect(page.get_by_text(resident.email)).to_be_visible()
-    page.get_by_label("Organisation").select_option("roads")
+    page.locator("form:has(button[value='assign']) select[name=organisation]").select_option(
+        "roads"
+    )
     page.get_by_role("button", name="Route to an organisation").click()
     expect(page.locator(".timeline li").last).to_contain_text("Assigned")
     seen = as_applicant(appeal)

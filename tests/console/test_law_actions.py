@@ -78,7 +78,11 @@ def test_a_ground_of_another_kind_comes_back_as_a_400_and_nothing_changes(
 ):
     appeal = letter(clerk, department, housing_question)
     client.force_login(official)
-    response = act(client, appeal, action="leave", ground="made-up")
+    response = client.post(
+        f"/console/polotsk/appeals/{appeal.pk}/act",
+        {"action": "leave", "ground": "made-up"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400
     assert "does not apply" in response.content.decode()
     assert Appeal.objects.get(pk=appeal.pk).status == Status.ASSIGNED
@@ -190,3 +194,26 @@ def test_a_resident_withdraws_their_appeal_from_its_page(client, resident, housi
     assert Appeal.objects.get(pk=appeal.pk).status == Status.WITHDRAWN
     page = client.get(f"/my/appeals/{appeal.pk}/").content.decode()
     assert 'value="withdraw"' not in page
+
+
+def test_another_organisations_earlier_appeal_shows_no_answer(
+    client, clerk, official, department, housing_question, city
+):
+    from tests.factories import OrganisationFactory
+
+    other = OrganisationFactory(city=city, slug="other-dept", kind="department")
+    first = letter(clerk, department, housing_question, days_ago=30)
+    answer_appeal(actor=official, appeal=first, text="Ответ другой организации.")
+    again = letter(clerk, department, housing_question)
+    Appeal.objects.filter(pk=again.pk).update(organisation=other)
+    stranger = _person("stranger@example.org", RoleKind.EXECUTOR, organisation=other)
+    client.force_login(stranger)
+    card = client.get(f"/console/polotsk/appeals/{again.pk}/").content.decode()
+    assert first.registration_number in card
+    assert "Ответ другой организации." not in card
+
+
+def test_a_malformed_letter_number_is_not_an_error_page(client, clerk):
+    client.force_login(clerk)
+    response = client.post("/console/polotsk/letters/", {"notice": "abc"})
+    assert response.status_code == 302

@@ -233,3 +233,36 @@ def test_a_long_backlog_is_escalated_over_several_runs(monkeypatch, head, make_a
     runs = [send_reminders(now=minsk(april(16), hour)).escalated for hour in (8, 9, 10)]
     assert runs == [1, 1, 0]
     assert len(escalations_to(head)) == 2
+
+
+def test_a_sub_task_of_a_withdrawn_appeal_is_not_reminded(executor, make_appeal):
+    appeal = make_appeal(due_on=date(2026, 5, 15))
+    with freeze_time(minsk(april(2), 12)):
+        open_subtask(
+            actor=executor,
+            appeal=appeal,
+            kind=SubtaskKind.REQUEST,
+            counterpart="РУП «Витебскэнерго»",
+            description="График отключений",
+            started_on=april(2),
+        )
+    Appeal.objects.filter(pk=appeal.pk).update(status="withdrawn")
+    assert run_every_day(april(10), april(17)) == []
+
+
+def test_an_appeal_nobody_can_be_told_of_does_not_hold_the_others_back(
+    monkeypatch, organisation, make_appeal
+):
+    from mycity.accounts.models import RoleKind
+    from mycity.control import reminders
+    from tests.conftest import _person
+
+    monkeypatch.setattr(reminders, "ESCALATIONS_PER_RUN", 1)
+    make_appeal(due_on=april(14))
+    first = send_reminders(now=minsk(april(16), 8)).escalated
+    head = _person("late-head@example.org", RoleKind.HEAD, organisation=organisation)
+    second = make_appeal(due_on=april(15))
+    runs = [first] + [send_reminders(now=minsk(april(16), h)).escalated for h in (9, 10)]
+    assert runs == [0, 1, 0]
+    [notice] = escalations_to(head)
+    assert second.number in notice.subject

@@ -58,7 +58,9 @@ def test_the_console_nav_offers_personal_data_to_the_officer(officer_client, cit
 def test_the_officer_applies_a_deletion(officer_client, resident, city):
     request = services.file_request(user=resident, city=city, kind=RequestKind.DELETION)
     url = f"/console/{city.slug}/privacy/requests/{request.pk}/"
-    assert "Apply the deletion" in officer_client.get(url).content.decode()
+    assert (
+        "Apply the deletion" in officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     response = officer_client.post(url, {"action": "erase"})
     assert response.status_code == 302
     resident.refresh_from_db()

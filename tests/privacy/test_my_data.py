@@ -82,6 +82,7 @@ def test_the_shape_has_every_documented_section(resident, city):
         "votes",
         "me_too",
         "requests",
+        "receptions",
     }
 
 

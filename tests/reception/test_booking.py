@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from mycity.reception import services
 from mycity.reception.errors import InvalidReception, SlotTaken
@@ -58,7 +59,9 @@ def test_a_full_session_is_refused(resident, official, coming_session):
         appointment_at(coming_session, index)
     with pytest.raises(InvalidReception) as refused:
         book(resident, coming_session, 0)
-    assert "no free times" in refused.value.as_dict()["details"][0]["message"]
+    assert refused.value.as_dict()["details"][0]["message"] == translation.gettext(
+        "There are no free times left at this reception."
+    )
     assert Appointment.objects.count() == coming_session.capacity
 
 

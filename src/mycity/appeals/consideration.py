@@ -37,6 +37,8 @@ from mycity.appeals.workflow import Actor, Move, capacities
 from mycity.cities.calendar import calendar_for
 
 MAX_NOTE = 2000
+# A guard against a mistyped year, not a rule of the law.
+MAX_TERM_MONTHS = 12
 
 _LEFT = gettext_noop(
     "Your appeal %(number)s is left without consideration on its merits: %(ground)s. %(note)s"
@@ -273,6 +275,8 @@ def record_thanks(
         expected_version=expected_version,
         changes={"result": Result.THANKS},
     )
+    # The applicant may disagree (reopen) if it asked for something after all.
+    _after_move(appeal, Move.THANK)
     return appeal
 
 
@@ -307,6 +311,16 @@ def prolong_term(
     if until < appeal.registered_on:
         raise InvalidAppeal(
             _("The new date cannot be before the appeal's registration."), field="until"
+        )
+    if until <= calendar.local_date(appeal.deadline):
+        raise InvalidAppeal(
+            _("The new date must be later than the present deadline."), field="until"
+        )
+    if until > calendar.add_months(appeal.term_start, MAX_TERM_MONTHS):
+        raise InvalidAppeal(
+            _("No later than %(months)s months from the start of the term.")
+            % {"months": MAX_TERM_MONTHS},
+            field="until",
         )
     if until <= month_end:
         raise InvalidAppeal(

@@ -297,6 +297,13 @@ class Appeal(models.Model):
                 condition=~Q(applicant_key=""),
                 name="appeal_of_named_applicant",
             ),
+            models.Index(
+                fields=["city", "applicant_email"],
+                condition=~Q(applicant_email=""),
+                name="appeal_of_emailed_applicant",
+            ),
+            # The committee's reports: a city's appeals registered in a period.
+            models.Index(fields=["city", "registered_on"], name="appeal_registered"),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,10 @@ def _same_applicant(appeal: Appeal) -> Q | None:
     same = Q()
     if appeal.applicant_id:
         same |= Q(applicant_id=appeal.applicant_id)
-    if appeal.applicant_email.strip():
-        same |= Q(applicant_email__iexact=appeal.applicant_email.strip())
+    email = appeal.applicant_email.strip()
+    if email:
+        # Exact forms, not a case-insensitive match, so that an index answers.
+        same |= Q(applicant_email__in={email, email.lower()})
     if appeal.applicant_key:
         same |= Q(applicant_key=appeal.applicant_key)
     return same if same else None

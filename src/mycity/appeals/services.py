@@ -776,6 +776,10 @@ _APPLICANT_MESSAGES: dict[Move, str] = {
     Move.REOPEN: gettext_noop("Your appeal %(number)s has been reopened."),
     Move.CLOSE: gettext_noop("Your appeal %(number)s is closed."),
     Move.WITHDRAW: gettext_noop("Your appeal %(number)s is withdrawn; the work on it has stopped."),
+    Move.THANK: gettext_noop(
+        "Your appeal %(number)s is recorded as thanks and closed without an answer. If it "
+        "asked for something, reopen it."
+    ),
 }
 
 

@@ -77,8 +77,13 @@ RULES: dict[Move, Rule] = {
     Move.LEAVE: _rule(
         _UNSTARTED | {S.IN_PROGRESS}, S.NOT_CONSIDERED, {A.DISPATCHER, A.EXECUTOR, A.SYSTEM}
     ),
-    # A written withdrawal that arrived on paper is registered by a dispatcher.
-    Move.WITHDRAW: _rule(_UNSTARTED | {S.IN_PROGRESS}, S.WITHDRAWN, {A.APPLICANT, A.DISPATCHER}),
+    # Only before the answer (a reopened appeal was answered); a written withdrawal
+    # that arrived on paper is registered by a dispatcher.
+    Move.WITHDRAW: _rule(
+        {S.SUBMITTED, S.MODERATION, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS},
+        S.WITHDRAWN,
+        {A.APPLICANT, A.DISPATCHER},
+    ),
     Move.THANK: _rule(
         {S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS}, S.CLOSED, {A.DISPATCHER, A.EXECUTOR}
     ),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
 from mycity.appeals import consideration, policy
+from mycity.appeals.access import is_handling_staff
 from mycity.appeals.applicant_notices import mark_notice_posted
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import Appeal, AppealKind, ApplicantNotice, Status
@@ -36,12 +37,15 @@ def law_context(request: HttpRequest, appeal: Appeal, moves: list[Move]) -> dict
     user = request.user
     handling = Move.ANSWER in moves or Move.ASSIGN in moves or Move.LEAVE in moves
     earlier = earlier_appeals(appeal) if handling else []
+    # Another organisation's appeal shows its number, date and result, not its answer.
+    readable = {a.pk for a in earlier if is_handling_staff(user, a)}
     open_now = appeal.status not in (Status.ANSWERED,) and Move.LEAVE in moves
     return {
         "grounds": policy.grounds_for(appeal),
         "ground_label": policy.Ground(appeal.ground).label if appeal.ground else "",
         "anonymous": policy.is_anonymous(appeal),
         "earlier": earlier,
+        "readable_earlier": readable,
         "marks_repeat": open_now and bool(earlier),
         "stops_correspondence": open_now
         and appeal.kind == AppealKind.E_APPEAL

@@ -35,7 +35,8 @@ def letters(request: HttpRequest, slug: str) -> HttpResponse:
         appeal__city=city, delivery=NoticeDelivery.POST, sent_at__isnull=True
     ).select_related("appeal")
     if request.method == "POST":
-        notice = waiting.filter(pk=request.POST.get("notice", "0")).first()
+        wanted = request.POST.get("notice", "")
+        notice = waiting.filter(pk=int(wanted)).first() if wanted.isdigit() else None
         if notice is None:
             messages.error(request, _("There is no such letter waiting."))
             return redirect("console:letters", slug=city.slug)

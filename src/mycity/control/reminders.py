@@ -104,7 +104,9 @@ def _remind_subtasks(
 ) -> None:
     last = calendar.add_working_days(today, max(REMIND_BEFORE))
     subtasks = (
-        Subtask.objects.filter(appeal__city=city, closed_at__isnull=True)
+        Subtask.objects.filter(
+            appeal__city=city, appeal__status__in=RUNNING, closed_at__isnull=True
+        )
         .filter(
             Q(done_on__isnull=True, due_on__gt=today, due_on__lte=last)
             | Q(done_on__isnull=False, report_due_on__gt=today, report_due_on__lte=last)
@@ -288,6 +290,9 @@ def _heads(appeal: Appeal) -> list[User]:
 def _escalate_one(calendar: WorkingCalendar, appeal: Appeal, now: datetime) -> int:
     recipients = _heads(appeal)
     if not recipients:
+        # Nobody to tell: claimed all the same, or it would come first in every run and
+        # hold the city's other overdue appeals back.
+        _claim(appeal, None, NudgeKind.ESCALATION, appeal.deadline, 0, [], now)
         return 0
     term_day = calendar.local_date(appeal.deadline)
     with transaction.atomic():

@@ -21,6 +21,7 @@ from mycity.appeals.models import (
     Appeal,
     AppealEvent,
     AppealFile,
+    ApplicantNotice,
     CorrespondenceStop,
     EventKind,
     FileRole,
@@ -29,10 +30,14 @@ from mycity.appeals.services import record_event
 from mycity.cities.models import City
 from mycity.privacy.notice import operator_of
 from mycity.privacy.services import APPEAL_ANONYMISED
+from mycity.reception.models import Appointment
 
 logger = logging.getLogger(__name__)
 
 BATCH = 200
+APPOINTMENT_FIELDS = dict.fromkeys(
+    ("applicant_name", "applicant_address", "applicant_phone", "subject", "record"), ""
+)
 PERSONAL_FIELDS = dict.fromkeys(
     (
         "applicant_name",
@@ -58,6 +63,8 @@ class CityRetention:
     oldest: datetime | None = None
     newest: datetime | None = None
     numbers: list[str] = field(default_factory=list)
+    # Receptions that led to no appeal (an oral answer, a no-show), older than the cutoff.
+    receptions: int = 0
 
 
 def _years_before(moment: datetime, years: int) -> datetime:
@@ -94,11 +101,18 @@ def anonymise_closed_appeals(
         years = operator_of(each).retention_years
         report = CityRetention(city=each, retention_years=years, cutoff=_years_before(now, years))
         due = due_for_anonymising(each, report.cutoff)
+        old_receptions = Appointment.objects.filter(
+            session__official__organisation__city=each,
+            starts_at__lt=report.cutoff,
+            appeal__isnull=True,
+        ).exclude(applicant_name="", record="")
         if dry_run:
             for number, closed_at in due.values_list("number", "closed_at").iterator():
                 _count(report, number, closed_at or report.cutoff)
+            report.receptions = old_receptions.count()
         else:
             _anonymise_all(due, report, batch)
+            report.receptions = old_receptions.update(resident=None, **APPOINTMENT_FIELDS)
         reports.append(report)
     return reports
 
@@ -136,10 +150,24 @@ def anonymise_appeal(*, appeal_id: int, cutoff: datetime) -> Appeal | None:
         )
         if appeal is None:
             return None
-        attachments = list(AppealFile.objects.filter(appeal=appeal, role=FileRole.ATTACHMENT))
+        # The applicant's attachments and the answer's letters name them; a blurred
+        # photo's original shows what the blur hid.
+        attachments = list(
+            AppealFile.objects.filter(
+                appeal=appeal, role__in=[FileRole.ATTACHMENT, FileRole.ANSWER]
+            )
+        )
         for row in attachments:
             files.extend(str(f.name) for f in (row.file, row.thumbnail, row.original) if f)
         AppealFile.objects.filter(pk__in=[row.pk for row in attachments]).delete()
+        for photo in AppealFile.objects.filter(appeal=appeal, role=FileRole.PHOTO).exclude(
+            original=""
+        ):
+            files.append(str(photo.original.name))
+            AppealFile.objects.filter(pk=photo.pk).update(original="")
+        ApplicantNotice.objects.filter(appeal=appeal).update(text="")
+        # The reception's record of what the person said, if the appeal came from one.
+        Appointment.objects.filter(appeal=appeal).update(resident=None, **APPOINTMENT_FIELDS)
         blanked_notes = AppealEvent.objects.filter(appeal=appeal, kind=EventKind.INFO_ADDED).update(
             note=""
         )
@@ -148,7 +176,7 @@ def anonymise_appeal(*, appeal_id: int, cutoff: datetime) -> Appeal | None:
         stops, _kinds = CorrespondenceStop.objects.filter(appeal=appeal).delete()
         had_applicant = appeal.applicant_id is not None
         Appeal.objects.filter(pk=appeal.pk).update(
-            applicant=None, version=F("version") + 1, **PERSONAL_FIELDS
+            applicant=None, extra={}, version=F("version") + 1, **PERSONAL_FIELDS
         )
         record_event(
             appeal,

@@ -16,9 +16,10 @@ from mycity.cities.models import City
 from mycity.content.models import Vote
 from mycity.notify.models import Notification, PushSubscription
 from mycity.privacy.models import ConsentRecord, DataRequest, Incident, RequestStatus
+from mycity.reception.models import Appointment
 
 # The download's shape; see docs/personal-data.md. Bump it when the shape changes.
-EXPORT_FORMAT = "mycity.personal-data/1"
+EXPORT_FORMAT = "mycity.personal-data/2"
 
 
 @dataclass
@@ -34,6 +35,7 @@ class HeldData:
     votes: list[Vote]
     me_too: list[MeToo]
     requests: list[DataRequest]
+    receptions: list[Appointment]
 
 
 def held_about(user: User) -> HeldData:
@@ -66,6 +68,11 @@ def held_about(user: User) -> HeldData:
         ),
         me_too=list(MeToo.objects.filter(user=user).select_related("appeal").order_by("pk")),
         requests=list(DataRequest.objects.filter(user=user).select_related("city")),
+        receptions=list(
+            Appointment.objects.filter(resident=user)
+            .select_related("session__official__organisation", "appeal")
+            .order_by("starts_at", "pk")
+        ),
     )
 
 
@@ -151,6 +158,22 @@ def export(held: HeldData) -> dict[str, Any]:
             "last_login_at": _moment(user.last_login),
         },
         "appeals": [_appeal(a) for a in held.appeals],
+        "receptions": [
+            {
+                "organisation": r.session.official.organisation.name,
+                "official": r.session.official.full_name,
+                "starts_at": _moment(r.starts_at),
+                "full_name": r.applicant_name,
+                "postal_address": r.applicant_address,
+                "phone": r.applicant_phone,
+                "subject": r.subject,
+                "cancelled_at": _moment(r.cancelled_at),
+                "outcome": r.outcome,
+                "record": r.record,
+                "appeal": r.appeal.number if r.appeal else None,
+            }
+            for r in held.receptions
+        ],
         "subscriptions": [
             {
                 "city": s.city.slug,

@@ -43,6 +43,7 @@ from mycity.privacy.models import (
     RequestStatus,
 )
 from mycity.privacy.notice import current_version, operator_of, operator_snapshot
+from mycity.reception.models import Appointment
 
 # What the appeals' timeline calls our changes.
 APPEAL_SEPARATED = EventKind.SEPARATED
@@ -152,19 +153,35 @@ def file_request(
         )
         _event(request, actor=user, before="")
         if kind == RequestKind.WITHDRAWAL:
-            _withdraw(user, at=received_at)
+            _withdraw(user, at=received_at, city=city)
             _finish(request, actor=None, status=RequestStatus.DONE, at=received_at)
     return request
 
 
-def _withdraw(user: User, *, at: datetime) -> dict[str, int]:
-    """Stop what rests on consent alone. Appeals go on: the Law on appeals is their ground."""
-    withdrawn = ConsentRecord.objects.filter(user=user, withdrawn_at__isnull=True).update(
-        withdrawn_at=at
-    )
-    subscriptions, _kinds = Subscription.objects.filter(user=user).delete()
+def _withdraw(user: User, *, at: datetime, city: City | None = None) -> dict[str, int]:
+    """Stop what rests on consent alone, with one city's operator (`city`) or with all.
+    Appeals go on: the Law on appeals is their ground. A browser's push subscription
+    belongs to no city: any withdrawal ends it."""
+    consents = ConsentRecord.objects.filter(user=user, withdrawn_at__isnull=True)
+    subscriptions = Subscription.objects.filter(user=user)
+    if city is not None:
+        consents, subscriptions = consents.filter(city=city), subscriptions.filter(city=city)
+    withdrawn = consents.update(withdrawn_at=at)
+    removed, _kinds = subscriptions.delete()
     pushes, _kinds = PushSubscription.objects.filter(user=user).delete()
-    return {"consents": withdrawn, "subscriptions": subscriptions, "push": pushes}
+    return {"consents": withdrawn, "subscriptions": removed, "push": pushes}
+
+
+def _forget_receptions(user: User, *, at: datetime) -> dict[str, int]:
+    """Bookings of an erased account: future ones cancelled; those that led to no
+    appeal lose the person's details; those that did stay beside their appeal."""
+    mine = Appointment.objects.filter(resident=user)
+    cancelled = mine.filter(starts_at__gt=at, cancelled_at__isnull=True).update(cancelled_at=at)
+    blanked = mine.filter(appeal__isnull=True).update(
+        applicant_name="", applicant_address="", applicant_phone="", subject="", record=""
+    )
+    mine.update(resident=None)
+    return {"appointments_cancelled": cancelled, "appointments_blanked": blanked}
 
 
 def record_copy_given(*, user: User, city: City, now: datetime | None = None) -> DataRequest:
@@ -317,7 +334,12 @@ def erase_account(*, actor: User, request: DataRequest) -> Erasure:
         locked = _locked_open(request)
         user = User.objects.select_for_update().get(pk=locked.user_id)
         _mail_erasure_on_commit(user)
-        removed = _withdraw(user, at=now)
+        removed = _withdraw(user, at=now) | _forget_receptions(user, at=now)
+        # What a correction wrote down of the old and new names goes too.
+        removed["request_events_blanked"] = (
+            RequestEvent.objects.filter(request__user=user).exclude(data={}).update(data={})
+        )
+        DataRequest.objects.filter(user=user).exclude(corrected_name="").update(corrected_name="")
         removed |= {
             "notifications": Notification.objects.filter(recipient=user).delete()[0],
             "consent_records": ConsentRecord.objects.filter(user=user).delete()[0],

@@ -40,6 +40,8 @@ class Command(BaseCommand):
             )
             if report.count:
                 line += f"; closed {report.oldest:%Y-%m-%d} … {report.newest:%Y-%m-%d}"
+            if report.receptions:
+                line += f"; and {report.receptions} reception records without an appeal"
             self.stdout.write(line)
             if report.numbers:
                 shown = ", ".join(report.numbers[:LISTED])
