@@ -24,7 +24,6 @@ from common import CITY, add_database_options, in_bench_database, percentile, ti
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_database_options(parser, appeals=100_000)
-    parser.add_argument("--samples", type=int, default=200)
     in_bench_database(parser.parse_args(), "mycity-reports-", run)
 
 
