@@ -627,11 +627,9 @@ def _register(
         term_start=plan.term.registered_on,
         deadline=plan.term.deadline,
         **personal,
+        # How a later appeal of the same person finds this one (repeat appeals).
+        applicant_key=name_key(Appeal(**personal)),
     )
-    key = name_key(appeal)
-    if key:
-        Appeal.objects.filter(pk=appeal.pk).update(applicant_key=key)
-        appeal.applicant_key = key
     _record(appeal, EventKind.TRANSITION, actor=applicant, at=now, to_status=Status.SUBMITTED)
     search.index_appeal(appeal)
     _attach_files(appeal, files)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from mycity.accounts.permissions import Action, may
 from mycity.cities.models import City
@@ -21,58 +21,42 @@ def clerk_city(user: Any, slug: str) -> City:
 
 
 def session_in(city: City, session_id: int) -> ReceptionSession:
-    session = (
-        ReceptionSession.objects.filter(pk=session_id, official__organisation__city=city)
-        .select_related("official__organisation__city")
-        .first()
+    return get_object_or_404(
+        ReceptionSession.objects.select_related("official__organisation__city"),
+        pk=session_id,
+        official__organisation__city=city,
     )
-    if session is None:
-        raise Http404
-    return session
 
 
 def official_in(city: City, official_id: int) -> Official:
-    official = (
-        Official.objects.filter(pk=official_id, organisation__city=city)
-        .select_related("organisation__city")
-        .first()
+    return get_object_or_404(
+        Official.objects.select_related("organisation__city"),
+        pk=official_id,
+        organisation__city=city,
     )
-    if official is None:
-        raise Http404
-    return official
 
 
 def rule_in(city: City, rule_id: int) -> ReceptionRule:
-    rule = (
-        ReceptionRule.objects.filter(pk=rule_id, official__organisation__city=city)
-        .select_related("official__organisation__city")
-        .first()
+    return get_object_or_404(
+        ReceptionRule.objects.select_related("official__organisation__city"),
+        pk=rule_id,
+        official__organisation__city=city,
     )
-    if rule is None:
-        raise Http404
-    return rule
 
 
 def appointment_in(city: City, appointment_id: int) -> Appointment:
-    appointment = (
-        Appointment.objects.filter(pk=appointment_id, session__official__organisation__city=city)
-        .select_related("session__official__organisation__city", "appeal")
-        .first()
+    return get_object_or_404(
+        Appointment.objects.select_related("session__official__organisation__city", "appeal"),
+        pk=appointment_id,
+        session__official__organisation__city=city,
     )
-    if appointment is None:
-        raise Http404
-    return appointment
 
 
 def own_appointment(user: Any, city: City, appointment_id: int) -> Appointment:
     """A resident's own booking; anyone else's is not found."""
-    appointment = (
-        Appointment.objects.filter(
-            pk=appointment_id, resident=user, session__official__organisation__city=city
-        )
-        .select_related("session__official__organisation__city")
-        .first()
+    return get_object_or_404(
+        Appointment.objects.select_related("session__official__organisation__city"),
+        pk=appointment_id,
+        resident=user,
+        session__official__organisation__city=city,
     )
-    if appointment is None:
-        raise Http404
-    return appointment
