@@ -93,8 +93,8 @@ def run_sql(env: dict[str, str], *statements: str) -> None:
 _ISSUE_CLIENT = """
 import django, json
 django.setup()
+from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.accounts.models import User
-from mycity.appeals.services import issue_api_client
 from mycity.cities.models import City
 issued = issue_api_client(
     city=City.objects.get(slug={city!r}),

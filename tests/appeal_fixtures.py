@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.models import Appeal
-from mycity.appeals.services import AppealDraft, submit_appeal
 from mycity.cities.models import Organisation
 from tests.factories import CategoryFactory, OrganisationFactory
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from mycity.accounts.models import RoleKind
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.collective import publish_collective_answer
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.intake import register_received_appeal
@@ -20,7 +21,6 @@ from mycity.appeals.models import (
     Result,
     Status,
 )
-from mycity.appeals.services import AppealDraft, submit_appeal
 from tests.appeal_fixtures import e_appeal_draft
 from tests.conftest import _person
 from tests.factories import CategoryFactory, OrganisationFactory
@@ -36,6 +36,12 @@ def clerk(city):
 @pytest.fixture
 def official(department):
     return _person("official@example.org", RoleKind.EXECUTOR, organisation=department)
+
+
+@pytest.fixture
+def head(department):
+    """The head decides to answer many appeals by one publication (art. 25¹)."""
+    return _person("head@example.org", RoleKind.HEAD, organisation=department)
 
 
 def letters(clerk, department, category, count):
@@ -58,14 +64,14 @@ def letters(clerk, department, category, count):
 
 
 def test_eleven_appeals_are_answered_by_one_publication(
-    client, clerk, official, department, housing_question, resident
+    client, clerk, official, department, housing_question, resident, head
 ):
     online = submit_appeal(
         applicant=resident, city=housing_question.city, draft=e_appeal_draft(housing_question)
     ).appeal
     appeals = [*letters(clerk, department, housing_question, 10), online]
     publication = publish_collective_answer(
-        actor=official,
+        actor=head,
         organisation=department,
         appeals=appeals,
         title="О ремонте ул. Октябрьской",
@@ -86,11 +92,11 @@ def test_eleven_appeals_are_answered_by_one_publication(
     assert f"/polotsk/answers/{publication.pk}/" in notices.first().text
 
 
-def test_ten_appeals_are_answered_one_by_one(clerk, official, department, housing_question):
+def test_ten_appeals_are_answered_one_by_one(clerk, official, department, housing_question, head):
     appeals = letters(clerk, department, housing_question, 10)
     with pytest.raises(InvalidAppeal) as refused:
         publish_collective_answer(
-            actor=official,
+            actor=head,
             organisation=department,
             appeals=appeals,
             title="О ремонте",
@@ -103,7 +109,7 @@ def test_ten_appeals_are_answered_one_by_one(clerk, official, department, housin
 
 
 def test_appeals_on_other_subjects_or_of_other_organisations_are_refused(
-    clerk, official, department, housing_question, city
+    clerk, official, department, housing_question, city, head
 ):
     roads = CategoryFactory(
         city=city, slug="roads-question", kind="e_appeal", default_organisation=department
@@ -114,7 +120,7 @@ def test_appeals_on_other_subjects_or_of_other_organisations_are_refused(
     ]
     with pytest.raises(InvalidAppeal):
         publish_collective_answer(
-            actor=official,
+            actor=head,
             organisation=department,
             appeals=appeals,
             title="О ремонте",
@@ -139,10 +145,10 @@ def test_appeals_on_other_subjects_or_of_other_organisations_are_refused(
 
 
 def test_the_console_page_publishes_for_the_subject(
-    client, clerk, official, department, housing_question
+    client, clerk, official, department, housing_question, head
 ):
     appeals = letters(clerk, department, housing_question, 11)
-    client.force_login(official)
+    client.force_login(head)
     page = client.get(
         f"/console/polotsk/collective/?organisation={department.slug}&category={housing_question.slug}"
     ).content.decode()

@@ -5,7 +5,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from mycity.appeals import services
+from mycity.appeals.actions.moves import assign_appeal, reject_appeal, start_work
+from mycity.appeals.actions.submission import submit_appeal
 from mycity.appeals.errors import StaleAppeal
 from mycity.appeals.models import Appeal, AppealCounter, AppealEvent, Status
 from tests.appeal_fixtures import submit_report
@@ -53,7 +54,7 @@ def test_two_dispatchers_assigning_at_once_cannot_both_win(
 
     def assign(organisation):
         mine = Appeal.objects.select_related("city", "category").get(pk=appeal.pk)
-        return lambda: services.assign_appeal(
+        return lambda: assign_appeal(
             actor=dispatcher, appeal=mine, organisation=organisation, expected_version=seen
         )
 
@@ -77,8 +78,8 @@ def test_an_executor_and_a_dispatcher_racing_leave_one_consistent_history(
 
     start, reject = mine(), mine()
     outcomes = race(
-        lambda: services.start_work(actor=executor, appeal=start),
-        lambda: services.reject_appeal(actor=dispatcher, appeal=reject, note="дубль"),
+        lambda: start_work(actor=executor, appeal=start),
+        lambda: reject_appeal(actor=dispatcher, appeal=reject, note="дубль"),
     )
     assert sum(isinstance(o, StaleAppeal) for o in outcomes) == 1
     events = list(AppealEvent.objects.filter(appeal=appeal).values_list("to_status", flat=True))
@@ -95,7 +96,6 @@ def test_concurrent_submissions_get_distinct_numbers(resident, street_light):
 
 
 def test_concurrent_retries_with_one_key_make_one_appeal(resident, street_light):
-    from mycity.appeals.services import submit_appeal
     from tests.appeal_fixtures import report_draft
 
     def retry():

@@ -9,9 +9,11 @@ import pytest
 from django.utils import timezone
 
 from mycity.accounts.models import Role, User
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.deadlines import initial_term
 from mycity.appeals.generator import RESIDENT_DOMAIN, generate_appeals
 from mycity.appeals.models import (
+    CLOSED_STATUSES,
     Answer,
     Appeal,
     AppealCounter,
@@ -23,7 +25,6 @@ from mycity.appeals.models import (
     Status,
 )
 from mycity.appeals.selectors import search_appeals
-from mycity.appeals.services import AppealDraft, submit_appeal
 from mycity.appeals.workflow import RULES, Move
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import Building, City
@@ -246,15 +247,30 @@ def test_e_appeals_are_never_public_and_carry_the_applicants_particulars(generat
 
 
 @pytest.mark.django_db
+def test_every_ended_appeal_has_its_result_and_e_appeals_are_left_on_a_ground(generated):
+    appeals = _appeals()
+    for appeal in appeals:
+        if appeal.status in (Status.ANSWERED, *CLOSED_STATUSES):
+            assert appeal.result, appeal.number
+        if appeal.kind == AppealKind.E_APPEAL:
+            assert appeal.status != Status.REJECTED, appeal.number
+        if appeal.status == Status.NOT_CONSIDERED:
+            assert appeal.ground, appeal.number
+
+
+@pytest.mark.django_db
 def test_only_accepted_problem_reports_of_public_categories_are_public(generated):
     accepted = set(
         AppealEvent.objects.filter(to_status=Status.ACCEPTED).values_list("appeal_id", flat=True)
     )
+    # As the state machine does: a report turned away, redirected or merged leaves the map.
+    gone = CLOSED_STATUSES - {Status.CLOSED}
     for appeal in _appeals():
         expected = (
             appeal.kind == AppealKind.PROBLEM
             and appeal.category.is_public
             and appeal.pk in accepted
+            and appeal.status not in gone
         )
         assert appeal.is_public == expected, appeal.number
 

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from mycity.accounts.models import RoleKind
+from mycity.appeals.actions.submission import AppealDraft
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import Appeal
-from mycity.appeals.services import AppealDraft
 from tests.conftest import _person
 
 pytestmark = pytest.mark.django_db

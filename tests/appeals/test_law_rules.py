@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from mycity.accounts.models import RoleKind
 from mycity.appeals import consideration
+from mycity.appeals.actions.moves import answer_appeal, disagree_with_answer
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.applicant_notices import mark_notice_posted
 from mycity.appeals.errors import InvalidAppeal, MoveNotAllowed, NoteRequired
 from mycity.appeals.intake import register_received_appeal
@@ -27,7 +29,6 @@ from mycity.appeals.models import (
 )
 from mycity.appeals.policy import Ground, is_anonymous
 from mycity.appeals.repeats import earlier_appeals
-from mycity.appeals.services import AppealDraft, answer_appeal, submit_appeal
 from mycity.cities.calendar import calendar_for
 from tests.appeal_fixtures import e_appeal_draft, submit_report
 from tests.conftest import _person
@@ -82,14 +83,18 @@ def events(appeal, kind):
 
 
 def test_a_letter_left_without_consideration_owes_a_posted_notice_within_five_working_days(
-    clerk, official, department, housing_question
+    clerk, official, department, housing_question, head
 ):
     # Registered on Wednesday 22 April 2026 (20 April off, 21 April Radunitsa); the five
     # working days count the transferred working Saturday 25 April.
     appeal = letter(clerk, department, housing_question, datetime(2026, 4, 19, 12, tzinfo=MINSK))
     assert appeal.registered_on == date(2026, 4, 22)
     consideration.leave_without_consideration(
-        actor=official, appeal=appeal, ground=Ground.OTHER_PROCEDURE, note="Решается судом."
+        actor=head,
+        appeal=appeal,
+        ground=Ground.OTHER_PROCEDURE,
+        note="Решается судом.",
+        where_to_apply="Полоцкий районный суд",
     )
     appeal.refresh_from_db()
     assert appeal.status == Status.NOT_CONSIDERED
@@ -102,10 +107,10 @@ def test_a_letter_left_without_consideration_owes_a_posted_notice_within_five_wo
     assert left.data["ground"] == "other_procedure" and left.data["notice_due"] == "2026-04-28"
 
 
-def test_a_clerk_marks_the_letter_posted_once(clerk, official, department, housing_question):
+def test_a_clerk_marks_the_letter_posted_once(clerk, official, department, housing_question, head):
     appeal = letter(clerk, department, housing_question, timezone.now() - timedelta(days=1))
     consideration.leave_without_consideration(
-        actor=official, appeal=appeal, ground=Ground.NOT_COMPETENT
+        actor=head, appeal=appeal, ground=Ground.NOT_COMPETENT, where_to_apply="Облисполком"
     )
     notice = ApplicantNotice.objects.get(appeal=appeal)
     mark_notice_posted(actor=clerk, notice=notice)
@@ -117,48 +122,50 @@ def test_a_clerk_marks_the_letter_posted_once(clerk, official, department, housi
 
 
 def test_an_applicant_with_an_account_is_told_in_the_app_at_once(
-    resident, official, department, housing_question
+    resident, official, department, housing_question, head
 ):
     appeal = submit_appeal(
         applicant=resident, city=housing_question.city, draft=e_appeal_draft(housing_question)
     ).appeal
     consideration.leave_without_consideration(
-        actor=official, appeal=appeal, ground=Ground.COMPLAINT_LATE
+        actor=head, appeal=appeal, ground=Ground.COMPLAINT_LATE
     )
     notice = ApplicantNotice.objects.get(appeal=appeal)
     assert notice.delivery == NoticeDelivery.ACCOUNT and notice.sent_at is not None
     assert resident.notifications.filter(topic="appeal.notice").count() == 1
 
 
-def test_abusive_appeals_are_left_without_a_notice(clerk, official, department, housing_question):
+def test_threats_are_left_without_a_notice(clerk, department, housing_question, head):
     appeal = letter(clerk, department, housing_question, timezone.now() - timedelta(days=1))
-    consideration.leave_without_consideration(actor=official, appeal=appeal, ground=Ground.ABUSIVE)
+    consideration.leave_without_consideration(actor=head, appeal=appeal, ground=Ground.THREATS)
     appeal.refresh_from_db()
     assert appeal.status == Status.NOT_CONSIDERED
     assert not ApplicantNotice.objects.filter(appeal=appeal).exists()
 
 
 def test_a_ground_not_allowed_for_the_kind_is_refused_and_nothing_changes(
-    resident, dispatcher, street_light
+    resident, platform_admin, street_light
 ):
     report = submit_report(resident, street_light)
     before = (report.status, report.version, report.events.count())
     for ground in (Ground.ANONYMOUS, Ground.COMPLAINT_LATE, "no-such-ground"):
         with pytest.raises(InvalidAppeal) as refused:
             consideration.leave_without_consideration(
-                actor=dispatcher, appeal=report, ground=ground
+                actor=platform_admin, appeal=report, ground=ground
             )
         assert refused.value.as_dict()["details"][0]["field"] == "ground"
     report.refresh_from_db()
     assert (report.status, report.version, report.events.count()) == before
 
 
-def test_an_answered_appeal_can_no_longer_be_left(clerk, official, department, housing_question):
+def test_an_answered_appeal_can_no_longer_be_left(
+    clerk, official, department, housing_question, head
+):
     appeal = letter(clerk, department, housing_question, timezone.now() - timedelta(days=1))
     answer_appeal(actor=official, appeal=appeal, text="Разъясняем порядок.")
     with pytest.raises(MoveNotAllowed):
         consideration.leave_without_consideration(
-            actor=official, appeal=appeal, ground=Ground.NOT_COMPETENT
+            actor=head, appeal=appeal, ground=Ground.NOT_COMPETENT
         )
 
 
@@ -166,15 +173,13 @@ def test_an_answered_appeal_can_no_longer_be_left(clerk, official, department, h
 
 
 def test_an_anonymous_letter_is_registered_and_left_without_a_notice(
-    clerk, official, department, housing_question
+    clerk, official, department, housing_question, head
 ):
     appeal = letter(
         clerk, department, housing_question, timezone.now() - timedelta(days=1), anonymous=True
     )
     assert appeal.registration_number and is_anonymous(appeal)
-    consideration.leave_without_consideration(
-        actor=official, appeal=appeal, ground=Ground.ANONYMOUS
-    )
+    consideration.leave_without_consideration(actor=head, appeal=appeal, ground=Ground.ANONYMOUS)
     appeal.refresh_from_db()
     assert appeal.status == Status.NOT_CONSIDERED and appeal.ground == "anonymous"
     assert not ApplicantNotice.objects.filter(appeal=appeal).exists()
@@ -196,16 +201,16 @@ def test_an_anonymous_report_of_a_crime_goes_to_the_competent_body(
 
 
 def test_calling_a_named_letter_anonymous_needs_the_reason(
-    clerk, official, department, housing_question
+    clerk, official, department, housing_question, head
 ):
     appeal = letter(clerk, department, housing_question, timezone.now() - timedelta(days=1))
     assert not is_anonymous(appeal)
     with pytest.raises(NoteRequired):
         consideration.leave_without_consideration(
-            actor=official, appeal=appeal, ground=Ground.ANONYMOUS
+            actor=head, appeal=appeal, ground=Ground.ANONYMOUS
         )
     consideration.leave_without_consideration(
-        actor=official,
+        actor=head,
         appeal=appeal,
         ground=Ground.ANONYMOUS,
         note="По указанному адресу заявитель не проживает.",
@@ -242,15 +247,18 @@ def test_earlier_appeals_of_the_applicant_on_the_subject_in_three_years_are_show
 
 
 def test_a_repeat_without_new_facts_is_left_and_one_with_new_facts_is_worked(
-    clerk, official, department, housing_question
+    clerk, official, head, department, housing_question
 ):
     first = letter(clerk, department, housing_question, timezone.now() - timedelta(days=20))
     answer_appeal(actor=official, appeal=first, text="Разъясняем.", result=Result.EXPLAINED)
-    again = letter(clerk, department, housing_question, timezone.now() - timedelta(days=2))
+    again = letter(clerk, department, housing_question, timezone.now())
     consideration.mark_repeat(actor=official, appeal=again, earlier=first, new_facts=True)
     again.refresh_from_db()
     assert again.status == Status.ASSIGNED
-    consideration.mark_repeat(actor=official, appeal=again, earlier=first, new_facts=False)
+    # Leaving it is the head's decision, not the executor's.
+    with pytest.raises(PermissionDenied):
+        consideration.mark_repeat(actor=official, appeal=again, earlier=first, new_facts=False)
+    consideration.mark_repeat(actor=head, appeal=again, earlier=first, new_facts=False)
     again.refresh_from_db()
     assert again.status == Status.NOT_CONSIDERED and again.ground == "repeat"
     marks = events(again, EventKind.REPEAT_MARKED)
@@ -259,7 +267,7 @@ def test_a_repeat_without_new_facts_is_left_and_one_with_new_facts_is_worked(
 
 
 def test_a_repeat_must_name_an_earlier_appeal_of_the_same_applicant(
-    clerk, official, department, housing_question
+    clerk, head, department, housing_question
 ):
     stranger = letter(
         clerk,
@@ -270,31 +278,43 @@ def test_a_repeat_must_name_an_earlier_appeal_of_the_same_applicant(
     )
     appeal = letter(clerk, department, housing_question, timezone.now() - timedelta(days=2))
     with pytest.raises(InvalidAppeal) as refused:
-        consideration.mark_repeat(actor=official, appeal=appeal, earlier=stranger, new_facts=False)
+        consideration.mark_repeat(actor=head, appeal=appeal, earlier=stranger, new_facts=False)
     assert refused.value.as_dict()["details"][0]["field"] == "repeat_of"
     assert Appeal.objects.get(pk=appeal.pk).status == Status.ASSIGNED
 
 
 def test_stopped_correspondence_leaves_the_later_appeals_on_that_subject(
-    clerk, official, head, department, housing_question
+    clerk, official, head, dispatcher, department, housing_question
 ):
     first = letter(clerk, department, housing_question, timezone.now() - timedelta(days=40))
     answer_appeal(actor=official, appeal=first, text="Разъясняем.", result=Result.REFUSED)
-    second = letter(clerk, department, housing_question, timezone.now() - timedelta(days=3))
-    with pytest.raises(PermissionDenied):
-        consideration.stop_correspondence(actor=official, appeal=second, ground="Повтор.")
+    second = letter(clerk, department, housing_question, timezone.now())
+    for not_the_head in (official, dispatcher):
+        with pytest.raises(PermissionDenied):
+            consideration.stop_correspondence(
+                actor=not_the_head, appeal=second, ground="Повтор.", earlier=first
+            )
     consideration.stop_correspondence(
-        actor=head, appeal=second, ground="Доводы повторяются, ответ по существу дан."
+        actor=head,
+        appeal=second,
+        ground="Доводы повторяются, ответ по существу дан.",
+        earlier=first,
     )
     second.refresh_from_db()
-    assert second.status == Status.NOT_CONSIDERED and second.ground == "corr_stopped"
+    # The decision follows leaving the repeat, and its notice says correspondence stops.
+    assert second.status == Status.NOT_CONSIDERED and second.ground == "repeat"
+    (notice,) = ApplicantNotice.objects.filter(appeal=second)
+    assert "переписка" in notice.text.lower() and notice.delivery == NoticeDelivery.POST
     stop = CorrespondenceStop.objects.filter(appeal=second).first()
     assert stop is not None and stop.decided_by == head
     assert events(second, EventKind.CORRESPONDENCE_STOPPED)[0].actor == head
 
+    # Art. 21: the later appeals on that question are left without a notice.
     third = letter(clerk, department, housing_question, timezone.now())
     assert third.status == Status.NOT_CONSIDERED and third.ground == "corr_stopped"
-    assert ApplicantNotice.objects.filter(appeal=third).count() == 1
+    assert not ApplicantNotice.objects.filter(appeal=third).exists()
+    (left,) = [e for e in events(third, EventKind.TRANSITION) if e.to_status == "not_considered"]
+    assert left.actor is None and left.data["decision"]["correspondence_stop"] == stop.pk
 
     other_subject = CategoryFactory(
         city=housing_question.city,
@@ -311,7 +331,9 @@ def test_correspondence_is_stopped_only_after_an_answer_on_the_merits(
 ):
     appeal = letter(clerk, department, housing_question, timezone.now() - timedelta(days=3))
     with pytest.raises(InvalidAppeal):
-        consideration.stop_correspondence(actor=head, appeal=appeal, ground="Повтор.")
+        consideration.stop_correspondence(
+            actor=head, appeal=appeal, ground="Повтор.", earlier=appeal
+        )
     assert not CorrespondenceStop.objects.exists()
     assert Appeal.objects.get(pk=appeal.pk).status == Status.ASSIGNED
 
@@ -428,7 +450,6 @@ def test_a_problem_report_has_no_monthly_term(resident, dispatcher, street_light
 def test_a_reopened_appeal_was_answered_and_cannot_be_withdrawn(
     resident, official, housing_question
 ):
-    from mycity.appeals.services import disagree_with_answer
 
     appeal = submit_appeal(
         applicant=resident, city=housing_question.city, draft=e_appeal_draft(housing_question)

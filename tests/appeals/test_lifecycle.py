@@ -6,7 +6,23 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from mycity.appeals import services
+from mycity.appeals.actions.moves import (
+    accept_appeal,
+    answer_appeal,
+    assign_appeal,
+    close_answered_appeals,
+    close_appeal,
+    disagree_with_answer,
+    extend_term,
+    join_report,
+    merge_appeal,
+    rate_answer,
+    redirect_appeal,
+    reject_appeal,
+    return_appeal,
+    start_work,
+)
+from mycity.appeals.actions.submission import submit_appeal
 from mycity.appeals.errors import (
     DisagreementWindowClosed,
     InvalidAppeal,
@@ -33,14 +49,14 @@ def unrouted(resident, city):
 
 
 def answered(appeal, executor):
-    services.start_work(actor=executor, appeal=appeal)
-    services.answer_appeal(actor=executor, appeal=appeal, text="Кровля отремонтирована.")
+    start_work(actor=executor, appeal=appeal)
+    answer_appeal(actor=executor, appeal=appeal, text="Кровля отремонтирована.")
     return appeal
 
 
 def test_an_executor_takes_the_appeal_into_work_and_answers_it(assigned, executor, resident):
-    services.start_work(actor=executor, appeal=assigned)
-    answer = services.answer_appeal(actor=executor, appeal=assigned, text="Отремонтировано.")
+    start_work(actor=executor, appeal=assigned)
+    answer = answer_appeal(actor=executor, appeal=assigned, text="Отремонтировано.")
     assigned.refresh_from_db()
     assert assigned.status == Status.ANSWERED
     assert assigned.answered_at is not None
@@ -54,7 +70,7 @@ def test_an_executor_takes_the_appeal_into_work_and_answers_it(assigned, executo
 
 def test_an_answer_needs_text(assigned, executor):
     with pytest.raises(InvalidAppeal):
-        services.answer_appeal(actor=executor, appeal=assigned, text="  ")
+        answer_appeal(actor=executor, appeal=assigned, text="  ")
     assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
 
 
@@ -66,19 +82,19 @@ def test_an_executor_of_another_organisation_cannot_touch_the_appeal(assigned, c
 
     stranger = _person("other@example.org", RoleKind.EXECUTOR, organisation=stranger_org)
     with pytest.raises(PermissionDenied):
-        services.start_work(actor=stranger, appeal=assigned)
+        start_work(actor=stranger, appeal=assigned)
     with pytest.raises(PermissionDenied):
-        services.answer_appeal(actor=stranger, appeal=assigned, text="Не наше")
+        answer_appeal(actor=stranger, appeal=assigned, text="Не наше")
 
 
 def test_an_executor_of_another_city_cannot_touch_the_appeal(assigned, executor_of_other_city):
     with pytest.raises(PermissionDenied):
-        services.start_work(actor=executor_of_other_city, appeal=assigned)
+        start_work(actor=executor_of_other_city, appeal=assigned)
 
 
 def test_a_dispatcher_routes_an_unrouted_appeal(unrouted, dispatcher, city):
     gas = OrganisationFactory(city=city, slug="gorgaz", activities=["gas"])
-    services.assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas)
+    assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas)
     assert Appeal.objects.get(pk=unrouted.pk).organisation == gas
 
 
@@ -86,13 +102,13 @@ def test_an_organisation_of_another_city_cannot_be_assigned(
     unrouted, dispatcher, other_organisation
 ):
     with pytest.raises(InvalidAppeal):
-        services.assign_appeal(actor=dispatcher, appeal=unrouted, organisation=other_organisation)
+        assign_appeal(actor=dispatcher, appeal=unrouted, organisation=other_organisation)
 
 
 def test_a_rejection_needs_a_reason_and_tells_the_applicant(unrouted, dispatcher, resident):
     with pytest.raises(NoteRequired):
-        services.reject_appeal(actor=dispatcher, appeal=unrouted, note=" ")
-    services.reject_appeal(actor=dispatcher, appeal=unrouted, note="Не относится к ЖКХ")
+        reject_appeal(actor=dispatcher, appeal=unrouted, note=" ")
+    reject_appeal(actor=dispatcher, appeal=unrouted, note="Не относится к ЖКХ")
     unrouted.refresh_from_db()
     assert unrouted.status == Status.REJECTED
     assert unrouted.closed_at is not None
@@ -103,7 +119,7 @@ def test_a_moderator_approves_a_report_waiting_for_moderation(
     resident, noisy_neighbours, moderator
 ):
     appeal = submit_report(resident, noisy_neighbours)
-    services.accept_appeal(actor=moderator, appeal=appeal)
+    accept_appeal(actor=moderator, appeal=appeal)
     appeal.refresh_from_db()
     assert appeal.status == Status.ACCEPTED
     assert not appeal.is_public  # the category is not public
@@ -111,29 +127,29 @@ def test_a_moderator_approves_a_report_waiting_for_moderation(
 
 def test_a_moderator_cannot_dispatch(unrouted, moderator, city):
     with pytest.raises(PermissionDenied):
-        services.assign_appeal(
+        assign_appeal(
             actor=moderator,
             appeal=unrouted,
             organisation=OrganisationFactory(city=city, slug="x"),
         )
     with pytest.raises(MoveNotAllowed):
-        services.reject_appeal(actor=moderator, appeal=unrouted, note="not in moderation")
+        reject_appeal(actor=moderator, appeal=unrouted, note="not in moderation")
 
 
 def test_the_executor_returns_an_appeal_that_is_not_theirs(assigned, executor):
     with pytest.raises(NoteRequired):
-        services.return_appeal(actor=executor, appeal=assigned)
-    services.return_appeal(actor=executor, appeal=assigned, note="Это дорожная служба")
+        return_appeal(actor=executor, appeal=assigned)
+    return_appeal(actor=executor, appeal=assigned, note="Это дорожная служба")
     assert Appeal.objects.get(pk=assigned.pk).status == Status.ACCEPTED
 
 
 def test_a_dispatcher_redirects_to_the_competent_body(unrouted, dispatcher):
-    services.redirect_appeal(actor=dispatcher, appeal=unrouted, to="Полоцкий райисполком")
+    redirect_appeal(actor=dispatcher, appeal=unrouted, to="Полоцкий райисполком")
     unrouted.refresh_from_db()
     assert unrouted.status == Status.REDIRECTED
     assert unrouted.redirected_to == "Полоцкий райисполком"
     with pytest.raises(NoteRequired):
-        services.redirect_appeal(actor=dispatcher, appeal=unrouted, to=" ")
+        redirect_appeal(actor=dispatcher, appeal=unrouted, to=" ")
 
 
 def test_merging_makes_the_applicant_follow_the_original(resident, dispatcher, street_light, city):
@@ -142,7 +158,7 @@ def test_merging_makes_the_applicant_follow_the_original(resident, dispatcher, s
     neighbour = UserFactory(email="neighbour@example.org")
     original = submit_report(resident, street_light)
     duplicate = submit_report(neighbour, street_light)
-    services.merge_appeal(actor=dispatcher, appeal=duplicate, into=original)
+    merge_appeal(actor=dispatcher, appeal=duplicate, into=original)
     duplicate.refresh_from_db()
     original.refresh_from_db()
     assert duplicate.status == Status.DUPLICATE
@@ -155,12 +171,12 @@ def test_merging_makes_the_applicant_follow_the_original(resident, dispatcher, s
 
 def test_an_appeal_cannot_be_merged_into_itself(assigned, dispatcher):
     with pytest.raises(InvalidAppeal):
-        services.merge_appeal(actor=dispatcher, appeal=assigned, into=assigned)
+        merge_appeal(actor=dispatcher, appeal=assigned, into=assigned)
 
 
 def test_rating_the_answer_closes_the_appeal(assigned, executor, resident):
     answered(assigned, executor)
-    services.rate_answer(actor=resident, appeal=assigned, rating=5, comment="Спасибо!")
+    rate_answer(actor=resident, appeal=assigned, rating=5, comment="Спасибо!")
     assigned.refresh_from_db()
     assert (assigned.status, assigned.rating) == (Status.CLOSED, 5)
 
@@ -168,27 +184,27 @@ def test_rating_the_answer_closes_the_appeal(assigned, executor, resident):
 def test_only_the_applicant_rates_and_only_from_1_to_5(assigned, executor, resident, dispatcher):
     answered(assigned, executor)
     with pytest.raises(PermissionDenied):
-        services.rate_answer(actor=dispatcher, appeal=assigned, rating=5)
+        rate_answer(actor=dispatcher, appeal=assigned, rating=5)
     with pytest.raises(InvalidAppeal):
-        services.rate_answer(actor=resident, appeal=assigned, rating=6)
+        rate_answer(actor=resident, appeal=assigned, rating=6)
 
 
 def test_there_is_nothing_to_rate_before_the_answer(assigned, resident):
     with pytest.raises(MoveNotAllowed):
-        services.rate_answer(actor=resident, appeal=assigned, rating=3)
+        rate_answer(actor=resident, appeal=assigned, rating=3)
 
 
 def test_disagreeing_within_the_window_reopens_it_to_the_dispatcher(
     assigned, executor, resident, dispatcher
 ):
     answered(assigned, executor)
-    services.rate_answer(actor=resident, appeal=assigned, rating=1)
-    services.disagree_with_answer(actor=resident, appeal=assigned, reason="Крыша снова течёт")
+    rate_answer(actor=resident, appeal=assigned, rating=1)
+    disagree_with_answer(actor=resident, appeal=assigned, reason="Крыша снова течёт")
     assigned.refresh_from_db()
     assert assigned.status == Status.REOPENED
     assert assigned.closed_at is None
     assert assigned.events.last().note == "Крыша снова течёт"
-    services.assign_appeal(actor=dispatcher, appeal=assigned, organisation=assigned.organisation)
+    assign_appeal(actor=dispatcher, appeal=assigned, organisation=assigned.organisation)
     assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
 
 
@@ -198,20 +214,20 @@ def test_disagreeing_after_the_citys_window_is_refused(assigned, executor, resid
     Appeal.objects.filter(pk=assigned.pk).update(answered_at=timezone.now() - timedelta(days=4))
     assigned.refresh_from_db()
     with pytest.raises(DisagreementWindowClosed):
-        services.disagree_with_answer(actor=resident, appeal=assigned, reason="Не согласна")
+        disagree_with_answer(actor=resident, appeal=assigned, reason="Не согласна")
 
 
 def test_disagreeing_needs_a_reason(assigned, executor, resident):
     answered(assigned, executor)
     with pytest.raises(NoteRequired):
-        services.disagree_with_answer(actor=resident, appeal=assigned, reason="")
+        disagree_with_answer(actor=resident, appeal=assigned, reason="")
 
 
 def test_answered_appeals_close_by_themselves_after_the_window(assigned, executor):
     answered(assigned, executor)
-    assert services.close_answered_appeals() == 0
+    assert close_answered_appeals() == 0
     later = timezone.now() + timedelta(days=11)
-    assert services.close_answered_appeals(now=later) == 1
+    assert close_answered_appeals(now=later) == 1
     assigned.refresh_from_db()
     assert assigned.status == Status.CLOSED
     assert assigned.events.last().actor is None
@@ -219,26 +235,25 @@ def test_answered_appeals_close_by_themselves_after_the_window(assigned, executo
 
 def test_a_stale_version_loses_and_changes_nothing(assigned, executor, dispatcher):
     seen = assigned.version
-    services.start_work(actor=executor, appeal=assigned)
+    start_work(actor=executor, appeal=assigned)
     stale = Appeal.objects.get(pk=assigned.pk)
     stale.version = seen
     events = AppealEvent.objects.count()
     with pytest.raises(StaleAppeal):
-        services.return_appeal(actor=executor, appeal=stale, note="late", expected_version=seen)
+        return_appeal(actor=executor, appeal=stale, note="late", expected_version=seen)
     assert Appeal.objects.get(pk=assigned.pk).status == Status.IN_PROGRESS
     assert AppealEvent.objects.count() == events
 
 
 def test_a_forged_move_from_the_wrong_status_is_refused(assigned, dispatcher):
     with pytest.raises(MoveNotAllowed):
-        services.close_appeal(actor=dispatcher, appeal=assigned)
+        close_appeal(actor=dispatcher, appeal=assigned)
     assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
 
 
 def test_an_e_appeal_term_is_extended_to_one_month_once(
     resident, housing_question, department, dispatcher
 ):
-    from mycity.appeals.services import submit_appeal
     from tests.appeal_fixtures import e_appeal_draft
 
     appeal = submit_appeal(
@@ -246,21 +261,21 @@ def test_an_e_appeal_term_is_extended_to_one_month_once(
     ).appeal
     before = appeal.deadline
     with pytest.raises(NoteRequired):
-        services.extend_term(actor=dispatcher, appeal=appeal, reason="")
-    services.extend_term(actor=dispatcher, appeal=appeal, reason="Нужна проверка на месте")
+        extend_term(actor=dispatcher, appeal=appeal, reason="")
+    extend_term(actor=dispatcher, appeal=appeal, reason="Нужна проверка на месте")
     appeal.refresh_from_db()
     assert appeal.extended and appeal.deadline > before
     assert 28 <= (appeal.deadline.date() - appeal.term_start).days <= 34
     assert Notification.objects.filter(recipient=resident, body__contains="проверка").exists()
     with pytest.raises(MoveNotAllowed):
-        services.extend_term(actor=dispatcher, appeal=appeal, reason="Ещё раз")
+        extend_term(actor=dispatcher, appeal=appeal, reason="Ещё раз")
 
 
 def test_a_report_term_is_extended_by_working_days(assigned, executor):
     before = assigned.deadline
     with pytest.raises(InvalidAppeal):
-        services.extend_term(actor=executor, appeal=assigned, reason="Нужна техника")
-    services.extend_term(actor=executor, appeal=assigned, reason="Нужна техника", working_days=5)
+        extend_term(actor=executor, appeal=assigned, reason="Нужна техника")
+    extend_term(actor=executor, appeal=assigned, reason="Нужна техника", working_days=5)
     assert Appeal.objects.get(pk=assigned.pk).deadline - before >= timedelta(days=5)
 
 
@@ -268,8 +283,8 @@ def test_a_resident_joins_an_open_public_report_once(assigned, city):
     from tests.factories import UserFactory
 
     neighbour = UserFactory(email="n2@example.org")
-    assert services.join_report(actor=neighbour, appeal=assigned) is True
-    assert services.join_report(actor=neighbour, appeal=assigned) is False
+    assert join_report(actor=neighbour, appeal=assigned) is True
+    assert join_report(actor=neighbour, appeal=assigned) is False
     assert Appeal.objects.get(pk=assigned.pk).me_too_count == 1
 
 
@@ -278,7 +293,7 @@ def test_a_closed_or_private_report_cannot_be_joined(resident, noisy_neighbours,
 
     private = submit_report(resident, noisy_neighbours)
     with pytest.raises(MoveNotAllowed):
-        services.join_report(actor=UserFactory(email="n3@example.org"), appeal=private)
+        join_report(actor=UserFactory(email="n3@example.org"), appeal=private)
 
 
 def test_the_daily_command_closes_what_waited_long_enough(assigned, executor):
@@ -300,24 +315,23 @@ def test_a_report_turned_away_leaves_the_public_map(resident, street_light, disp
     appeal = submit_report(resident, street_light)
     assert appeal.is_public
     if how == "reject":
-        services.reject_appeal(actor=dispatcher, appeal=appeal, note="Не подтвердилось")
+        reject_appeal(actor=dispatcher, appeal=appeal, note="Не подтвердилось")
     elif how == "redirect":
-        services.redirect_appeal(actor=dispatcher, appeal=appeal, to="РЭС")
+        redirect_appeal(actor=dispatcher, appeal=appeal, to="РЭС")
     else:
-        services.merge_appeal(actor=dispatcher, appeal=appeal, into=original)
+        merge_appeal(actor=dispatcher, appeal=appeal, into=original)
     assert not Appeal.objects.get(pk=appeal.pk).is_public
 
 
 def test_answer_files_are_never_public(assigned, executor):
     from tests.appeal_fixtures import jpeg
 
-    services.answer_appeal(actor=executor, appeal=assigned, text="См. акт", files=[jpeg(64, 48)])
+    answer_appeal(actor=executor, appeal=assigned, text="См. акт", files=[jpeg(64, 48)])
     answer_file = assigned.files.get(role="answer")
     assert not answer_file.is_public
 
 
 def test_an_e_appeal_goes_to_the_department_the_applicant_chose(resident, housing_question, city):
-    from mycity.appeals.services import submit_appeal
     from tests.appeal_fixtures import e_appeal_draft
 
     chosen = OrganisationFactory(city=city, slug="education", kind="department")
@@ -332,7 +346,7 @@ def test_an_appeal_handed_back_leaves_the_executors_sight(assigned, executor):
 
     Appeal.objects.filter(pk=assigned.pk).update(is_public=False)
     assigned.refresh_from_db()
-    services.return_appeal(actor=executor, appeal=assigned, note="Это дорожная служба")
+    return_appeal(actor=executor, appeal=assigned, note="Это дорожная служба")
     assigned.refresh_from_db()
     assert assigned.organisation is None
     assert audience_of(executor, assigned) is None
@@ -341,7 +355,6 @@ def test_an_appeal_handed_back_leaves_the_executors_sight(assigned, executor):
 def test_a_report_cannot_be_merged_into_an_e_appeal_or_a_closed_report(
     resident, street_light, housing_question, dispatcher, city
 ):
-    from mycity.appeals.services import submit_appeal
     from tests.appeal_fixtures import e_appeal_draft
 
     report = submit_report(resident, street_light)
@@ -349,11 +362,11 @@ def test_a_report_cannot_be_merged_into_an_e_appeal_or_a_closed_report(
         applicant=resident, city=city, draft=e_appeal_draft(housing_question)
     ).appeal
     with pytest.raises(InvalidAppeal):
-        services.merge_appeal(actor=dispatcher, appeal=report, into=e_appeal)
+        merge_appeal(actor=dispatcher, appeal=report, into=e_appeal)
     closed = submit_report(resident, street_light)
-    services.reject_appeal(actor=dispatcher, appeal=closed, note="Не подтвердилось")
+    reject_appeal(actor=dispatcher, appeal=closed, note="Не подтвердилось")
     with pytest.raises(InvalidAppeal):
-        services.merge_appeal(actor=dispatcher, appeal=report, into=closed)
+        merge_appeal(actor=dispatcher, appeal=report, into=closed)
     assert Appeal.objects.get(pk=report.pk).status == Status.ASSIGNED
 
 
@@ -361,11 +374,11 @@ def test_a_term_that_has_passed_cannot_be_extended(assigned, executor):
     Appeal.objects.filter(pk=assigned.pk).update(deadline=timezone.now() - timedelta(hours=1))
     assigned.refresh_from_db()
     with pytest.raises(MoveNotAllowed):
-        services.extend_term(actor=executor, appeal=assigned, reason="Поздно", working_days=3)
+        extend_term(actor=executor, appeal=assigned, reason="Поздно", working_days=3)
 
 
 def test_an_answer_keeps_safe_markup_and_loses_the_rest(assigned, executor):
-    answer = services.answer_appeal(
+    answer = answer_appeal(
         actor=executor,
         appeal=assigned,
         text='<p onclick="x()">Кровля <strong>отремонтирована</strong>.</p>'
@@ -380,4 +393,4 @@ def test_an_answer_keeps_safe_markup_and_loses_the_rest(assigned, executor):
 
 def test_an_answer_of_nothing_but_markup_is_empty(assigned, executor):
     with pytest.raises(InvalidAppeal):
-        services.answer_appeal(actor=executor, appeal=assigned, text="<script>x</script>")
+        answer_appeal(actor=executor, appeal=assigned, text="<script>x</script>")

@@ -13,9 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mycity.appeals import services
+from mycity.appeals.actions.api_keys import issue_api_client
+from mycity.appeals.actions.moves import answer_appeal, close_appeal, reject_appeal, start_work
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.models import ApiClient, Appeal, Channel, FileRole, Status
-from mycity.appeals.services import issue_api_client, submit_appeal
 from tests.appeal_fixtures import INSIDE, OUTSIDE, e_appeal_draft, jpeg, submit_report
 from tests.factories import BuildingFactory, CategoryFactory, StreetFactory
 
@@ -589,14 +590,14 @@ def test_status_maps_to_open_or_closed_with_the_latest_public_note(
 ):
     still_open = submit_report(resident, leaking_roof, extra={"entrance": 1})
     rejected = submit_report(resident, leaking_roof, extra={"entrance": 2})
-    services.reject_appeal(actor=dispatcher, appeal=rejected, note="Кровля не муниципальная.")
+    reject_appeal(actor=dispatcher, appeal=rejected, note="Кровля не муниципальная.")
     answered = submit_report(resident, leaking_roof, extra={"entrance": 3})
-    services.start_work(actor=executor, appeal=answered)
-    services.answer_appeal(actor=executor, appeal=answered, text="Кровля отремонтирована.")
+    start_work(actor=executor, appeal=answered)
+    answer_appeal(actor=executor, appeal=answered, text="Кровля отремонтирована.")
     closed = submit_report(resident, leaking_roof, extra={"entrance": 4})
-    services.start_work(actor=executor, appeal=closed)
-    services.answer_appeal(actor=executor, appeal=closed, text="Заменён лист кровли.")
-    services.close_appeal(actor=dispatcher, appeal=closed)
+    start_work(actor=executor, appeal=closed)
+    answer_appeal(actor=executor, appeal=closed, text="Заменён лист кровли.")
+    close_appeal(actor=dispatcher, appeal=closed)
 
     body = json_of(get(client, "requests"))
 
@@ -619,9 +620,9 @@ def test_status_maps_to_open_or_closed_with_the_latest_public_note(
 def test_requests_filter_by_status(client, resident, leaking_roof, dispatcher, executor):
     still_open = submit_report(resident, leaking_roof, extra={"entrance": 1})
     closed = submit_report(resident, leaking_roof, extra={"entrance": 2})
-    services.start_work(actor=executor, appeal=closed)
-    services.answer_appeal(actor=executor, appeal=closed, text="Готово.")
-    services.close_appeal(actor=dispatcher, appeal=closed)
+    start_work(actor=executor, appeal=closed)
+    answer_appeal(actor=executor, appeal=closed, text="Готово.")
+    close_appeal(actor=dispatcher, appeal=closed)
 
     def ids(**params):
         return {int(r["service_request_id"]) for r in json_of(get(client, "requests", **params))}
@@ -749,7 +750,7 @@ def test_non_public_reports_are_not_found(
     in_orsha = submit_appeal(
         applicant=resident,
         city=other_city,
-        draft=services.AppealDraft(
+        draft=AppealDraft(
             category_slug=orsha_light.slug,
             description="Не горит фонарь",
             lat=other_city.centre_lat,
@@ -781,7 +782,7 @@ def test_listing_requests_costs_the_same_queries_for_one_or_many(
     def add_report():
         fields = report_fields(api_key, address_id=str(house.pk)) | {"media": jpeg(64, 48)}
         appeal = Appeal.objects.get(pk=created_id(client.post(f"{URL}/requests.json", fields)))
-        services.reject_appeal(actor=dispatcher, appeal=appeal, note="Уже чиним.")
+        reject_appeal(actor=dispatcher, appeal=appeal, note="Уже чиним.")
 
     add_report()
     one = queries()

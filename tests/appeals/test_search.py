@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from mycity.appeals import search, selectors
+from mycity.appeals.actions.api_keys import issue_api_client
+from mycity.appeals.actions.moves import assign_appeal, return_appeal
 from mycity.appeals.models import Appeal, AppealSearch
 from mycity.appeals.selectors import QueueFilters, appeals_handled_by, search_appeals
-from mycity.appeals.services import issue_api_client
 from tests.appeal_fixtures import submit_report
 from tests.factories import BuildingFactory, StreetFactory
 
@@ -192,11 +193,10 @@ def test_search_terms_are_only_letters_and_digits():
 def test_the_index_row_follows_the_appeals_executor(
     resident, city, dispatcher, executor, leaking_roof, organisation, lighting_service
 ):
-    from mycity.appeals import services
 
     appeal = submit_report(resident, leaking_roof, extra={"entrance": 1})
     assert AppealSearch.objects.get(appeal=appeal).organisation_id == organisation.pk
-    services.return_appeal(actor=executor, appeal=appeal, note="Не наш участок")
+    return_appeal(actor=executor, appeal=appeal, note="Не наш участок")
     assert AppealSearch.objects.get(appeal=appeal).organisation_id is None
-    services.assign_appeal(actor=dispatcher, appeal=appeal, organisation=lighting_service)
+    assign_appeal(actor=dispatcher, appeal=appeal, organisation=lighting_service)
     assert AppealSearch.objects.get(appeal=appeal).organisation_id == lighting_service.pk

@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from mycity.appeals.actions import submission
+from mycity.appeals.actions.submission import submit_appeal
 from mycity.appeals.errors import (
     CategoryNotFound,
     InvalidAppeal,
@@ -14,7 +16,6 @@ from mycity.appeals.errors import (
     UnsupportedFile,
 )
 from mycity.appeals.models import Appeal, AppealEvent, AppealFile, Status, SubmissionKey
-from mycity.appeals.services import submit_appeal
 from mycity.notify.models import Notification
 from tests.appeal_fixtures import (
     INSIDE,
@@ -199,12 +200,11 @@ def test_a_fake_photo_refuses_the_whole_submission_and_leaves_no_files(
 def test_a_failure_after_the_files_were_written_removes_them(
     resident, street_light, settings, monkeypatch
 ):
-    from mycity.appeals import services
 
     def explode(*args, **kwargs):
         raise RuntimeError("the outbox is down")
 
-    monkeypatch.setattr(services, "_accept_and_route", explode)
+    monkeypatch.setattr(submission, "accept_and_route", explode)
     with pytest.raises(RuntimeError):
         submit_report(resident, street_light, files=[jpeg()])
     assert not Appeal.objects.exists()
@@ -269,12 +269,18 @@ def test_an_e_appeal_keeps_the_applicants_details_and_is_never_public(
     assert appeal.deadline - timezone.now() > timedelta(days=14)
 
 
-def test_an_e_appeal_needs_name_address_and_e_mail(resident, housing_question):
+def test_an_e_appeal_needs_name_and_address_and_e_mail_without_an_account(
+    resident, housing_question
+):
     draft = e_appeal_draft(
         housing_question, applicant_name="Анна", applicant_address="", applicant_email=""
     )
     with pytest.raises(InvalidAppeal) as caught:
         submit_appeal(applicant=resident, city=housing_question.city, draft=draft)
+    # A signed-in resident is answered in their account: the e-mail is optional.
+    assert fields(caught.value) == {"applicant_name", "applicant_address"}
+    with pytest.raises(InvalidAppeal) as caught:
+        submit_appeal(applicant=None, city=housing_question.city, draft=draft)
     assert fields(caught.value) == {"applicant_name", "applicant_address", "applicant_email"}
 
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.appeals.models import Appeal
-from mycity.appeals.services import issue_api_client
 from tests.appeal_fixtures import submit_report
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,9 +8,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mycity.accounts.models import RoleKind
+from mycity.appeals.actions.moves import answer_appeal
+from mycity.appeals.actions.submission import AppealDraft
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import Appeal, ApplicantNotice, Status
-from mycity.appeals.services import AppealDraft, answer_appeal
 from mycity.cities.models import Organisation
 from tests.browser.conftest import sign_in_as
 from tests.conftest import _person

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mycity.accounts.models import RoleKind
-from mycity.appeals import services as appeal_services
+from mycity.appeals.actions.moves import start_work
 from mycity.appeals.models import Appeal, Status
 from mycity.console.errors import InvalidInput
 from mycity.console.models import AnswerTemplate
@@ -63,7 +63,7 @@ def in_work(executor, resident, city, leaking_roof):
     """A report at a known address, assigned to the executor's organisation, in work."""
     BuildingFactory(street=StreetFactory(city=city, name_ru="Ленина"), number="5")
     appeal = submit_report(resident, leaking_roof, extra={"entrance": 1})
-    appeal_services.start_work(actor=executor, appeal=appeal)
+    start_work(actor=executor, appeal=appeal)
     return Appeal.objects.select_related("city").get(pk=appeal.pk)
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from mycity.accounts.models import RoleKind
 from mycity.accounts.services import grant_role
-from mycity.appeals import services
+from mycity.appeals.actions.moderation import redact_description, request_information
 from mycity.appeals.models import Appeal, AppealEvent
 from tests.appeal_fixtures import submit_report
 
@@ -25,7 +25,7 @@ def redacted(moderator, resident, noisy_neighbours) -> Appeal:
     appeal = submit_report(
         resident, noisy_neighbours, description="Шумят соседи из кв. 5, Иван Петров"
     )
-    return services.redact_description(
+    return redact_description(
         actor=moderator, appeal=appeal, text="Шумят соседи", reason="Имя соседа"
     )
 
@@ -68,7 +68,7 @@ def test_a_platform_admin_reads_the_audit(client, platform_admin, redacted):
 
 
 def test_the_audit_filters_by_person(client, city_admin, moderator, dispatcher, redacted):
-    services.request_information(actor=dispatcher, appeal=redacted, question="Какой этаж?")
+    request_information(actor=dispatcher, appeal=redacted, question="Какой этаж?")
     client.force_login(city_admin)
     page = client.get(audit_url(redacted.city), {"actor": moderator.email.upper()})
     rows = page.context["rows"]

@@ -4,8 +4,8 @@ through the same service and checks, each in its own transaction."""
 import pytest
 from django.urls import reverse
 
-from mycity.appeals import services as appeal_services
 from mycity.appeals import staff_notices
+from mycity.appeals.actions.moves import assign_appeal, reject_appeal
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import Appeal, AppealEvent, Status
 from mycity.console.services import BULK_ACCEPT, bulk_act
@@ -86,7 +86,7 @@ def test_each_appeal_is_reported_done_or_refused_with_the_reason(
     client, dispatcher, city, unrouted, gas_service
 ):
     finished, open_one = unrouted
-    appeal_services.reject_appeal(actor=dispatcher, appeal=finished, note="Не к нам")
+    reject_appeal(actor=dispatcher, appeal=finished, note="Не к нам")
     client.force_login(dispatcher)
     response = client.post(
         bulk_url(city),
@@ -104,9 +104,7 @@ def test_an_appeal_changed_since_the_queue_was_loaded_is_refused_and_left_alone(
     client, dispatcher, city, unrouted, gas_service, lighting_service
 ):
     seen = ticked(*unrouted)
-    appeal_services.assign_appeal(
-        actor=dispatcher, appeal=unrouted[0], organisation=lighting_service
-    )
+    assign_appeal(actor=dispatcher, appeal=unrouted[0], organisation=lighting_service)
     client.force_login(dispatcher)
     response = client.post(
         bulk_url(city), {"action": "assign", "organisation": "gorgaz", "appeals": seen}

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from mycity.appeals.actions.submission import submit_appeal
 from mycity.appeals.models import Appeal, Status
 from tests.appeal_fixtures import submit_report
 
@@ -228,7 +229,6 @@ def test_the_card_maps_the_appeal_and_open_reports_nearby(
 
 
 def test_an_e_appeal_has_no_map(client, dispatcher, resident, city, housing_question):
-    from mycity.appeals.services import submit_appeal
     from tests.appeal_fixtures import e_appeal_draft
 
     appeal = submit_appeal(

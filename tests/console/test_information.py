@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mycity.appeals import services
+from mycity.appeals.actions.moderation import add_information, request_information
+from mycity.appeals.actions.moves import answer_appeal, start_work
 from mycity.appeals.errors import MoveNotAllowed, NoteRequired
 from mycity.appeals.models import AppealEvent, AppealFile, EventKind
 from mycity.notify.models import Delivery, Notification
@@ -25,7 +26,7 @@ def card_url(appeal):
 
 
 def ask(actor, appeal, question=QUESTION):
-    return services.request_information(actor=actor, appeal=appeal, question=question)
+    return request_information(actor=actor, appeal=appeal, question=question)
 
 
 def test_a_dispatcher_asks_the_applicant_who_is_told_the_question(
@@ -137,7 +138,7 @@ def test_the_asker_is_notified_in_the_app_when_the_applicant_answers(
 ):
     appeal = submit_report(resident, street_light)
     ask(dispatcher, appeal)
-    services.add_information(actor=resident, appeal=appeal, text="Опора № 12")
+    add_information(actor=resident, appeal=appeal, text="Опора № 12")
     notice = Notification.objects.get(recipient=dispatcher, topic="appeal.information_added")
     assert notice.in_app and notice.url == card_url(appeal)
     assert not Delivery.objects.filter(notification=notice).exists()
@@ -146,7 +147,7 @@ def test_the_asker_is_notified_in_the_app_when_the_applicant_answers(
 def test_the_applicant_cannot_add_information_when_none_was_asked(client, resident, street_light):
     appeal = submit_report(resident, street_light)
     with pytest.raises(MoveNotAllowed):
-        services.add_information(actor=resident, appeal=appeal, text="Опора № 12")
+        add_information(actor=resident, appeal=appeal, text="Опора № 12")
     client.force_login(resident)
     response = client.post(f"/api/v1/appeals/{appeal.pk}/information", {"text": "Опора № 12"})
     assert response.status_code == 409
@@ -157,9 +158,9 @@ def test_one_reply_answers_the_open_questions(client, dispatcher, resident, stre
     appeal = submit_report(resident, street_light)
     ask(dispatcher, appeal)
     ask(dispatcher, appeal, question="И подъезд")
-    services.add_information(actor=resident, appeal=appeal, text="Опора № 12, подъезд 2")
+    add_information(actor=resident, appeal=appeal, text="Опора № 12, подъезд 2")
     with pytest.raises(MoveNotAllowed):
-        services.add_information(actor=resident, appeal=appeal, text="Ещё")
+        add_information(actor=resident, appeal=appeal, text="Ещё")
     client.force_login(dispatcher)
     assert "not answered yet" not in client.get(card_url(appeal)).content.decode()
 
@@ -172,9 +173,9 @@ def test_only_the_applicant_adds_information(client, dispatcher, resident, stree
     ask(dispatcher, appeal)
     neighbour = _person("neighbour@example.org", RoleKind.RESIDENT, city=appeal.city)
     with pytest.raises(PermissionDenied):
-        services.add_information(actor=neighbour, appeal=appeal, text="Это не мой")
+        add_information(actor=neighbour, appeal=appeal, text="Это не мой")
     with pytest.raises(PermissionDenied):
-        services.add_information(actor=dispatcher, appeal=appeal, text="Сам отвечу")
+        add_information(actor=dispatcher, appeal=appeal, text="Сам отвечу")
 
 
 def test_a_fake_photo_in_the_reply_is_refused_and_nothing_is_stored(
@@ -196,7 +197,7 @@ def test_a_fake_photo_in_the_reply_is_refused_and_nothing_is_stored(
 
 def test_no_question_can_be_asked_of_an_answered_appeal(executor, resident, leaking_roof):
     appeal = submit_report(resident, leaking_roof, extra={"entrance": 1})
-    services.start_work(actor=executor, appeal=appeal)
-    services.answer_appeal(actor=executor, appeal=appeal, text="Кровля отремонтирована")
+    start_work(actor=executor, appeal=appeal)
+    answer_appeal(actor=executor, appeal=appeal, text="Кровля отремонтирована")
     with pytest.raises(MoveNotAllowed):
         ask(executor, appeal)

@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 
 from mycity.accounts.models import RoleKind
+from mycity.appeals.actions.moves import answer_appeal
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import Appeal, ApplicantNotice, Result, Status
 from mycity.appeals.policy import is_anonymous
-from mycity.appeals.services import AppealDraft, answer_appeal
 from tests.conftest import _person
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,12 @@ def clerk(city):
 @pytest.fixture
 def official(department):
     return _person("official@example.org", RoleKind.EXECUTOR, organisation=department)
+
+
+@pytest.fixture
+def head(department):
+    """Leaving without consideration is the head's decision (300-З, art. 15)."""
+    return _person("head@example.org", RoleKind.HEAD, organisation=department)
 
 
 def letter(clerk, department, category, days_ago=1, **values):
@@ -51,14 +58,27 @@ def act(client, appeal, **data):
     return client.post(f"/console/polotsk/appeals/{appeal.pk}/act", data)
 
 
-def test_an_official_leaves_a_letter_and_the_clerk_posts_the_notice(
-    client, clerk, official, department, housing_question
+def test_the_head_leaves_a_letter_and_the_clerk_posts_the_notice(
+    client, clerk, official, head, department, housing_question
 ):
     appeal = letter(clerk, department, housing_question)
     client.force_login(official)
     card = client.get(f"/console/polotsk/appeals/{appeal.pk}/").content.decode()
+    assert 'value="leave"' not in card
+    client.force_login(head)
+    card = client.get(f"/console/polotsk/appeals/{appeal.pk}/").content.decode()
     assert 'value="leave"' in card and 'value="other_procedure"' in card
-    response = act(client, appeal, action="leave", ground="other_procedure", note="Решается судом.")
+    assert 'name="where_to_apply"' in card
+    missing = act(client, appeal, action="leave", ground="other_procedure", note="Решается судом.")
+    assert missing.status_code == 400
+    response = act(
+        client,
+        appeal,
+        action="leave",
+        ground="other_procedure",
+        note="Решается судом.",
+        where_to_apply="Полоцкий районный суд",
+    )
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == Status.NOT_CONSIDERED and appeal.result == Result.NOT_CONSIDERED
@@ -74,10 +94,10 @@ def test_an_official_leaves_a_letter_and_the_clerk_posts_the_notice(
 
 
 def test_a_ground_of_another_kind_comes_back_as_a_400_and_nothing_changes(
-    client, clerk, official, department, housing_question
+    client, clerk, head, department, housing_question
 ):
     appeal = letter(clerk, department, housing_question)
-    client.force_login(official)
+    client.force_login(head)
     response = client.post(
         f"/console/polotsk/appeals/{appeal.pk}/act",
         {"action": "leave", "ground": "made-up"},
@@ -89,15 +109,18 @@ def test_a_ground_of_another_kind_comes_back_as_a_400_and_nothing_changes(
     assert not ApplicantNotice.objects.exists()
 
 
-def test_the_card_shows_earlier_appeals_and_an_official_marks_a_repeat(
-    client, clerk, official, department, housing_question
+def test_the_card_shows_earlier_appeals_and_the_head_leaves_a_repeat(
+    client, clerk, official, head, department, housing_question
 ):
     first = letter(clerk, department, housing_question, days_ago=30)
     answer_appeal(actor=official, appeal=first, text="Разъясняем порядок учёта.")
-    again = letter(clerk, department, housing_question)
+    again = letter(clerk, department, housing_question, days_ago=0)
     client.force_login(official)
     card = client.get(f"/console/polotsk/appeals/{again.pk}/").content.decode()
     assert first.registration_number in card and "Разъясняем порядок учёта." in card
+    # The executor may say it repeats, but leaving it is the head's decision.
+    assert act(client, again, action="mark_repeat", repeat_of=first.number).status_code == 403
+    client.force_login(head)
     response = act(client, again, action="mark_repeat", repeat_of=first.number)
     assert response.status_code == 302
     again.refresh_from_db()
@@ -160,11 +183,11 @@ def test_without_the_anonymous_tick_a_letter_needs_a_name(
 
 
 def test_a_second_post_of_the_same_letter_changes_nothing(
-    client, clerk, official, department, housing_question
+    client, clerk, head, department, housing_question
 ):
     appeal = letter(clerk, department, housing_question)
-    client.force_login(official)
-    act(client, appeal, action="leave", ground="not_competent")
+    client.force_login(head)
+    act(client, appeal, action="leave", ground="not_competent", where_to_apply="Облисполком")
     notice = ApplicantNotice.objects.get(appeal=appeal)
     client.force_login(clerk)
     client.post("/console/polotsk/letters/", {"notice": notice.pk})
@@ -180,7 +203,6 @@ def test_a_resident_cannot_open_the_letters(client, resident):
 
 
 def test_a_resident_withdraws_their_appeal_from_its_page(client, resident, housing_question):
-    from mycity.appeals.services import submit_appeal
     from tests.appeal_fixtures import e_appeal_draft
 
     appeal = submit_appeal(

@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
-from mycity.appeals import selectors, services
+from mycity.appeals import selectors
+from mycity.appeals.actions.moderation import blur_photo, redact_description
+from mycity.appeals.actions.moves import accept_appeal
 from mycity.appeals.errors import MoveNotAllowed, NoteRequired
 from mycity.appeals.models import Appeal, AppealEvent, AppealFile, EventKind, Status
 from tests.appeal_fixtures import jpeg, submit_report
@@ -109,7 +111,7 @@ def test_a_moderator_redacts_the_text_of_a_report_in_moderation(
 def test_a_redaction_needs_a_reason(moderator, resident, graffiti):
     appeal = reported(resident, graffiti)
     with pytest.raises(NoteRequired):
-        services.redact_description(actor=moderator, appeal=appeal, text="Граффити", reason=" ")
+        redact_description(actor=moderator, appeal=appeal, text="Граффити", reason=" ")
     assert PERSONAL in Appeal.objects.get(pk=appeal.pk).description
 
 
@@ -117,35 +119,31 @@ def test_a_moderator_may_not_redact_an_appeal_outside_moderation(moderator, resi
     appeal = reported(resident, street_light)
     assert appeal.status == Status.ASSIGNED
     with pytest.raises(MoveNotAllowed):
-        services.redact_description(
-            actor=moderator, appeal=appeal, text="Граффити", reason="Телефон"
-        )
+        redact_description(actor=moderator, appeal=appeal, text="Граффити", reason="Телефон")
     assert PERSONAL in Appeal.objects.get(pk=appeal.pk).description
     assert not AppealEvent.objects.filter(kind=EventKind.EDITED).exists()
 
 
 def test_a_dispatcher_redacts_a_report_at_work(dispatcher, resident, street_light):
     appeal = reported(resident, street_light)
-    services.redact_description(
-        actor=dispatcher, appeal=appeal, text="Граффити на стене", reason="Телефон"
-    )
+    redact_description(actor=dispatcher, appeal=appeal, text="Граффити на стене", reason="Телефон")
     assert Appeal.objects.get(pk=appeal.pk).description == "Граффити на стене"
 
 
 def test_a_resident_may_not_redact(resident, graffiti):
     appeal = reported(resident, graffiti)
     with pytest.raises(PermissionDenied):
-        services.redact_description(actor=resident, appeal=appeal, text="Граффити", reason="x")
+        redact_description(actor=resident, appeal=appeal, text="Граффити", reason="x")
 
 
 def test_the_redacted_original_is_in_no_public_or_applicant_response(
     client, moderator, resident, graffiti
 ):
     appeal = reported(resident, graffiti)
-    services.redact_description(
+    redact_description(
         actor=moderator, appeal=appeal, text="Граффити на стене дома", reason="Телефон"
     )
-    services.accept_appeal(actor=moderator, appeal=Appeal.objects.get(pk=appeal.pk))
+    accept_appeal(actor=moderator, appeal=Appeal.objects.get(pk=appeal.pk))
     public = [
         f"/api/v1/appeals/{appeal.pk}",
         "/api/v1/cities/polotsk/reports",
@@ -167,9 +165,7 @@ def test_the_redacted_original_is_in_no_public_or_applicant_response(
 
 def test_a_redaction_reindexes_the_text(dispatcher, resident, street_light):
     appeal = reported(resident, street_light)
-    services.redact_description(
-        actor=dispatcher, appeal=appeal, text="Граффити на стене", reason="Телефон"
-    )
+    redact_description(actor=dispatcher, appeal=appeal, text="Граффити на стене", reason="Телефон")
     appeals = Appeal.objects.all()
     assert list(selectors.search_appeals(appeals, "граффити")) == [appeal]
     assert not selectors.search_appeals(appeals, "Петрову").exists()
@@ -225,7 +221,7 @@ def test_a_moderator_hides_a_photo_from_the_public(client, moderator, resident, 
     assert AppealFile.objects.get(pk=photo.pk).is_public is False
     hidden = AppealEvent.objects.get(appeal=appeal, kind=EventKind.PHOTO_HIDDEN)
     assert hidden.data["before"] == {"is_public": True} and hidden.note == "Лицо прохожего"
-    services.accept_appeal(actor=moderator, appeal=Appeal.objects.get(pk=appeal.pk))
+    accept_appeal(actor=moderator, appeal=Appeal.objects.get(pk=appeal.pk))
     client.logout()
     assert client.get(f"/api/v1/appeals/{appeal.pk}").json()["files"] == []
     assert client.get(file_url(appeal, photo)).status_code == 404
@@ -253,7 +249,7 @@ def test_after_blurring_the_public_file_endpoint_serves_the_blurred_image(
         act_url(appeal), {"action": "blur_photo", "file_id": photo.pk, "note": "Номер"}, **HTMX
     )
     assert response.status_code == 200, response.content
-    services.accept_appeal(actor=moderator, appeal=Appeal.objects.get(pk=appeal.pk))
+    accept_appeal(actor=moderator, appeal=Appeal.objects.get(pk=appeal.pk))
     client.logout()
     served = picture_of(client.get(file_url(appeal, photo)))
     assert served.size == before.size
@@ -267,8 +263,8 @@ def test_the_original_of_a_blurred_photo_is_404_for_the_public_and_the_applicant
 ):
     appeal = reported(resident, graffiti, files=[striped_jpeg()])
     photo = appeal.files.get()
-    services.blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
-    services.accept_appeal(actor=moderator, appeal=Appeal.objects.get(pk=appeal.pk))
+    blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
+    accept_appeal(actor=moderator, appeal=Appeal.objects.get(pk=appeal.pk))
     assert client.get(file_url(appeal, photo, original=1)).status_code == 404
     client.force_login(resident)
     assert client.get(file_url(appeal, photo, original=1)).status_code == 404
@@ -281,7 +277,7 @@ def test_the_handling_staff_get_the_original_of_a_blurred_photo(
     photo = appeal.files.get()
     with photo.file.open("rb") as stored:
         unblurred = stored.read()
-    services.blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
+    blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
     client.force_login(dispatcher)
     response = client.get(file_url(appeal, photo, original=1))
     assert response.status_code == 200
@@ -293,7 +289,7 @@ def test_a_blur_is_recorded_with_the_original_kept(moderator, resident, graffiti
     appeal = reported(resident, graffiti, files=[striped_jpeg()])
     photo = appeal.files.get()
     first = photo.file.name
-    services.blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
+    blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
     blurred = AppealFile.objects.get(pk=photo.pk)
     assert blurred.original.name == first and blurred.file.name != first
     event = AppealEvent.objects.get(appeal=appeal, kind=EventKind.PHOTO_BLURRED)
@@ -308,7 +304,7 @@ def test_the_unblurred_thumbnail_is_removed_once_the_blur_commits(
     photo = appeal.files.get()
     old_thumbnail = photo.thumbnail.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
+        blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
     assert not default_storage.exists(old_thumbnail)
     assert default_storage.exists(AppealFile.objects.get(pk=photo.pk).original.name)
 
@@ -319,10 +315,10 @@ def test_blurring_again_keeps_the_first_original(
     appeal = reported(resident, graffiti, files=[striped_jpeg()])
     photo = appeal.files.get()
     first = photo.file.name
-    services.blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
+    blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
     once = AppealFile.objects.get(pk=photo.pk).file.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Ещё")
+        blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Ещё")
     twice = AppealFile.objects.get(pk=photo.pk)
     assert twice.original.name == first
     assert not default_storage.exists(once)
@@ -332,7 +328,7 @@ def test_a_moderator_may_not_blur_a_photo_outside_moderation(moderator, resident
     appeal = reported(resident, street_light, files=[striped_jpeg()])
     photo = appeal.files.get()
     with pytest.raises(MoveNotAllowed):
-        services.blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
+        blur_photo(actor=moderator, appeal=appeal, file_id=photo.pk, reason="Номер")
     assert not AppealFile.objects.get(pk=photo.pk).original
 
 

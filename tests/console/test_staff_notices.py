@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mycity.accounts.models import RoleKind
-from mycity.appeals import services
+from mycity.appeals.actions.moves import (
+    answer_appeal,
+    assign_appeal,
+    disagree_with_answer,
+    start_work,
+)
 from mycity.appeals.errors import StaleAppeal
 from mycity.appeals.models import Appeal
 from mycity.appeals.staff_notices import (
@@ -81,7 +86,7 @@ def test_a_routed_submission_notifies_the_organisations_executors(executor, resi
 def test_the_dispatchers_routing_notifies_the_chosen_organisations_executors(
     dispatcher, gas_service, gas_executor, unrouted
 ):
-    services.assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
+    assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
     [notice] = notices(gas_executor, TOPIC_ASSIGNED)
     assert unrouted.number in notice.body
 
@@ -89,13 +94,13 @@ def test_the_dispatchers_routing_notifies_the_chosen_organisations_executors(
 def test_executors_of_other_organisations_are_not_notified(
     executor, dispatcher, gas_service, unrouted
 ):
-    services.assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
+    assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
     assert notices(executor, TOPIC_ASSIGNED) == []
 
 
 def test_a_refused_assignment_notifies_nobody(dispatcher, gas_service, gas_executor, unrouted):
     with pytest.raises(StaleAppeal):
-        services.assign_appeal(
+        assign_appeal(
             actor=dispatcher,
             appeal=unrouted,
             organisation=gas_service,
@@ -120,14 +125,14 @@ def test_the_notice_names_things_in_the_executors_language(
 ):
     gas_executor.language = "en"
     gas_executor.save(update_fields=["language"])
-    services.assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
+    assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
     [notice] = notices(gas_executor, TOPIC_ASSIGNED)
     assert "Gas service" in notice.body
 
 
 def test_a_reassignment_notifies_again(dispatcher, gas_service, gas_executor, unrouted):
-    services.assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
-    services.assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
+    assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
+    assign_appeal(actor=dispatcher, appeal=unrouted, organisation=gas_service)
     assert len(notices(gas_executor, TOPIC_ASSIGNED)) == 2
 
 
@@ -137,13 +142,13 @@ def test_a_reassignment_notifies_again(dispatcher, gas_service, gas_executor, un
 @pytest.fixture
 def answered(executor, resident, leaking_roof):
     appeal = submit_report(resident, leaking_roof, extra={"entrance": 1})
-    services.start_work(actor=executor, appeal=appeal)
-    services.answer_appeal(actor=executor, appeal=appeal, text="Кровля отремонтирована.")
+    start_work(actor=executor, appeal=appeal)
+    answer_appeal(actor=executor, appeal=appeal, text="Кровля отремонтирована.")
     return Appeal.objects.select_related("city", "category", "organisation").get(pk=appeal.pk)
 
 
 def test_a_disagreement_notifies_the_citys_dispatchers(dispatcher, resident, answered):
-    services.disagree_with_answer(actor=resident, appeal=answered, reason="Всё ещё течёт")
+    disagree_with_answer(actor=resident, appeal=answered, reason="Всё ещё течёт")
     [notice] = notices(dispatcher, TOPIC_REOPENED)
     assert answered.number in notice.subject
 
@@ -152,7 +157,7 @@ def test_dispatchers_of_another_city_are_not_told_of_a_reopened_appeal(
     other_city, resident, answered
 ):
     stranger = _person("d@orsha.example.org", RoleKind.DISPATCHER, city=other_city)
-    services.disagree_with_answer(actor=resident, appeal=answered, reason="Всё ещё течёт")
+    disagree_with_answer(actor=resident, appeal=answered, reason="Всё ещё течёт")
     assert notices(stranger, TOPIC_REOPENED) == []
 
 
@@ -162,7 +167,7 @@ def test_a_disagreement_out_of_time_notifies_nobody(dispatcher, resident, answer
     Appeal.objects.filter(pk=answered.pk).update(answered_at=timezone.now() - timedelta(days=60))
     answered.refresh_from_db()
     with pytest.raises(DisagreementWindowClosed):
-        services.disagree_with_answer(actor=resident, appeal=answered, reason="Поздно")
+        disagree_with_answer(actor=resident, appeal=answered, reason="Поздно")
     assert notices(dispatcher, TOPIC_REOPENED) == []
 
 
@@ -199,8 +204,8 @@ def test_due_tomorrow_leaves_out_appeals_due_after_the_next_working_day(executor
 
 
 def test_due_tomorrow_leaves_out_answered_appeals(executor, assigned):
-    services.start_work(actor=executor, appeal=assigned)
-    services.answer_appeal(actor=executor, appeal=assigned, text="Готово.")
+    start_work(actor=executor, appeal=assigned)
+    answer_appeal(actor=executor, appeal=assigned, text="Готово.")
     due_on(assigned, end_of(22))
     assert notify_due_tomorrow(now=FRIDAY_MORNING) == 0
 

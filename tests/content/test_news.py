@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from mycity.accounts.models import Subscription, SubscriptionKind
+from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.appeals.errors import UploadRefused
 from mycity.content.errors import InvalidNews
 from mycity.content.models import News
@@ -174,8 +175,6 @@ def test_an_editor_writes_and_schedules_news_in_the_console(client, editor, city
 
 def test_the_api_reads_and_writes_news(client, editor, resident, city):
     import json
-
-    from mycity.appeals.services import issue_api_client
 
     token = issue_api_client(city=city, name="press", user=editor).key
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

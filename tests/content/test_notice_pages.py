@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mycity.appeals.services import issue_api_client
+from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.content.models import Notice
 from mycity.content.services import AddressLine, publish_notice, save_notice
 from mycity.notify.text import absolute_url

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from mycity.accounts.subscriptions import save_notice_subscriptions
-from mycity.appeals.services import issue_api_client
+from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.content.models import Event, Poll, PollOption
 from mycity.content.services import AddressLine, publish_notice, save_notice, withdraw_notice
 from mycity.notify.models import Delivery, Notification

@@ -7,8 +7,10 @@ import pytest
 from django.test import Client
 
 from mycity.accounts.models import Subscription, SubscriptionKind
-from mycity.appeals.services import submit_appeal
+from mycity.appeals.actions.submission import submit_appeal
+from mycity.appeals.transitions import record_event
 from mycity.privacy import services
+from mycity.privacy.consents import record_consent
 from mycity.privacy.models import DataRequest, RequestKind, RequestStatus
 from mycity.privacy.selectors import EXPORT_FORMAT, export, held_about
 from tests.appeal_fixtures import e_appeal_draft, submit_report
@@ -52,10 +54,11 @@ def test_the_download_leaves_out_staff_only_notes(
     signed_in, resident, city, street_light, dispatcher
 ):
     from mycity.appeals.models import EventKind
-    from mycity.appeals.services import record_event
 
     appeal = submit_report(resident, street_light)
-    record_event(appeal, EventKind.REMINDED, actor=dispatcher, note="Внутренняя заметка")
+    record_event(
+        appeal, EventKind.REMINDED, actor=dispatcher, note="Внутренняя заметка", visible=False
+    )
     data = _download(signed_in)
     notes = [event["note"] for event in data["appeals"][0]["timeline"]]
     assert "Внутренняя заметка" not in notes
@@ -97,7 +100,7 @@ def test_my_data_needs_sign_in(client):
 
 def test_the_page_lists_the_residents_data(signed_in, resident, city, street_light):
     appeal = submit_report(resident, street_light)
-    services.record_consent(user=resident, city=city)
+    record_consent(user=resident, city=city)
     page = signed_in.get("/my/data/").content.decode()
     assert appeal.number in page
     assert "resident@example.org" in page

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mycity.privacy import services
+from mycity.privacy.consents import record_consent
 from mycity.privacy.models import ConsentRecord, Operator
 from mycity.privacy.notice import current_version, notice_of
 
@@ -52,8 +53,8 @@ def test_an_unknown_version_is_not_found(client, city):
 
 
 def test_a_consent_is_recorded_once_per_version(resident, city):
-    first = services.record_consent(user=resident, city=city)
-    again = services.record_consent(user=resident, city=city)
+    first = record_consent(user=resident, city=city)
+    again = record_consent(user=resident, city=city)
     assert first == again
     assert ConsentRecord.objects.count() == 1
 

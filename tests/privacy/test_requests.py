@@ -27,13 +27,14 @@ def test_a_copy_request_of_thursday_30_april_is_due_on_8_may_past_the_may_day(re
     assert request.status == RequestStatus.RECEIVED
 
 
-def test_a_request_sent_on_a_saturday_is_registered_after_radunitsa(resident, city):
-    # Sat 18 Apr 2026; Mon 20 Apr is off by transfer, Tue 21 Apr is Radunitsa.
+def test_a_request_sent_on_a_saturday_runs_from_that_day(resident, city):
+    # Sat 18 Apr 2026; Mon 20 Apr is off by transfer, Tue 21 Apr is Radunitsa. The term
+    # of a request runs from the day it was received (Law 99-З), a day off included.
     copy = services.file_request(
         user=resident, city=city, kind=RequestKind.COPY, now=at(2026, 4, 18, 12)
     )
-    # Five working days from Wed 22 Apr count Saturday 25 Apr, a working day by transfer.
-    assert (copy.received_on, copy.due_on) == (date(2026, 4, 22), date(2026, 4, 28))
+    # Five working days after Sat 18 Apr: 22, 23, 24, the working Saturday 25, and 27.
+    assert (copy.received_on, copy.due_on) == (date(2026, 4, 18), date(2026, 4, 27))
     correction = services.file_request(
         user=resident,
         city=city,
@@ -41,7 +42,23 @@ def test_a_request_sent_on_a_saturday_is_registered_after_radunitsa(resident, ci
         details="Моя фамилия пишется через «ё»",
         now=at(2026, 4, 18, 12),
     )
-    assert correction.due_on == date(2026, 5, 7)
+    # 15 days from 18 Apr end on Sunday 3 May, which moves to Monday 4 May.
+    assert correction.due_on == date(2026, 5, 4)
+    transfers = services.file_request(
+        user=resident, city=city, kind=RequestKind.TRANSFERS, now=at(2026, 4, 18, 12)
+    )
+    assert transfers.due_on == date(2026, 5, 4)
+
+
+def test_a_request_received_at_half_past_one_in_minsk_counts_from_that_local_day(resident, city):
+    # 01:30 on Thursday 4 June 2026 in Minsk is still Wednesday 3 June in UTC.
+    request = services.file_request(
+        user=resident,
+        city=city,
+        kind=RequestKind.COPY,
+        now=datetime(2026, 6, 4, 1, 30, tzinfo=ZoneInfo("Europe/Minsk")),
+    )
+    assert request.received_on == date(2026, 6, 4)
 
 
 def test_a_fifteen_day_term_ending_on_a_saturday_moves_to_monday(resident, city):

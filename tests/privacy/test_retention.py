@@ -9,13 +9,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from freezegun import freeze_time
 
+from mycity.appeals.actions.moderation import add_information, request_information
+from mycity.appeals.actions.moves import redirect_appeal
+from mycity.appeals.actions.submission import submit_appeal
 from mycity.appeals.models import Appeal, AppealFile, EventKind, FileRole, Status
-from mycity.appeals.services import (
-    add_information,
-    reject_appeal,
-    request_information,
-    submit_appeal,
-)
 from mycity.privacy.models import Operator
 from mycity.privacy.retention import anonymise_closed_appeals
 from mycity.privacy.services import APPEAL_ANONYMISED
@@ -46,7 +43,7 @@ def old_closed(resident, dispatcher, housing_question) -> Appeal:
         appeal.refresh_from_db()
         add_information(actor=resident, appeal=appeal, text="Мой паспорт MP1234567")
         appeal.refresh_from_db()
-        reject_appeal(actor=dispatcher, appeal=appeal, note="Не по компетенции")
+        redirect_appeal(actor=dispatcher, appeal=appeal, to="Полоцкий райисполком")
     appeal.refresh_from_db()
     return appeal
 
@@ -54,7 +51,7 @@ def old_closed(resident, dispatcher, housing_question) -> Appeal:
 @pytest.fixture
 def recent_closed(resident, dispatcher, housing_question) -> Appeal:
     appeal = _e_appeal(resident, housing_question)
-    reject_appeal(actor=dispatcher, appeal=appeal, note="Не по компетенции")
+    redirect_appeal(actor=dispatcher, appeal=appeal, to="Полоцкий райисполком")
     appeal.refresh_from_db()
     return appeal
 
@@ -134,7 +131,7 @@ def test_small_batches_take_everything(resident, dispatcher, housing_question, c
     with freeze_time("2019-05-06 10:00:00+03:00"):
         appeals = [_e_appeal(resident, housing_question) for _ in range(3)]
         for appeal in appeals:
-            reject_appeal(actor=dispatcher, appeal=appeal, note="Не по компетенции")
+            redirect_appeal(actor=dispatcher, appeal=appeal, to="Полоцкий райисполком")
     out = StringIO()
     call_command("anonymise_appeals", "--batch", "1", stdout=out)
     assert "In all: 3 anonymised." in out.getvalue()

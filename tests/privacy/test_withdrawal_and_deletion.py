@@ -4,12 +4,14 @@ and keeps the appeals, detached, as the Law on appeals requires."""
 from django.test import Client
 
 from mycity.accounts.models import Subscription, SubscriptionKind
+from mycity.appeals.actions.submission import submit_appeal
 from mycity.appeals.models import Appeal
-from mycity.appeals.services import submit_appeal
 from mycity.notify.models import PushSubscription
 from mycity.privacy import services
+from mycity.privacy.consents import record_consent
 from mycity.privacy.models import ConsentRecord, RequestKind, RequestStatus
 from tests.appeal_fixtures import e_appeal_draft, submit_report
+from tests.factories import BuildingFactory
 
 
 def _subscribed(user, city) -> None:
@@ -19,7 +21,7 @@ def _subscribed(user, city) -> None:
     PushSubscription.objects.create(
         user=user, endpoint=f"https://push.example.org/{user.pk}", p256dh="k", auth="a"
     )
-    services.record_consent(user=user, city=city)
+    record_consent(user=user, city=city)
 
 
 def test_withdrawal_removes_subscriptions_and_keeps_appeals(
@@ -42,10 +44,23 @@ def test_withdrawal_removes_subscriptions_and_keeps_appeals(
     assert ConsentRecord.objects.get(user=neighbour).withdrawn_at is None
 
 
+def test_withdrawal_forgets_the_home_address_and_tells_the_resident(resident, city):
+    home = BuildingFactory(city=city)
+    resident.home_city, resident.home_building = city, home
+    resident.save(update_fields=["home_city", "home_building"])
+    request = services.file_request(user=resident, city=city, kind=RequestKind.WITHDRAWAL)
+    resident.refresh_from_db()
+    assert resident.home_building is None
+    told = resident.notifications.get(topic="privacy.request")
+    assert told.dedupe_key == f"privacy-request-{request.pk}"
+    done = request.events.order_by("pk").last()
+    assert done.data["home_address"] == 1
+
+
 def test_a_new_consent_after_withdrawal_is_a_new_record(resident, city):
-    services.record_consent(user=resident, city=city)
+    record_consent(user=resident, city=city)
     services.file_request(user=resident, city=city, kind=RequestKind.WITHDRAWAL)
-    services.record_consent(user=resident, city=city)
+    record_consent(user=resident, city=city)
     assert ConsentRecord.objects.filter(user=resident).count() == 2
     assert ConsentRecord.objects.filter(user=resident, withdrawn_at__isnull=True).count() == 1
 

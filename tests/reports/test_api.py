@@ -3,7 +3,7 @@
 import pytest
 
 from mycity.accounts.models import RoleKind
-from mycity.appeals.services import issue_api_client
+from mycity.appeals.actions.api_keys import issue_api_client
 from tests.conftest import _person
 from tests.reports.conftest import MARCH
 

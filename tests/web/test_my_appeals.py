@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mycity.appeals import services
+from mycity.appeals.actions.moderation import request_information
+from mycity.appeals.actions.moves import answer_appeal, start_work
 from mycity.appeals.models import Appeal, Status
 from tests.appeal_fixtures import submit_report
 from tests.factories import UserFactory
@@ -26,8 +27,8 @@ def roof(resident, leaking_roof):
 
 @pytest.fixture
 def answered_roof(roof, executor):
-    services.start_work(actor=executor, appeal=roof)
-    services.answer_appeal(actor=executor, appeal=roof, text="<p>Кровля отремонтирована.</p>")
+    start_work(actor=executor, appeal=roof)
+    answer_appeal(actor=executor, appeal=roof, text="<p>Кровля отремонтирована.</p>")
     roof.refresh_from_db()
     return roof
 
@@ -112,7 +113,7 @@ def test_after_the_window_one_can_no_longer_disagree(client, resident, answered_
 
 
 def test_a_reply_to_staffs_question_is_sent(client, resident, roof, dispatcher):
-    services.request_information(actor=dispatcher, appeal=roof, question="Какой этаж?")
+    request_information(actor=dispatcher, appeal=roof, question="Какой этаж?")
     client.force_login(resident)
     page = client.get(card_url(roof)).content.decode()
     assert "Какой этаж?" in page
@@ -122,7 +123,7 @@ def test_a_reply_to_staffs_question_is_sent(client, resident, roof, dispatcher):
 
 
 def test_an_empty_reply_is_refused(client, resident, roof, dispatcher):
-    services.request_information(actor=dispatcher, appeal=roof, question="Какой этаж?")
+    request_information(actor=dispatcher, appeal=roof, question="Какой этаж?")
     client.force_login(resident)
     response = client.post(card_url(roof), {"action": "add_information", "text": ""})
     assert response.status_code == 400

@@ -80,6 +80,10 @@ class RoleKind(models.TextChoices):
     INTAKE = "intake", _("Intake clerk")
     # The organisation's head: overdue appeals of it escalate to them.
     HEAD = "head", _("Head of organisation")
+    # An official the head authorised to decide on appeals in the head's stead (300-З,
+    # art. 15, 21): to leave them without consideration, stop correspondence, answer
+    # many by one publication. Granted by the city administrator.
+    DECIDER = "decider", _("Official authorised to decide on appeals")
     # The operator's staff who answer residents' personal-data requests and keep the
     # register of incidents.
     PRIVACY_OFFICER = "privacy_officer", _("Personal data officer")
@@ -89,7 +93,7 @@ class RoleKind(models.TextChoices):
 
 # Which scope each role needs: an executor belongs to an organisation of a city;
 # most roles are city-wide; the platform administrator has no city.
-ROLES_NEEDING_ORGANISATION = frozenset({RoleKind.EXECUTOR, RoleKind.HEAD})
+ROLES_NEEDING_ORGANISATION = frozenset({RoleKind.EXECUTOR, RoleKind.HEAD, RoleKind.DECIDER})
 ROLES_WITHOUT_CITY = frozenset({RoleKind.PLATFORM_ADMIN})
 
 

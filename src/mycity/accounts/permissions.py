@@ -30,6 +30,9 @@ class Action(StrEnum):
     READ_REPORTS = "read_reports"  # the committee's figures on appeals
     CONTROL_APPEALS = "control_appeals"  # put on control, order sub-tasks
     HANDLE_PERSONAL_DATA = "handle_personal_data"  # residents' requests, incidents
+    # Leave an appeal without consideration, stop correspondence, answer many appeals by
+    # one publication: the head's decisions, or an official's the head authorised.
+    DECIDE_ON_APPEALS = "decide_on_appeals"
 
 
 STAFF_ROLES = frozenset(RoleKind) - {RoleKind.RESIDENT}
@@ -48,6 +51,7 @@ RULES: dict[Action, frozenset[RoleKind]] = {
     Action.READ_REPORTS: frozenset({RoleKind.CITY_ADMIN, RoleKind.DISPATCHER, RoleKind.HEAD}),
     Action.CONTROL_APPEALS: frozenset({RoleKind.DISPATCHER, RoleKind.HEAD}),
     Action.HANDLE_PERSONAL_DATA: frozenset({RoleKind.PRIVACY_OFFICER, RoleKind.CITY_ADMIN}),
+    Action.DECIDE_ON_APPEALS: frozenset({RoleKind.HEAD, RoleKind.DECIDER}),
 }
 
 

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from mycity.appeals import services
+from mycity.appeals.actions.catalogue import upsert_category
 from mycity.appeals.extra_fields import check_definitions
 from mycity.appeals.models import ApiClient, Appeal, AppealEvent, AppealPolicy, Category
 
@@ -62,7 +62,7 @@ class CategoryAdmin(admin.ModelAdmin):
     raw_id_fields = ["parent", "default_organisation"]
 
     def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
-        saved = services.upsert_category(
+        saved = upsert_category(
             city=obj.city,
             slug=obj.slug,
             names=obj.names,

@@ -16,11 +16,23 @@ from ninja.security import HttpBearer, django_auth
 from pydantic import field_validator
 
 from mycity.accounts.permissions import confine_to_city
-from mycity.appeals import selectors, services
+from mycity.appeals import selectors
 from mycity.appeals.access import Audience, get_appeal_for, get_appeal_to_handle, with_details
+from mycity.appeals.actions import moderation as appeal_moderation
+from mycity.appeals.actions.api_keys import hash_api_key
+from mycity.appeals.actions.moderation import redact_description, request_information
+from mycity.appeals.actions.moves import (
+    answer_appeal,
+    disagree_with_answer,
+    extend_term,
+    join_report,
+    rate_answer,
+)
+from mycity.appeals.actions.perform import perform
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.deadlines import deadline_state
 from mycity.appeals.errors import AppealNotFound, InvalidAppeal
-from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel
+from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel, CollectiveAnswer
 from mycity.appeals.models import Status as AppealStatus
 from mycity.appeals.schemas import (
     AnswerIn,
@@ -53,7 +65,7 @@ class StaffToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         client = (
             ApiClient.objects.filter(
-                key_hash=services.hash_api_key(token), is_active=True, user__isnull=False
+                key_hash=hash_api_key(token), is_active=True, user__isnull=False
             )
             .select_related("user")
             .first()
@@ -254,7 +266,7 @@ def submit(
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[dict]:
     city = city_by_slug(slug)
-    draft = services.AppealDraft(
+    draft = AppealDraft(
         category_slug=form.category,
         description=form.description,
         lat=form.lat,
@@ -272,7 +284,7 @@ def submit(
         signatory=form.signatory,
         consent=form.consent,
     )
-    submission = services.submit_appeal(
+    submission = submit_appeal(
         applicant=request.auth,  # type: ignore[attr-defined]
         city=city,
         draft=draft,
@@ -554,7 +566,7 @@ def reports_geojson(request: HttpRequest, slug: str, query: Query[ReportQuery]) 
 )
 def me_too(request: HttpRequest, appeal_id: int) -> dict:
     appeal, _audience = get_appeal_for(request.auth, appeal_id)  # type: ignore[attr-defined]
-    joined = services.join_report(actor=request.auth, appeal=appeal)  # type: ignore[attr-defined]
+    joined = join_report(actor=request.auth, appeal=appeal)  # type: ignore[attr-defined]
     return {"joined": joined, "me_too_count": appeal.me_too_count}
 
 
@@ -566,7 +578,7 @@ def me_too(request: HttpRequest, appeal_id: int) -> dict:
 )
 def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> dict:
     appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
-    services.rate_answer(
+    rate_answer(
         actor=request.auth,  # type: ignore[attr-defined]
         appeal=appeal,
         rating=payload.rating,
@@ -583,7 +595,7 @@ def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> dict:
 )
 def disagree(request: HttpRequest, appeal_id: int, payload: DisagreementIn) -> dict:
     appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
-    services.disagree_with_answer(actor=request.auth, appeal=appeal, reason=payload.reason)  # type: ignore[attr-defined]
+    disagree_with_answer(actor=request.auth, appeal=appeal, reason=payload.reason)  # type: ignore[attr-defined]
     return _fresh(request, appeal_id)
 
 
@@ -621,6 +633,15 @@ def _earlier(actor: Any, appeal_id: int | None) -> Appeal | None:
     return earlier
 
 
+def _publication(appeal: Appeal, publication_id: int | None) -> CollectiveAnswer | None:
+    if publication_id is None:
+        return None
+    found = CollectiveAnswer.objects.filter(pk=publication_id, city_id=appeal.city_id).first()
+    if found is None:
+        raise InvalidAppeal(_("There is no such publication."), field="publication")
+    return found
+
+
 @router.post(
     "/appeals/{appeal_id}/moves",
     response=AppealOut,
@@ -636,7 +657,7 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
         raise InvalidAppeal(_("Unknown move."), field="move") from None
     if move in (Move.ANSWER, Move.REOPEN, Move.SEND_TO_MODERATION):
         raise InvalidAppeal(_("This move has its own endpoint."), field="move")
-    services.perform(
+    perform(
         actor=actor,
         appeal=appeal,
         move=move,
@@ -646,6 +667,8 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
         redirected_to=payload.redirected_to or "",
         ground=payload.ground or "",
         repeat_of=_earlier(actor, payload.repeat_of),
+        where_to_apply=payload.where_to_apply or "",
+        publication=_publication(appeal, payload.publication),
         expected_version=payload.expected_version,
     )
     return _fresh(request, appeal_id)
@@ -665,7 +688,7 @@ def answer(
 ) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    services.answer_appeal(
+    answer_appeal(
         actor=actor,
         appeal=appeal,
         text=form.text,
@@ -686,7 +709,7 @@ def extend(request: HttpRequest, appeal_id: int, payload: ExtensionIn) -> dict:
     appeal = get_appeal_to_handle(actor, appeal_id)
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("extend")
-    services.extend_term(
+    extend_term(
         actor=actor,
         appeal=appeal,
         reason=payload.reason,
@@ -706,7 +729,7 @@ def extend(request: HttpRequest, appeal_id: int, payload: ExtensionIn) -> dict:
 def redact(request: HttpRequest, appeal_id: int, payload: RedactionIn) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    services.redact_description(
+    redact_description(
         actor=actor,
         appeal=appeal,
         text=payload.text,
@@ -727,7 +750,7 @@ def hide_photo(
 ) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    services.hide_photo(actor=actor, appeal=appeal, file_id=file_id, reason=payload.reason)
+    appeal_moderation.hide_photo(actor=actor, appeal=appeal, file_id=file_id, reason=payload.reason)
     return _fresh(request, appeal_id)
 
 
@@ -743,7 +766,7 @@ def blur_photo(
 ) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    services.blur_photo(actor=actor, appeal=appeal, file_id=file_id, reason=payload.reason)
+    appeal_moderation.blur_photo(actor=actor, appeal=appeal, file_id=file_id, reason=payload.reason)
     return _fresh(request, appeal_id)
 
 
@@ -759,7 +782,7 @@ def ask_for_information(
 ) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    services.request_information(
+    request_information(
         actor=actor,
         appeal=appeal,
         question=payload.question,
@@ -783,7 +806,7 @@ def add_information(
 ) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    services.add_information(actor=actor, appeal=appeal, text=form.text, files=files or [])
+    appeal_moderation.add_information(actor=actor, appeal=appeal, text=form.text, files=files or [])
     return _fresh(request, appeal_id)
 
 

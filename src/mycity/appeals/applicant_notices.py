@@ -26,6 +26,7 @@ from mycity.appeals.models import (
     NoticeDelivery,
     Status,
 )
+from mycity.appeals.transitions import record_event
 from mycity.notify.services import in_language_of, notify
 
 
@@ -57,7 +58,6 @@ def give_notice(
 ) -> ApplicantNotice:
     """Write the notice (`template`, a `gettext_noop` text with %(number)s and `values`)
     in the applicant's language and send it, or keep it for the post."""
-    from mycity.appeals.services import record_event
 
     delivery = _delivery(appeal)
     if delivery == NoticeDelivery.ACCOUNT and appeal.applicant is not None:
@@ -107,7 +107,6 @@ def give_notice(
 @transaction.atomic
 def mark_notice_posted(*, actor: User, notice: ApplicantNotice) -> ApplicantNotice:
     """A clerk has posted the letter: the notice is sent as of now."""
-    from mycity.appeals.services import record_event
 
     appeal = notice.appeal
     if not (may(actor, Action.REGISTER_APPEALS, appeal) or may(actor, Action.EXECUTE, appeal)):

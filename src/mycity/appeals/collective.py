@@ -25,7 +25,7 @@ from mycity.appeals.models import (
     NoticeKind,
     Status,
 )
-from mycity.appeals.services import ANSWER_RESULTS, _move, _record
+from mycity.appeals.transitions import ANSWER_RESULTS, record_event, transition
 from mycity.appeals.workflow import Move
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import Organisation
@@ -62,11 +62,15 @@ def _check(
         )
     if result not in ANSWER_RESULTS:
         problems.append({"field": "result", "message": _("Choose the result of the answer.")})
-    if len({a.pk for a in appeals}) < policy.COLLECTIVE_ANSWER_MINIMUM:
+    # "More than ten" counts people: the same applicant writing twice is one.
+    if len({applicant_identity(a) for a in appeals}) < policy.COLLECTIVE_ANSWER_MINIMUM:
         problems.append(
             {
                 "field": "appeals",
-                "message": _("One publication may answer more than %(n)s appeals only.")
+                "message": _(
+                    "One publication may answer the appeals of more than %(n)s different "
+                    "applicants only."
+                )
                 % {"n": policy.COLLECTIVE_ANSWER_MINIMUM - 1},
             }
         )
@@ -86,6 +90,20 @@ def _check(
     return problems
 
 
+def applicant_identity(appeal: Appeal) -> str:
+    """Who wrote the appeal, as far as the register can tell: the first way the person
+    is known (account, e-mail, name with address), or the appeal itself."""
+    keys = policy.applicant_keys(appeal)
+    return keys[0] if keys else f"appeal:{appeal.pk}"
+
+
+def publication_url(publication: CollectiveAnswer) -> str:
+    return reverse(
+        "web:collective_answer",
+        kwargs={"slug": publication.city.slug, "answer_id": publication.pk},
+    )
+
+
 @transaction.atomic
 def publish_collective_answer(
     *,
@@ -96,8 +114,9 @@ def publish_collective_answer(
     text: str,
     result: str,
 ) -> CollectiveAnswer:
-    """Publish the answer and answer each appeal with it, all or none."""
-    if not may(actor, Action.EXECUTE, organisation):
+    """Publish the answer and answer each appeal with it, all or none (art. 25¹): a
+    decision of the organisation's head or an official the head authorised."""
+    if not may(actor, Action.DECIDE_ON_APPEALS, organisation):
         raise PermissionDenied("collective_answer")
     title, text = (title or "").strip(), clean_answer(text or "")
     locked = list(
@@ -121,12 +140,10 @@ def publish_collective_answer(
         author=actor,
         published_at=now,
     )
-    url = reverse(
-        "web:collective_answer", kwargs={"slug": locked[0].city.slug, "answer_id": publication.pk}
-    )
+    url = publication_url(publication)
     calendar = calendar_for(locked[0].city)
     for appeal in locked:
-        event = _move(appeal, Move.ANSWER, actor=actor, changes={"result": result})
+        event = transition(appeal, Move.ANSWER, actor=actor, changes={"result": result})
         Answer.objects.create(
             appeal=appeal,
             organisation=organisation,
@@ -135,13 +152,14 @@ def publish_collective_answer(
             created_at=event.created_at,
             publication=publication,
         )
-        _record(
+        record_event(
             appeal,
             EventKind.COLLECTIVE_ANSWER,
             actor=actor,
             at=now,
             note=title,
             data={"publication": publication.pk, "url": url},
+            visible=True,
         )
         give_notice(
             appeal,

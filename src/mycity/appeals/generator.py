@@ -44,6 +44,7 @@ from shapely.geometry import shape
 
 from mycity.accounts.models import Role, RoleKind, User
 from mycity.appeals import deadlines, routing, search
+from mycity.appeals.actions.moves import disagreement_window
 from mycity.appeals.extra_fields import check_extra_fields
 from mycity.appeals.models import (
     Answer,
@@ -56,10 +57,11 @@ from mycity.appeals.models import (
     Channel,
     EventKind,
     MeToo,
+    Result,
     Status,
     TimeUnit,
 )
-from mycity.appeals.services import disagreement_window
+from mycity.appeals.transitions import implied_changes
 from mycity.appeals.workflow import RULES, Move
 from mycity.cities.calendar import WorkingCalendar, calendar_for
 from mycity.cities.models import Building, City, District, Organisation, StreetKind
@@ -659,10 +661,15 @@ E_APPEAL_REDIRECT_TARGETS = (
     ("Министерство образования Республики Беларусь", "Вопрос компетенции министерства."),
 )
 E_APPEAL_LEFT_WITHOUT = (
-    "Обращение оставлено без рассмотрения по существу: в нём не указан адрес места "
-    "жительства заявителя (ст. 15 Закона «Об обращениях граждан и юридических лиц»).",
-    "Обращение оставлено без рассмотрения по существу: по этому вопросу заявителю уже "
-    "дан ответ, новых доводов не приведено (ст. 15).",
+    (
+        "requirements",
+        "В обращении не указан адрес места жительства заявителя (ст. 12 Закона «Об "
+        "обращениях граждан и юридических лиц»).",
+    ),
+    (
+        "complaint_late",
+        "Жалоба подана с пропуском срока её подачи без уважительной причины.",
+    ),
 )
 EXTENSION_REASONS = (
     "Требуется закупка материалов.",
@@ -953,6 +960,8 @@ P_REDIRECT = 0.015
 P_MODERATION_REJECT = 0.15
 P_E_APPEAL_REDIRECT = 0.05
 P_E_APPEAL_LEFT_WITHOUT = 0.02
+# Of the answers: the request satisfied; the rest explained.
+P_SATISFIED = 0.8
 P_EXTEND_WHEN_LATE = 0.45
 P_E_APPEAL_EXTEND = 0.1
 P_REOPEN = 0.025
@@ -1298,12 +1307,13 @@ class _Generator:
 
     def _load_staff(self) -> None:
         roles = Role.objects.filter(
-            kind__in=[RoleKind.DISPATCHER, RoleKind.MODERATOR, RoleKind.EXECUTOR],
+            kind__in=[RoleKind.DISPATCHER, RoleKind.MODERATOR, RoleKind.EXECUTOR, RoleKind.HEAD],
             user__is_active=True,
         ).filter(models.Q(city=self.city) | models.Q(organisation__city=self.city))
         self.dispatchers: list[int] = []
         self.moderators: list[int] = []
         self.executors: dict[int, list[int]] = {}
+        self.heads: dict[int, list[int]] = {}
         for kind, user_id, organisation_id in roles.values_list(
             "kind", "user_id", "organisation_id"
         ).order_by("pk"):
@@ -1311,6 +1321,8 @@ class _Generator:
                 self.dispatchers.append(user_id)
             elif kind == RoleKind.MODERATOR:
                 self.moderators.append(user_id)
+            elif kind == RoleKind.HEAD and organisation_id is not None:
+                self.heads.setdefault(organisation_id, []).append(user_id)
             elif organisation_id is not None:
                 self.executors.setdefault(organisation_id, []).append(user_id)
 
@@ -1555,13 +1567,9 @@ class _Generator:
             raise AssertionError(f"{move} from {plan.status}")  # the simulation is wrong
         if rule.note_required and not note:
             raise AssertionError(f"{move} needs a note")
-        changes = dict(changes or {})
-        if rule.target == S.ANSWERED:
-            changes["answered_at"] = at
-        if rule.target in (S.CLOSED, S.REJECTED, S.REDIRECTED, S.DUPLICATE):
-            changes["closed_at"] = at
-        if rule.target == S.REOPENED:
-            changes["closed_at"] = None
+        if plan.cat.kind not in rule.kinds:
+            raise AssertionError(f"{move} of a {plan.cat.kind}")
+        changes = implied_changes(rule.target, at=at, changes=changes)
         plan.steps.append(
             _Step(
                 at=at,
@@ -1642,8 +1650,19 @@ class _Generator:
                 self._redirect(plan, at, dispatcher, body, why)
                 return True
             if r < P_E_APPEAL_REDIRECT + P_E_APPEAL_LEFT_WITHOUT:
+                # Left on a ground of art. 15, by the head of the organisation.
+                ground, why = rng.choice(E_APPEAL_LEFT_WITHOUT)
+                head = self._staff(
+                    self.heads.get(plan.organisation.pk, []) if plan.organisation else []
+                )
                 self._move(
-                    plan, at, Move.REJECT, dispatcher, note=rng.choice(E_APPEAL_LEFT_WITHOUT)
+                    plan,
+                    at,
+                    Move.LEAVE,
+                    head,
+                    note=why,
+                    changes={"ground": ground},
+                    data={"ground": ground},
                 )
                 return True
             return False
@@ -1697,7 +1716,15 @@ class _Generator:
         answered = assigned + timedelta(seconds=span * share)
         answered = max(answered, started + timedelta(minutes=rng.uniform(10, 90)))
         answered = self._office(answered, emergency=emergency)
-        self._move(plan, answered, Move.ANSWER, executor, answer=self._answer_text(plan, answered))
+        result = Result.SATISFIED if rng.random() < P_SATISFIED else Result.EXPLAINED
+        self._move(
+            plan,
+            answered,
+            Move.ANSWER,
+            executor,
+            answer=self._answer_text(plan, answered),
+            changes={"result": result},
+        )
         return answered
 
     def _extend(self, plan: _Plan, at: datetime, deadline: datetime, actor: int | None) -> datetime:
@@ -1944,6 +1971,8 @@ class _Generator:
             "closed_at": None,
             "rating": None,
             "redirected_to": "",
+            "result": "",
+            "ground": "",
             "duplicate": False,
             "deadline": plan.deadline,
             "extended": False,
@@ -2059,6 +2088,8 @@ class _Generator:
             "closed_at": values["closed_at"],
             "updated_at": self._updated(plan),
             "rating": values["rating"],
+            "result": values["result"],
+            "ground": values["ground"],
             **plan.personal,
         }
 

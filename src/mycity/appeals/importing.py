@@ -15,9 +15,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from mycity.accounts.models import User
+from mycity.appeals.actions.submission import AppealDraft
+from mycity.appeals.applicant import APPLICANT_FIELDS
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import STAFF_CHANNELS, Channel
-from mycity.appeals.services import APPLICANT_FIELDS, AppealDraft
 from mycity.cities.clock import in_city_time
 from mycity.cities.models import City, Organisation
 from mycity.core.errors import DomainError

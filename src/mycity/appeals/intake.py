@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
+from mycity.appeals.actions.submission import AppealDraft, StaffIntake, Submission, submit_appeal
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import STAFF_CHANNELS
-from mycity.appeals.services import AppealDraft, StaffIntake, Submission, submit_appeal
 from mycity.cities.models import City, Organisation
 
 # A clock a few minutes apart is no reason to refuse a letter.

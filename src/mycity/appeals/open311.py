@@ -30,8 +30,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
-from mycity.appeals import selectors, services
+from mycity.appeals import selectors
 from mycity.appeals.access import Audience, get_appeal_for
+from mycity.appeals.actions.api_keys import hash_api_key
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.api import idempotency_key
 from mycity.appeals.errors import AppealNotFound
 from mycity.appeals.models import (
@@ -266,9 +268,7 @@ def _api_client(key: str, city: City | None) -> ApiClient:
     if not key:
         raise Open311Error(403, about("api_key", _("This field is required.")))
     client = (
-        ApiClient.objects.filter(
-            key_hash=services.hash_api_key(key), is_active=True, city__is_active=True
-        )
+        ApiClient.objects.filter(key_hash=hash_api_key(key), is_active=True, city__is_active=True)
         .select_related("city")
         .first()
     )
@@ -745,7 +745,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     if lat is None and building_id is None:
         building_id = _building_at(city, address)
 
-    draft = services.AppealDraft(
+    draft = AppealDraft(
         category_slug=category.slug,
         # The spec makes the description optional; ours is required.
         description=field("description") or category.name,
@@ -759,7 +759,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         # The integrator's key stands for the consent its client collected.
         consent=True,
     )
-    submission = services.submit_appeal(
+    submission = submit_appeal(
         applicant=None,
         city=city,
         draft=draft,

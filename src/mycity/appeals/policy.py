@@ -16,16 +16,24 @@ from django.utils.translation import gettext_lazy as _
 
 from mycity.appeals.models import Appeal, AppealKind, ApplicantType, Result
 
-# Earlier appeals of the same applicant on the same subject are shown for this long.
+# Earlier appeals of the same applicant on the same subject are shown for this long,
+# counted from the arrival of the earlier (first) appeal.
 REPEAT_WINDOW_MONTHS = 36
-# "More than ten appeals on the same subject" may be answered by one publication.
+# "More than ten appeals on the same question" (art. 25¹) may be answered by one
+# publication: ten applicants who each wrote twice are not enough.
 COLLECTIVE_ANSWER_MINIMUM = 11
 # What counts as answered on the merits, before correspondence may be stopped.
 ANSWERED_ON_MERITS = frozenset({Result.SATISFIED, Result.EXPLAINED, Result.REFUSED})
 
 
 class Ground(models.TextChoices):
-    REQUIREMENTS_NOT_MET = "requirements", _("The appeal does not meet the law's requirements")
+    REQUIREMENTS_NOT_MET = (
+        "requirements",
+        _("The appeal does not meet the requirements of art. 12 of the Law on appeals"),
+    )
+    # Obscene or insulting words break the requirements of art. 12 too: the applicant
+    # is told, like for any other requirement.
+    ABUSIVE = "abusive", _("Obscene or insulting words or expressions (art. 12)")
     OTHER_PROCEDURE = (
         "other_procedure",
         _("Another procedure applies (a court, an administrative procedure)"),
@@ -40,31 +48,44 @@ class Ground(models.TextChoices):
         "corr_stopped",
         _("Correspondence with the applicant on this subject has been stopped"),
     )
-    ABUSIVE = "abusive", _("Obscene or insulting words, or threats")
-    ANONYMOUS = "anonymous", _("Anonymous: the name or address is missing or false")
+    ANSWER_PUBLISHED = (
+        "published",
+        _("The question is answered by a publication on the organisation's site (art. 25¹)"),
+    )
+    THREATS = "threats", _("Threats to life, health or property")
+    ANONYMOUS = "anonymous", _("Anonymous: the name or postal address is missing or false")
 
 
 @dataclass(frozen=True)
 class GroundRule:
     kinds: frozenset[str]
+    # The law's article and paragraph, as the register cites it.
+    article: str
     # Whether the applicant is told (within 5 working days of registration).
     notice: bool = True
+    # Whether the notice must say where to apply instead ("another procedure", "not
+    # competent").
+    needs_where_to_apply: bool = False
 
 
 _BOTH = frozenset({AppealKind.E_APPEAL, AppealKind.PROBLEM})
 _E_APPEALS = frozenset({AppealKind.E_APPEAL})
 
 # A problem report is filed by a signed-in resident through the app: the grounds about
-# a letter's form, complaints and anonymity do not apply to it.
+# a letter's form, complaints, correspondence and anonymity do not apply to it.
+# No notice goes out only where the law says so: anonymous appeals (art. 23), later
+# appeals after correspondence was stopped (art. 21), and threats.
 GROUNDS: dict[Ground, GroundRule] = {
-    Ground.REQUIREMENTS_NOT_MET: GroundRule(_E_APPEALS),
-    Ground.OTHER_PROCEDURE: GroundRule(_BOTH),
-    Ground.NOT_COMPETENT: GroundRule(_BOTH),
-    Ground.COMPLAINT_LATE: GroundRule(_E_APPEALS),
-    Ground.REPEAT: GroundRule(_BOTH),
-    Ground.CORRESPONDENCE_STOPPED: GroundRule(_E_APPEALS),
-    Ground.ABUSIVE: GroundRule(_BOTH, notice=False),
-    Ground.ANONYMOUS: GroundRule(_E_APPEALS, notice=False),
+    Ground.REQUIREMENTS_NOT_MET: GroundRule(_E_APPEALS, "art. 15 para. 1, art. 12"),
+    Ground.ABUSIVE: GroundRule(_BOTH, "art. 15 para. 1, art. 12"),
+    Ground.OTHER_PROCEDURE: GroundRule(_BOTH, "art. 15 para. 1", needs_where_to_apply=True),
+    Ground.NOT_COMPETENT: GroundRule(_BOTH, "art. 15 para. 1", needs_where_to_apply=True),
+    Ground.COMPLAINT_LATE: GroundRule(_E_APPEALS, "art. 15 para. 1"),
+    Ground.REPEAT: GroundRule(_BOTH, "art. 15 para. 1, art. 21"),
+    Ground.CORRESPONDENCE_STOPPED: GroundRule(_E_APPEALS, "art. 21", notice=False),
+    Ground.ANSWER_PUBLISHED: GroundRule(_E_APPEALS, "art. 25¹"),
+    Ground.THREATS: GroundRule(_BOTH, "art. 15", notice=False),
+    Ground.ANONYMOUS: GroundRule(_E_APPEALS, "art. 23", notice=False),
 }
 
 
@@ -82,17 +103,47 @@ def notice_required(ground: str) -> bool:
     return GROUNDS[Ground(ground)].notice
 
 
+def needs_where_to_apply(ground: str) -> bool:
+    return GROUNDS[Ground(ground)].needs_where_to_apply
+
+
+def is_repeat_of(appeal: Appeal, earlier: Appeal) -> bool:
+    """Whether `appeal` repeats `earlier` (art. 1 and 15): to the same organisation, on
+    the same question, which was answered on its merits before this one arrived. An
+    open or unanswered earlier appeal is not a ground."""
+    same_organisation = bool(organisations_of(appeal) & organisations_of(earlier))
+    return (
+        earlier.pk != appeal.pk
+        and earlier.category_id == appeal.category_id
+        and same_organisation
+        and earlier.result in ANSWERED_ON_MERITS
+        and earlier.answered_at is not None
+        and earlier.answered_at <= (appeal.received_at or appeal.submitted_at)
+    )
+
+
+def organisations_of(appeal: Appeal) -> set[int]:
+    """The organisation an appeal went to: the one that answers it, the one it was
+    addressed to, and the one that registered it."""
+    return {
+        pk
+        for pk in (appeal.organisation_id, appeal.addressee_id, appeal.registrar_id)
+        if pk is not None
+    }
+
+
 def is_anonymous(appeal: Appeal) -> bool:
-    """An e-appeal without the applicant's name, or without an address to answer to
-    (postal, or e-mail for one sent electronically)."""
+    """A written appeal without the applicant's name or without the postal address of
+    their residence (of the legal entity's seat) (art. 23 with art. 12): an e-mail
+    address does not replace the postal address. An e-appeal filed in the app cannot be
+    anonymous: its form requires its own fields (art. 12, art. 25)."""
     if appeal.kind != AppealKind.E_APPEAL:
         return False
     if appeal.applicant_type == ApplicantType.LEGAL_ENTITY:
         named = bool(appeal.legal_name.strip())
     else:
         named = bool(appeal.applicant_name.strip())
-    reachable = bool(appeal.applicant_address.strip() or appeal.applicant_email.strip())
-    return not (named and reachable)
+    return not (named and appeal.applicant_address.strip())
 
 
 _PUNCTUATION = re.compile(r"[^\w]+")

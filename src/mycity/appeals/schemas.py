@@ -151,11 +151,24 @@ class MoveIn(Schema):
     redirected_to: str | None = Field(None, max_length=300, description="redirect: the body")
     ground: str | None = Field(
         None,
-        description="leave: the law's ground (requirements, other_procedure, not_competent, "
-        "complaint_late, repeat, corr_stopped, abusive, anonymous)",
+        description="leave: the law's ground (requirements, abusive, other_procedure, "
+        "not_competent, complaint_late, repeat, corr_stopped, published, threats, anonymous)",
     )
     repeat_of: int | None = Field(
-        None, description="leave on the ground `repeat`: the earlier appeal's id"
+        None,
+        description="leave on the ground `repeat`: the earlier appeal's id (to the same "
+        "organisation, on the same question, answered on its merits)",
+    )
+    where_to_apply: str | None = Field(
+        None,
+        max_length=2000,
+        description="leave on `other_procedure` or `not_competent` (required): where the "
+        "applicant may apply; shown to them",
+    )
+    publication: int | None = Field(
+        None,
+        description="leave on `published` (required): the id of the organisation's "
+        "publication that answers the question (art. 25¹)",
     )
     expected_version: int | None = Field(
         None, description="The version the client saw; a stale one gets 409."

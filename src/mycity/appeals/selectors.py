@@ -12,6 +12,7 @@ from mycity.accounts.models import ROLES_NEEDING_ORGANISATION
 from mycity.accounts.permissions import Action, may, roles_of
 from mycity.appeals import search
 from mycity.appeals.access import FULL_APPEAL_PREFETCH, Audience
+from mycity.appeals.applicant import PERSONAL_FIELDS
 from mycity.appeals.models import (
     CLOSED_STATUSES,
     Answer,
@@ -169,13 +170,7 @@ def public_reports(
 # documents (parsed once per row otherwise: a third of a page's time).
 _NOT_IN_A_REPORT = (
     "extra",
-    "applicant_name",
-    "applicant_address",
-    "applicant_email",
-    "applicant_phone",
-    "legal_name",
-    "legal_reg_number",
-    "signatory",
+    *PERSONAL_FIELDS,
     "city__boundary",
     "category__extra_fields",
     "district__boundary",

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from mycity.accounts.permissions import Action, may
-from mycity.appeals.models import Appeal, Status
+from mycity.appeals.models import Appeal, AppealKind, Status
 
 
 class Move(StrEnum):
@@ -38,6 +38,13 @@ class Actor(StrEnum):
     DISPATCHER = "dispatcher"
     MODERATOR = "moderator"
     EXECUTOR = "executor"
+    # The head of the organisation, or an official the head authorised: decides to
+    # leave an appeal without consideration, to stop correspondence, to answer many
+    # appeals by one publication (300-З, art. 15, 21, 25¹).
+    DECIDER = "decider"
+
+
+_BOTH_KINDS = frozenset({AppealKind.PROBLEM, AppealKind.E_APPEAL})
 
 
 @dataclass(frozen=True)
@@ -46,12 +53,17 @@ class Rule:
     target: Status
     actors: frozenset[Actor]
     note_required: bool = False
+    kinds: frozenset[str] = _BOTH_KINDS
 
 
 def _rule(
-    sources: set[Status], target: Status, actors: set[Actor], note_required: bool = False
+    sources: set[Status],
+    target: Status,
+    actors: set[Actor],
+    note_required: bool = False,
+    kinds: frozenset[str] = _BOTH_KINDS,
 ) -> Rule:
-    return Rule(frozenset(sources), target, frozenset(actors), note_required)
+    return Rule(frozenset(sources), target, frozenset(actors), note_required, kinds)
 
 
 S = Status
@@ -70,13 +82,21 @@ RULES: dict[Move, Rule] = {
     Move.RETURN: _rule({S.ASSIGNED, S.IN_PROGRESS}, S.ACCEPTED, {A.EXECUTOR}, note_required=True),
     Move.ANSWER: _rule({S.ASSIGNED, S.IN_PROGRESS}, S.ANSWERED, {A.EXECUTOR}),
     Move.CLOSE: _rule({S.ANSWERED}, S.CLOSED, {A.DISPATCHER, A.APPLICANT, A.SYSTEM}),
-    Move.REJECT: _rule(_UNSTARTED, S.REJECTED, {A.DISPATCHER, A.MODERATOR}, note_required=True),
+    # Only a problem report is turned away as a report, with a reason the resident
+    # sees; an appeal under the law is declined only on a ground of art. 15 (LEAVE).
+    Move.REJECT: _rule(
+        _UNSTARTED,
+        S.REJECTED,
+        {A.DISPATCHER, A.MODERATOR},
+        note_required=True,
+        kinds=frozenset({AppealKind.PROBLEM}),
+    ),
     Move.REDIRECT: _rule(_UNSTARTED, S.REDIRECTED, {A.DISPATCHER}, note_required=True),
     Move.MERGE: _rule(_UNSTARTED, S.DUPLICATE, {A.DISPATCHER}),
     Move.REOPEN: _rule({S.ANSWERED, S.CLOSED}, S.REOPENED, {A.APPLICANT}, note_required=True),
-    Move.LEAVE: _rule(
-        _UNSTARTED | {S.IN_PROGRESS}, S.NOT_CONSIDERED, {A.DISPATCHER, A.EXECUTOR, A.SYSTEM}
-    ),
+    # A decision of the head or an authorised official; the system applies one made
+    # before (stopped correspondence), and the event names it.
+    Move.LEAVE: _rule(_UNSTARTED | {S.IN_PROGRESS}, S.NOT_CONSIDERED, {A.DECIDER, A.SYSTEM}),
     # Only before the answer (a reopened appeal was answered); a written withdrawal
     # that arrived on paper is registered by a dispatcher.
     Move.WITHDRAW: _rule(
@@ -106,12 +126,14 @@ def capacities(user: Any, appeal: Appeal) -> set[Actor]:
         found.add(Actor.MODERATOR)
     if appeal.organisation_id is not None and may(user, Action.EXECUTE, appeal):
         found.add(Actor.EXECUTOR)
+    if appeal.organisation_id is not None and may(user, Action.DECIDE_ON_APPEALS, appeal):
+        found.add(Actor.DECIDER)
     return found
 
 
 def allowed(move: Move, appeal: Appeal, acting_as: set[Actor]) -> bool:
     rule = RULES[move]
-    if appeal.status not in rule.sources:
+    if appeal.status not in rule.sources or appeal.kind not in rule.kinds:
         return False
     usable = rule.actors & acting_as
     if usable == {Actor.MODERATOR} and appeal.status not in _MODERATOR_SOURCES:

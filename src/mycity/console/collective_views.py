@@ -17,7 +17,7 @@ from mycity.appeals import policy
 from mycity.appeals.collective import publish_collective_answer
 from mycity.appeals.models import Appeal, Category, Result, Status
 from mycity.appeals.selectors import handled_in
-from mycity.appeals.services import ANSWER_RESULTS
+from mycity.appeals.transitions import ANSWER_RESULTS
 from mycity.cities.models import Organisation
 from mycity.cities.selectors import organisations_of
 from mycity.console.access import console_city_for
@@ -35,7 +35,7 @@ def collective(request: HttpRequest, slug: str) -> HttpResponse:
     mine = [
         o
         for o in organisations_of(city).defer("service_area")
-        if may(request.user, Action.EXECUTE, o)
+        if may(request.user, Action.DECIDE_ON_APPEALS, o)
     ]
     if not mine:
         raise Http404

@@ -82,6 +82,8 @@ class ActionForm(forms.Form):
     result = forms.CharField(required=False, max_length=20)
     ground = forms.CharField(required=False, max_length=30)
     repeat_of = forms.CharField(required=False, max_length=40)
+    where_to_apply = forms.CharField(required=False, max_length=2000)
+    publication = forms.IntegerField(required=False, min_value=1)
     new_facts = forms.BooleanField(required=False)
     until = forms.DateField(required=False, label=_("New date"))
     notice_id = forms.IntegerField(required=False, min_value=1)

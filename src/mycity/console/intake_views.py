@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
+from mycity.appeals.actions.submission import AppealDraft
+from mycity.appeals.applicant import APPLICANT_FIELDS
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import STAFF_CHANNELS, AppealKind, Category, Channel
-from mycity.appeals.services import APPLICANT_FIELDS, AppealDraft
 from mycity.cities.models import City, Organisation
 from mycity.console.access import console_city_for
 from mycity.console.editing import console_page

@@ -15,8 +15,16 @@ from mycity.appeals import consideration, policy
 from mycity.appeals.access import is_handling_staff
 from mycity.appeals.applicant_notices import mark_notice_posted
 from mycity.appeals.errors import InvalidAppeal
-from mycity.appeals.models import Appeal, AppealKind, ApplicantNotice, Status
-from mycity.appeals.repeats import earlier_appeals
+from mycity.appeals.models import (
+    CLOSED_STATUSES,
+    Appeal,
+    AppealKind,
+    ApplicantNotice,
+    CollectiveAnswer,
+    Status,
+)
+from mycity.appeals.policy import Ground
+from mycity.appeals.repeats import earlier_appeals, stop_for
 from mycity.appeals.workflow import Move
 from mycity.cities.models import City
 
@@ -39,18 +47,25 @@ def law_context(request: HttpRequest, appeal: Appeal, moves: list[Move]) -> dict
     earlier = earlier_appeals(appeal) if handling else []
     # Another organisation's appeal shows its number, date and result, not its answer.
     readable = {a.pk for a in earlier if is_handling_staff(user, a)}
+    repeatable = [a for a in earlier if policy.is_repeat_of(appeal, a)]
     open_now = appeal.status not in (Status.ANSWERED,) and Move.LEAVE in moves
+    left_as_repeat = appeal.status == Status.NOT_CONSIDERED and appeal.ground == Ground.REPEAT
+    deciding = may(user, Action.DECIDE_ON_APPEALS, appeal)
     return {
         "grounds": policy.grounds_for(appeal),
         "ground_label": policy.Ground(appeal.ground).label if appeal.ground else "",
         "anonymous": policy.is_anonymous(appeal),
         "earlier": earlier,
+        "repeatable": repeatable,
+        "publications": publications_for(appeal) if Move.LEAVE in moves else [],
         "readable_earlier": readable,
-        "marks_repeat": open_now and bool(earlier),
-        "stops_correspondence": open_now
-        and appeal.kind == AppealKind.E_APPEAL
-        and may(user, Action.CONTROL_APPEALS, appeal)
-        and any(a.result in policy.ANSWERED_ON_MERITS for a in earlier),
+        "marks_repeat": bool(repeatable)
+        and appeal.status not in (Status.ANSWERED, *CLOSED_STATUSES)
+        and bool(set(moves) & {Move.ANSWER, Move.ASSIGN, Move.LEAVE}),
+        "stops_correspondence": appeal.kind == AppealKind.E_APPEAL
+        and deciding
+        and stop_for(appeal) is None
+        and ((open_now and bool(repeatable)) or left_as_repeat),
         "prolongs": appeal.kind == AppealKind.E_APPEAL
         and appeal.status in _WORKING
         and (Move.ANSWER in moves or Move.ASSIGN in moves),
@@ -58,6 +73,29 @@ def law_context(request: HttpRequest, appeal: Appeal, moves: list[Move]) -> dict
         "posts_letters": may(user, Action.REGISTER_APPEALS, appeal)
         or may(user, Action.EXECUTE, appeal),
     }
+
+
+def publications_for(appeal: Appeal) -> list[CollectiveAnswer]:
+    """The publications that may answer this appeal by reference (art. 25¹): its
+    organisation's, on its subject."""
+    return list(
+        CollectiveAnswer.objects.filter(
+            category_id=appeal.category_id,
+            organisation_id__in=policy.organisations_of(appeal),
+        ).order_by("-published_at")[:20]
+    )
+
+
+def _publication(appeal: Appeal, pk: int | None) -> CollectiveAnswer | None:
+    if not pk:
+        return None
+    for publication in publications_for(appeal):
+        if publication.pk == pk:
+            return publication
+    raise InvalidAppeal(
+        _("Choose the organisation's publication that answers this question."),
+        field="publication",
+    )
 
 
 def _earlier(appeal: Appeal, number: str) -> Appeal | None:
@@ -82,7 +120,9 @@ def perform_law_action(actor: User, city: City, appeal: Appeal, data: dict[str, 
             appeal=appeal,
             ground=data.get("ground") or "",
             note=note,
+            where_to_apply=data.get("where_to_apply") or "",
             repeat_of=_earlier(appeal, data.get("repeat_of") or ""),
+            publication=_publication(appeal, data.get("publication")),
             expected_version=version,
         )
     elif action == "withdraw":
@@ -107,7 +147,11 @@ def perform_law_action(actor: User, city: City, appeal: Appeal, data: dict[str, 
         )
     elif action == "stop_correspondence":
         consideration.stop_correspondence(
-            actor=actor, appeal=appeal, ground=note, expected_version=version
+            actor=actor,
+            appeal=appeal,
+            ground=note,
+            earlier=_earlier(appeal, data.get("repeat_of") or ""),
+            expected_version=version,
         )
     elif action == "prolong":
         if data.get("until") is None:

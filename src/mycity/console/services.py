@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.appeals import selectors as appeal_selectors
-from mycity.appeals import services as appeal_services
+from mycity.appeals.actions.moves import accept_appeal, assign_appeal
 from mycity.appeals.errors import AppealNotFound
+from mycity.appeals.limits import MAX_E_APPEAL_TEXT
 from mycity.cities.models import City, Organisation
 from mycity.console.errors import InvalidInput, TooMany
 from mycity.console.models import AnswerTemplate, SavedView, StaffPreferences
@@ -21,7 +22,7 @@ from mycity.console.selectors import queue_query
 from mycity.core.errors import DomainError
 
 MAX_TEMPLATE_TITLE = 200
-MAX_TEMPLATE_TEXT = appeal_services.MAX_E_APPEAL_TEXT
+MAX_TEMPLATE_TEXT = MAX_E_APPEAL_TEXT
 MAX_VIEW_NAME = 100
 MAX_VIEWS_PER_CITY = 50
 MAX_BULK = 100
@@ -196,12 +197,10 @@ def bulk_act(
         try:
             with transaction.atomic():
                 if action == BULK_ACCEPT:
-                    appeal_services.accept_appeal(
-                        actor=actor, appeal=appeal, expected_version=version
-                    )
+                    accept_appeal(actor=actor, appeal=appeal, expected_version=version)
                 else:
                     assert organisation is not None
-                    appeal_services.assign_appeal(
+                    assign_appeal(
                         actor=actor,
                         appeal=appeal,
                         organisation=organisation,

@@ -20,12 +20,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
-from mycity.appeals import selectors, services
+from mycity.appeals import selectors
 from mycity.appeals.access import Audience
+from mycity.appeals.actions.moderation import (
+    blur_photo,
+    hide_photo,
+    redact_description,
+    request_information,
+)
+from mycity.appeals.actions.moves import answer_appeal, extend_term
+from mycity.appeals.actions.perform import perform
 from mycity.appeals.deadlines import deadline_state
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import Appeal, Result, Status
 from mycity.appeals.routing import route
+from mycity.appeals.transitions import ANSWER_RESULTS
 from mycity.appeals.workflow import (
     Move,
     asks_applicant,
@@ -181,7 +190,7 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
         "map_id": f"card-map-{appeal.pk}",
         **answer_template_context(request, appeal, moves),
         **law_context(request, appeal, moves),
-        "answer_results": [(r.value, r.label) for r in services.ANSWER_RESULTS],
+        "answer_results": [(r.value, r.label) for r in ANSWER_RESULTS],
         **more,
     }
 
@@ -225,7 +234,7 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
     if perform_law_action(actor, city, appeal, data):
         return
     if action == "answer":
-        services.answer_appeal(
+        answer_appeal(
             actor=actor,
             appeal=appeal,
             text=data.get("text") or "",
@@ -235,7 +244,7 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
         )
         return
     if action == "extend":
-        services.extend_term(
+        extend_term(
             actor=actor,
             appeal=appeal,
             reason=note,
@@ -244,7 +253,7 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
         )
         return
     if action == "redact":
-        services.redact_description(
+        redact_description(
             actor=actor,
             appeal=appeal,
             text=data.get("text") or "",
@@ -253,13 +262,11 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
         )
         return
     if action in ("hide_photo", "blur_photo"):
-        change = services.hide_photo if action == "hide_photo" else services.blur_photo
+        change = hide_photo if action == "hide_photo" else blur_photo
         change(actor=actor, appeal=appeal, file_id=data.get("file_id") or 0, reason=note)
         return
     if action == "request_information":
-        services.request_information(
-            actor=actor, appeal=appeal, question=note, expected_version=version
-        )
+        request_information(actor=actor, appeal=appeal, question=note, expected_version=version)
         return
     organisation = None
     if data.get("organisation"):
@@ -274,7 +281,7 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
         original = Appeal.objects.filter(city=city, number__endswith=number).first()
         if original is None:
             raise InvalidAppeal(_("There is no such appeal."), field="duplicate_of")
-    services.perform(
+    perform(
         actor=actor,
         appeal=appeal,
         move=Move(action),
@@ -390,7 +397,16 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --- the demo: one click per role ---------------------------------------------------
 
-DEMO_LOGINS = ("dispatcher", "executor", "moderator", "intake", "head", "privacy", "resident")
+DEMO_LOGINS = (
+    "dispatcher",
+    "executor",
+    "moderator",
+    "intake",
+    "head",
+    "deputy",
+    "privacy",
+    "resident",
+)
 
 
 @require_http_methods(["GET", "POST"])

@@ -28,8 +28,8 @@ from django_tasks import task
 from mycity.accounts.models import RoleKind, User
 from mycity.appeals.deadlines import end_of_day
 from mycity.appeals.models import Appeal, EventKind
-from mycity.appeals.services import record_event
 from mycity.appeals.staff_notices import dispatchers_of, executors_of
+from mycity.appeals.transitions import record_event
 from mycity.cities.calendar import WorkingCalendar, calendar_for
 from mycity.cities.models import City
 from mycity.control.models import Control, Nudge, NudgeKind, Subtask
@@ -219,6 +219,7 @@ def _remind(
                 "working_days_before": offset,
                 "recipients": [person.pk for person in recipients],
             },
+            visible=False,
         )
     return 1
 
@@ -331,6 +332,7 @@ def _escalate_one(calendar: WorkingCalendar, appeal: Appeal, now: datetime) -> i
                 "deadline": appeal.deadline.isoformat(),
                 "recipients": [person.pk for person in recipients],
             },
+            visible=False,
         )
     return 1
 

@@ -14,7 +14,7 @@ from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.appeals.access import is_handling_staff
 from mycity.appeals.models import CLOSED_STATUSES, Appeal, EventKind
-from mycity.appeals.services import record_event
+from mycity.appeals.transitions import record_event
 from mycity.cities.calendar import calendar_for
 from mycity.control.access import may_work_subtasks
 from mycity.control.errors import (
@@ -89,6 +89,7 @@ def put_on_control(*, actor: User, appeal: Appeal, controller: User, note: str =
             actor=actor,
             note=note,
             data={"control": control.pk, "controller": controller.pk, "name": str(controller)},
+            visible=False,
         )
         if controller.pk != actor.pk:
             _tell_controller(control)
@@ -140,6 +141,7 @@ def lift_control(*, actor: User, appeal: Appeal, note: str = "") -> Control:
             actor=actor,
             note=note,
             data={"control": control.pk, "controller": control.controller_id},
+            visible=False,
         )
     return control
 
@@ -225,6 +227,7 @@ def open_subtask(
                 "started_on": started_on.isoformat(),
                 "due_on": subtask.due_on.isoformat(),
             },
+            visible=False,
         )
     return subtask
 
@@ -270,6 +273,7 @@ def complete_subtask(*, actor: User, subtask: Subtask, done_on: date | None) -> 
             actor=actor,
             note=f"{subtask.get_kind_display()}: {subtask.counterpart}",
             data={"stage": "done", **data},
+            visible=False,
         )
     return subtask
 
@@ -313,5 +317,6 @@ def report_subtask(*, actor: User, subtask: Subtask, reported_on: date | None) -
                 "reported_on": reported_on.isoformat(),
                 "late": reported_on > (subtask.report_due_on or reported_on),
             },
+            visible=False,
         )
     return subtask

@@ -23,9 +23,9 @@ from django.utils import timezone
 from mycity.accounts.models import RoleKind, User
 from mycity.accounts.services import grant_role
 from mycity.accounts.subscriptions import save_notice_subscriptions
+from mycity.appeals.actions.catalogue import upsert_category
 from mycity.appeals.generator import generate_appeals
 from mycity.appeals.models import Appeal
-from mycity.appeals.services import upsert_category
 from mycity.cities import services
 from mycity.cities.models import Building, City, Street
 from mycity.cities.selectors import district_at
@@ -192,6 +192,7 @@ def load_users(polotsk: City, report: DemoReport) -> None:
         ("editor", "Елена Редакторова", RoleKind.EDITOR),
         ("intake", "Ирина Регистраторова", RoleKind.INTAKE),
         ("head", "Николай Руководителев", RoleKind.HEAD),
+        ("deputy", "Виктор Уполномоченный", RoleKind.DECIDER),
         ("privacy", "Ольга Защитова", RoleKind.PRIVACY_OFFICER),
         ("cityadmin", "Сергей Администраторов", RoleKind.CITY_ADMIN),
         ("platform", "Павел Платформов", RoleKind.PLATFORM_ADMIN),
@@ -204,6 +205,11 @@ def load_users(polotsk: City, report: DemoReport) -> None:
             user.save(update_fields=["home_city"])
         if kind in (RoleKind.EXECUTOR, RoleKind.HEAD):
             grant_role(actor=None, user=user, kind=kind, organisation=executor_org)
+        elif kind == RoleKind.DECIDER:
+            # Authorised by the heads of the committee's departments, where the letters
+            # of the demo register go, to decide on appeals (art. 15, 21, 25¹).
+            for department in polotsk.organisations.filter(kind="department"):
+                grant_role(actor=None, user=user, kind=kind, organisation=department)
         elif kind == RoleKind.PLATFORM_ADMIN:
             grant_role(actor=None, user=user, kind=kind)
             if not user.is_staff or not user.is_superuser:

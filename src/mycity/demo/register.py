@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from mycity.accounts.models import User
 from mycity.appeals import consideration
+from mycity.appeals.actions.submission import AppealDraft
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import Appeal, AppealKind, Category, Channel
 from mycity.appeals.policy import Ground
-from mycity.appeals.services import AppealDraft
 from mycity.cities.models import City, Organisation
 from mycity.control.models import SubtaskKind
 from mycity.control.services import open_subtask, put_on_control
@@ -65,6 +65,7 @@ def load_register(city: City) -> int:
         return 0
     clerk = User.objects.filter(email__startswith="intake@").first()
     dispatcher = User.objects.filter(email__startswith="dispatcher@").first()
+    deputy = User.objects.filter(email__startswith="deputy@").first()
     category = (
         Category.objects.filter(city=city, kind=AppealKind.E_APPEAL, is_active=True)
         .exclude(default_organisation=None)
@@ -72,7 +73,13 @@ def load_register(city: City) -> int:
         .first()
     )
     registrar = Organisation.objects.filter(city=city, kind=Organisation.Kind.DEPARTMENT).first()
-    if clerk is None or dispatcher is None or category is None or registrar is None:
+    if (
+        clerk is None
+        or dispatcher is None
+        or deputy is None
+        or category is None
+        or registrar is None
+    ):
         return 0
     now = timezone.now()
     appeals = []
@@ -97,13 +104,14 @@ def load_register(city: City) -> int:
     lift, roof, thanks, dispute, anonymous, _replanning = appeals
     consideration.record_thanks(actor=dispatcher, appeal=thanks)
     consideration.leave_without_consideration(
-        actor=dispatcher,
+        actor=deputy,
         appeal=dispute,
         ground=Ground.OTHER_PROCEDURE,
         note="Споры о границах участков разрешает суд.",
+        where_to_apply="Полоцкий районный суд",
     )
     consideration.leave_without_consideration(
-        actor=dispatcher, appeal=anonymous, ground=Ground.ANONYMOUS
+        actor=deputy, appeal=anonymous, ground=Ground.ANONYMOUS
     )
     put_on_control(actor=dispatcher, appeal=roof, controller=dispatcher)
     if lift.organisation_id is not None:

@@ -109,6 +109,8 @@ class ConsentRecord(models.Model):
 
 class RequestKind(models.TextChoices):
     COPY = "copy", _("Information about the processing and a copy of my data")
+    # Law 99-З, art. 12: which third parties received the data, in 15 days.
+    TRANSFERS = "transfers", _("Information about transfers of my data to third parties")
     CORRECTION = "correction", _("Correction of my data")
     WITHDRAWAL = "withdrawal", _("Withdrawal of consent")
     DELETION = "deletion", _("Stopping the processing and deletion")

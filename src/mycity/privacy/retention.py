@@ -12,21 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
+from mycity.appeals.actions.applicant_data import anonymise_applicant
 from mycity.appeals.models import (
     CLOSED_STATUSES,
     Appeal,
-    AppealEvent,
     AppealFile,
-    ApplicantNotice,
-    CorrespondenceStop,
-    EventKind,
-    FileRole,
 )
-from mycity.appeals.services import record_event
 from mycity.cities.models import City
 from mycity.privacy.notice import operator_of
 from mycity.privacy.services import APPEAL_ANONYMISED
@@ -37,20 +32,6 @@ logger = logging.getLogger(__name__)
 BATCH = 200
 APPOINTMENT_FIELDS = dict.fromkeys(
     ("applicant_name", "applicant_address", "applicant_phone", "subject", "record"), ""
-)
-PERSONAL_FIELDS = dict.fromkeys(
-    (
-        "applicant_name",
-        "applicant_address",
-        "applicant_email",
-        "applicant_phone",
-        "legal_name",
-        "legal_reg_number",
-        "signatory",
-        # The applicant's name and address, normalised, by which repeat appeals are found.
-        "applicant_key",
-    ),
-    "",
 )
 
 
@@ -150,47 +131,17 @@ def anonymise_appeal(*, appeal_id: int, cutoff: datetime) -> Appeal | None:
         )
         if appeal is None:
             return None
-        # The applicant's attachments and the answer's letters name them; a blurred
-        # photo's original shows what the blur hid.
-        attachments = list(
-            AppealFile.objects.filter(
-                appeal=appeal, role__in=[FileRole.ATTACHMENT, FileRole.ANSWER]
-            )
-        )
-        for row in attachments:
-            files.extend(str(f.name) for f in (row.file, row.thumbnail, row.original) if f)
-        AppealFile.objects.filter(pk__in=[row.pk for row in attachments]).delete()
-        for photo in AppealFile.objects.filter(appeal=appeal, role=FileRole.PHOTO).exclude(
-            original=""
-        ):
-            files.append(str(photo.original.name))
-            AppealFile.objects.filter(pk=photo.pk).update(original="")
-        ApplicantNotice.objects.filter(appeal=appeal).update(text="")
         # The reception's record of what the person said, if the appeal came from one.
         Appointment.objects.filter(appeal=appeal).update(resident=None, **APPOINTMENT_FIELDS)
-        blanked_notes = AppealEvent.objects.filter(appeal=appeal, kind=EventKind.INFO_ADDED).update(
-            note=""
-        )
-        # A decision to stop correspondence names the person; it ends with the appeal's
-        # retention.
-        stops, _kinds = CorrespondenceStop.objects.filter(appeal=appeal).delete()
-        had_applicant = appeal.applicant_id is not None
-        Appeal.objects.filter(pk=appeal.pk).update(
-            applicant=None, extra={}, version=F("version") + 1, **PERSONAL_FIELDS
-        )
-        record_event(
-            appeal,
-            APPEAL_ANONYMISED,
-            actor=None,
+        done = anonymise_applicant(
+            appeal=appeal,
+            kind=APPEAL_ANONYMISED,
             data={
                 "closed_at": appeal.closed_at.isoformat() if appeal.closed_at else None,
                 "cutoff": cutoff.isoformat(),
-                "attachments_deleted": len(attachments),
-                "notes_blanked": blanked_notes,
-                "account_detached": had_applicant,
-                "correspondence_stops_deleted": stops,
             },
         )
+        files = done.files
         # Files go when the rows are surely gone: a rollback keeps both.
         transaction.on_commit(lambda: _delete_files(files))
     return appeal

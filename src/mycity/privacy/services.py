@@ -15,7 +15,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mycity.accounts.models import Role, RoleKind, Subscription, User
 from mycity.accounts.permissions import Action, require
+from mycity.appeals.actions.applicant_data import detach_applicant
 from mycity.appeals.models import Appeal, EventKind
-from mycity.appeals.services import record_event
 from mycity.cities.calendar import WorkingCalendar, calendar_for
 from mycity.cities.models import City
 from mycity.notify.models import Notification, PushSubscription
@@ -42,7 +42,7 @@ from mycity.privacy.models import (
     RequestKind,
     RequestStatus,
 )
-from mycity.privacy.notice import current_version, operator_of, operator_snapshot
+from mycity.privacy.notice import operator_of, operator_snapshot
 from mycity.reception.models import Appointment
 
 # What the appeals' timeline calls our changes.
@@ -53,6 +53,7 @@ TOPIC = "privacy.request"
 # A term in working days, or in calendar days (moved off a day off).
 WORKING_DAY_TERMS = {RequestKind.COPY: 5}
 CALENDAR_DAY_TERMS = {
+    RequestKind.TRANSFERS: 15,
     RequestKind.CORRECTION: 15,
     RequestKind.WITHDRAWAL: 15,
     RequestKind.DELETION: 15,
@@ -61,26 +62,6 @@ ERASED_DOMAIN = "erased.invalid"
 
 
 # --- Consent --------------------------------------------------------------------
-
-
-def record_consent(*, user: User, city: City, at: datetime | None = None) -> ConsentRecord:
-    """The resident agreed to the city's current notice (ticking the box on a form).
-    A standing consent to the same version is returned as it is."""
-    version = current_version(city)
-    standing = ConsentRecord.objects.filter(
-        user=user, city=city, notice_version=version, withdrawn_at__isnull=True
-    )
-    found = standing.first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            return ConsentRecord.objects.create(
-                user=user, city=city, notice_version=version, given_at=at or timezone.now()
-            )
-    except IntegrityError:
-        # The same resident's second tab got there first.
-        return standing.get()
 
 
 def publish_notice(*, actor: User, city: City, version: str) -> PrivacyNotice:
@@ -139,7 +120,9 @@ def file_request(
         raise InvalidRequest(_("Say what is wrong and how it should be."), field="details")
     received_at = now or timezone.now()
     calendar = calendar_for(city)
-    received_on = calendar.registration_date(received_at)
+    # The term runs from the day the request was received (in the city's time), a day
+    # off included; its last day moves off a day off.
+    received_on = calendar.local_date(received_at)
     with transaction.atomic():
         request = DataRequest.objects.create(
             user=user,
@@ -153,8 +136,11 @@ def file_request(
         )
         _event(request, actor=user, before="")
         if kind == RequestKind.WITHDRAWAL:
-            _withdraw(user, at=received_at, city=city)
-            _finish(request, actor=None, status=RequestStatus.DONE, at=received_at)
+            removed: dict[str, Any] = _withdraw(user, at=received_at, city=city)
+            _finish(request, actor=None, status=RequestStatus.DONE, at=received_at, **removed)
+            # Art. 10 of Law 99-З: processing stops, what rested on the consent alone
+            # is deleted, and the resident is told (within 15 days; here at once).
+            _tell(request, _("Your consent is withdrawn"))
     return request
 
 
@@ -169,7 +155,18 @@ def _withdraw(user: User, *, at: datetime, city: City | None = None) -> dict[str
     withdrawn = consents.update(withdrawn_at=at)
     removed, _kinds = subscriptions.delete()
     pushes, _kinds = PushSubscription.objects.filter(user=user).delete()
-    return {"consents": withdrawn, "subscriptions": removed, "push": pushes}
+    # The home address served subscriptions and suggestions only, which rested on
+    # consent; appeals keep their own copy under the Law on appeals.
+    home = User.objects.filter(pk=user.pk)
+    if city is not None:
+        home = home.filter(home_city=city)
+    forgotten = home.exclude(home_building=None).update(home_building=None)
+    return {
+        "consents": withdrawn,
+        "subscriptions": removed,
+        "push": pushes,
+        "home_address": forgotten,
+    }
 
 
 def _forget_receptions(user: User, *, at: datetime) -> dict[str, int]:
@@ -350,11 +347,10 @@ def erase_account(*, actor: User, request: DataRequest) -> Erasure:
         }
         appeals = list(Appeal.objects.select_for_update().filter(applicant=user))
         for appeal in appeals:
-            Appeal.objects.filter(pk=appeal.pk).update(applicant=None)
-            record_event(
-                appeal,
-                APPEAL_SEPARATED,
+            detach_applicant(
+                appeal=appeal,
                 actor=actor,
+                kind=APPEAL_SEPARATED,
                 note=gettext("Detached from the applicant's deleted account."),
                 data={"request": locked.pk},
             )

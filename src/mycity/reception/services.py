@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may, require
+from mycity.appeals.actions.submission import AppealDraft
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import Appeal, Channel
-from mycity.appeals.services import AppealDraft
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import City, Organisation
 from mycity.core.errors import DomainError

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mycity.accounts.models import User
-from mycity.appeals import selectors, services
+from mycity.appeals import selectors
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
+from mycity.appeals.applicant import APPLICANT_FIELDS
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import AppealKind, Channel
-from mycity.appeals.services import APPLICANT_FIELDS
 from mycity.cities.models import City, Organisation
 from mycity.core.errors import DomainError
-from mycity.privacy.services import record_consent
 from mycity.web.applicant_form import ApplicantFields
 from mycity.web.choice import city_or_404
 from mycity.web.form_errors import show_problems
@@ -46,6 +46,10 @@ class EAppealForm(ApplicantFields):
 
     def __init__(self, city: City, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The resident is signed in and is answered in the app; e-mail is optional.
+        email = self.fields["applicant_email"]
+        email.required = False
+        email.label = _("E-mail (optional: the answer also comes to your account)")
         categories = selectors.categories_of(city, kind=AppealKind.E_APPEAL)
         leaves = [c for c in categories if not any(o.parent_id == c.pk for o in categories)]
         cast(forms.ChoiceField, self.fields["category"]).choices = [
@@ -96,31 +100,20 @@ def _send(request: HttpRequest, city: City, user: User, data: dict[str, Any]) ->
         raise InvalidAppeal(
             _("No more than %(max)s files.") % {"max": MAX_ATTACHMENTS}, field="attachments"
         )
-    fields = (
-        "applicant_type",
-        "applicant_name",
-        "applicant_address",
-        "applicant_email",
-        "applicant_phone",
-        "legal_name",
-        "legal_reg_number",
-        "signatory",
-    )
-    submission = services.submit_appeal(
+    submission = submit_appeal(
         applicant=user,
         city=city,
-        draft=services.AppealDraft(
+        draft=AppealDraft(
             category_slug=data["category"],
             description=data["description"],
             addressee_slug=data["addressee"] or None,
             consent=data["consent"],
-            **{name: data[name] for name in fields},
+            **{name: data[name] for name in APPLICANT_FIELDS},
         ),
         files=files,
         channel=Channel.APP,
         idempotency_key=data["key"],
     )
-    record_consent(user=user, city=city)
     return to_registered_appeal(
         request,
         submission.appeal,

@@ -21,14 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mycity.accounts.models import User
-from mycity.appeals import selectors, services
+from mycity.appeals import selectors
+from mycity.appeals.actions.moves import join_report
+from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import Appeal, AppealKind, Category, Channel
 from mycity.cities import selectors as city_selectors
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City
 from mycity.core.errors import DomainError
-from mycity.privacy.services import record_consent
 from mycity.web.choice import city_or_404
 from mycity.web.form_errors import show_problems
 
@@ -191,10 +192,10 @@ def _submit(request: HttpRequest, city: City, user: User, data: dict[str, Any]) 
     photos = request.FILES.getlist("photos")
     if len(photos) > MAX_PHOTOS:
         raise InvalidAppeal(_("No more than %(max)s photos.") % {"max": MAX_PHOTOS}, field="photos")
-    submission = services.submit_appeal(
+    submission = submit_appeal(
         applicant=user,
         city=city,
-        draft=services.AppealDraft(
+        draft=AppealDraft(
             category_slug=data["category"],
             description=data["description"],
             lat=lat,
@@ -206,7 +207,6 @@ def _submit(request: HttpRequest, city: City, user: User, data: dict[str, Any]) 
         channel=Channel.APP,
         idempotency_key=data["key"],
     )
-    record_consent(user=user, city=city)
     request.session.pop(DRAFT_KEY, None)
     return to_registered_appeal(
         request,
@@ -248,7 +248,7 @@ def me_too(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     if report is None:
         raise Http404
     try:
-        joined = services.join_report(actor=cast(User, request.user), appeal=report)
+        joined = join_report(actor=cast(User, request.user), appeal=report)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(back)

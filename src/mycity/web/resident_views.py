@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mycity.accounts.models import User
-from mycity.appeals import consideration, selectors, services
+from mycity.appeals import consideration, selectors
 from mycity.appeals.access import Audience, get_own_appeal
+from mycity.appeals.actions.moderation import add_information
+from mycity.appeals.actions.moves import disagree_with_answer, disagreement_window, rate_answer
 from mycity.appeals.errors import AppealNotFound
 from mycity.appeals.models import Appeal, Status
 from mycity.appeals.workflow import Actor, Move, allowed
@@ -151,15 +153,13 @@ def _own(user: User, appeal_id: int) -> Appeal:
 
 def _act(user: User, appeal: Appeal, action: str, data: dict[str, Any], files: list) -> None:
     if action == "rate":
-        services.rate_answer(
-            actor=user, appeal=appeal, rating=data["rating"], comment=data["comment"]
-        )
+        rate_answer(actor=user, appeal=appeal, rating=data["rating"], comment=data["comment"])
     elif action == "disagree":
-        services.disagree_with_answer(actor=user, appeal=appeal, reason=data["reason"])
+        disagree_with_answer(actor=user, appeal=appeal, reason=data["reason"])
     elif action == "withdraw":
         consideration.withdraw_appeal(actor=user, appeal=appeal, note=data["note"])
     else:
-        services.add_information(actor=user, appeal=appeal, text=data["text"], files=files)
+        add_information(actor=user, appeal=appeal, text=data["text"], files=files)
 
 
 def _context(appeal: Appeal, bound: dict[str, forms.Form]) -> dict[str, Any]:
@@ -169,9 +169,7 @@ def _context(appeal: Appeal, bound: dict[str, forms.Form]) -> dict[str, Any]:
         Status.CLOSED,
     )
     window_ends = (
-        appeal.answered_at + services.disagreement_window(appeal.city)
-        if appeal.answered_at
-        else None
+        appeal.answered_at + disagreement_window(appeal.city) if appeal.answered_at else None
     )
     return {
         "appeal": appeal,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from mycity.appeals.services import close_answered_appeals
+from mycity.appeals.actions.moves import close_answered_appeals
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mycity.accounts.models import User
+from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.appeals.errors import InvalidAppeal
-from mycity.appeals.services import issue_api_client
 from mycity.cities.errors import CityNotFound
 from mycity.cities.selectors import city_by_slug
 
