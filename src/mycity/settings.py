@@ -179,6 +179,10 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Every password check (the sign-in, re-authentication, the TOTP code) is counted per
+# client address and per account in the default cache, which every process shares (see
+# CACHES): ten failures a minute from one address, five in five minutes for one account.
+# The Django admin has no password form of its own (mycity.accounts.admin).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",
@@ -187,6 +191,10 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address: the number of
+# proxies in front of the app whose X-Forwarded-For entries are trusted for the client's
+# address (nginx alone: 1). Without it the per-address limits count the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "mycity")
 
