@@ -122,15 +122,39 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, background tasks --------------------------------------
 
-CACHE_URL = env_str("CACHE_URL")
+# Rate limits (sign-in, codes, submissions) live in the default cache, so it must be one
+# store for every process: the database's table `mycity_cache` (made by `migrate`) or
+# Redis. A cache in each process's memory (locmem://) is for a single-process debug
+# run only; production settings refuse it, and `mycity check --deploy` names it.
+CACHE_URL = env_str("CACHE_URL", "db://") or "db://"
+CACHE_TABLE = "mycity_cache"
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
-elif CACHE_URL in ("", "locmem://"):
+elif CACHE_URL == "db://":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Django culls a third of the entries past MAX_ENTRIES (300 by default):
+            # a flood of made-up e-mails must not push a real account's count out.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
+        }
+    }
+elif CACHE_URL == "locmem://":
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CACHE_URL=locmem:// keeps rate limits in each process's memory: "
+            "use db:// (the default) or redis://… in production."
+        )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    raise ImproperlyConfigured("CACHE_URL must be empty, locmem:// or redis://…")
+    raise ImproperlyConfigured("CACHE_URL must be db://, redis://… or (in debug) locmem://")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
