@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "mycity.core.middleware.RequestIdMiddleware",
+    # Before anything that may read a body (the CSRF check reads every POST's form).
+    "mycity.core.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -328,6 +330,40 @@ CONTENT_SECURITY_POLICY = {
         ],
     }
 }
+
+# --- Request bodies -------------------------------------------------------------
+# A body over its path's limit is refused (413) before anything reads it
+# (mycity.core.request_limits); nginx's client_max_body_size should be the largest of
+# these (docs/security.md). Uploads of appeals carry at most 10 files (an e-appeal's
+# attachments; a report takes 5 photos) of at most 20 MB each
+# (mycity.appeals.uploads.MAX_FILE_BYTES), plus 1 MB for the fields and the framing; a
+# news cover or a place's or event's picture is one such file. Everything else is small.
+_MB = 1024 * 1024
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1 * _MB)
+APPEAL_UPLOAD_MAX_BYTES = env_int("APPEAL_UPLOAD_MAX_BYTES", 10 * 20 * _MB + 1 * _MB)
+PICTURE_UPLOAD_MAX_BYTES = env_int("PICTURE_UPLOAD_MAX_BYTES", 20 * _MB + 1 * _MB)
+REQUEST_BODY_LIMITS = [
+    # The citizen app: report, e-appeal, the applicant's answers and information.
+    (r"^/[^/]+/report/$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/[^/]+/e-appeal/$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/my/appeals/\d+/$", APPEAL_UPLOAD_MAX_BYTES),
+    # The console: intake scans, answers and other moves with files.
+    (r"^/console/[^/]+/intake/$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/console/[^/]+/appeals/\d+/act$", APPEAL_UPLOAD_MAX_BYTES),
+    # The API and Open311: submission, answer, information.
+    (r"^/api/v1/cities/[^/]+/appeals$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/api/v1/appeals/\d+/(answer|information)$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/open311/v2/requests\.(json|xml)$", APPEAL_UPLOAD_MAX_BYTES),
+    # The console's editors: a news cover, a place's or an event's picture.
+    (r"^/console/[^/]+/news/(new|\d+/)$", PICTURE_UPLOAD_MAX_BYTES),
+    (r"^/console/[^/]+/city/[^/]+/(new|\d+/)$", PICTURE_UPLOAD_MAX_BYTES),
+]
+# What Django's parser allows inside a body the limits let through: the fields besides
+# the files (and a whole JSON or form body) take at most the small limit; no form takes
+# more than 10 files, so 20 is plenty; Django's 1,000 fields stay.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- Logging --------------------------------------------------------------------
 
