@@ -130,10 +130,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # run only; production settings refuse it, and `mycity check --deploy` names it.
 CACHE_URL = env_str("CACHE_URL", "db://") or "db://"
 CACHE_TABLE = "mycity_cache"
-PER_PROCESS_CACHES = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-)
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
