@@ -130,6 +130,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # run only; production settings refuse it, and `mycity check --deploy` names it.
 CACHE_URL = env_str("CACHE_URL", "db://") or "db://"
 CACHE_TABLE = "mycity_cache"
+CACHES: dict[str, dict[str, object]]
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}

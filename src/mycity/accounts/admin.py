@@ -62,4 +62,4 @@ def change_password_elsewhere(request: HttpRequest, extra_context: object = None
 
 
 admin.site.login = sign_in_elsewhere  # type: ignore[method-assign]
-admin.site.password_change = change_password_elsewhere  # type: ignore[method-assign]
+admin.site.password_change = change_password_elsewhere  # type: ignore[method-assign,assignment]
