@@ -2,6 +2,7 @@
 a dispatcher, an executor, an executor of another city, a moderator, a city admin."""
 
 import pytest
+from django.core.cache import cache
 
 from mycity.accounts.models import RoleKind, User
 from mycity.accounts.services import grant_role
@@ -26,14 +27,32 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "mycity.core.mail.QueuedEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Rate limits live in the cache; each test starts with none spent.
-    from django.core.cache import cache
-
-    cache.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+DATABASE_FIXTURES = (
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_limits_spent(request):
+    """Rate limits live in the cache, a table of the database by default; each test that
+    uses the database starts with none spent (a transactional test's rows would outlive
+    it). A test without the database has no cache to touch."""
+    uses_database = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in DATABASE_FIXTURES
+    )
+    if uses_database:
+        request.getfixturevalue("db")
+        cache.clear()
 
 
 @pytest.fixture

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "mycity.core.middleware.RequestIdMiddleware",
+    # Before anything that may read a body (the CSRF check reads every POST's form).
+    "mycity.core.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,15 +124,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, background tasks --------------------------------------
 
-CACHE_URL = env_str("CACHE_URL")
+# Rate limits (sign-in, codes, submissions) live in the default cache, so it must be one
+# store for every process: the database's table `mycity_cache` (made by `migrate`) or
+# Redis. A cache in each process's memory (locmem://) is for a single-process debug
+# run only; production settings refuse it, and `mycity check --deploy` names it.
+CACHE_URL = env_str("CACHE_URL", "db://") or "db://"
+CACHE_TABLE = "mycity_cache"
+CACHES: dict[str, dict[str, object]]
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
-elif CACHE_URL in ("", "locmem://"):
+elif CACHE_URL == "db://":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Django culls a third of the entries past MAX_ENTRIES (300 by default):
+            # a flood of made-up e-mails must not push a real account's count out.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
+        }
+    }
+elif CACHE_URL == "locmem://":
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CACHE_URL=locmem:// keeps rate limits in each process's memory: "
+            "use db:// (the default) or redis://… in production."
+        )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    raise ImproperlyConfigured("CACHE_URL must be empty, locmem:// or redis://…")
+    raise ImproperlyConfigured("CACHE_URL must be db://, redis://… or (in debug) locmem://")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -179,6 +202,10 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Every password check (the sign-in, re-authentication, the TOTP code) is counted per
+# client address and per account in the default cache, which every process shares (see
+# CACHES): ten failures a minute from one address, five in five minutes for one account.
+# The Django admin has no password form of its own (mycity.accounts.admin).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",
@@ -187,6 +214,10 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address: the number of
+# proxies in front of the app whose X-Forwarded-For entries are trusted for the client's
+# address (nginx alone: 1). Without it the per-address limits count the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "mycity")
 
@@ -296,6 +327,40 @@ CONTENT_SECURITY_POLICY = {
         ],
     }
 }
+
+# --- Request bodies -------------------------------------------------------------
+# A body over its path's limit is refused (413) before anything reads it
+# (mycity.core.request_limits); nginx's client_max_body_size should be the largest of
+# these (docs/security.md). Uploads of appeals carry at most 10 files (an e-appeal's
+# attachments; a report takes 5 photos) of at most 20 MB each
+# (mycity.appeals.uploads.MAX_FILE_BYTES), plus 1 MB for the fields and the framing; a
+# news cover or a place's or event's picture is one such file. Everything else is small.
+_MB = 1024 * 1024
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1 * _MB)
+APPEAL_UPLOAD_MAX_BYTES = env_int("APPEAL_UPLOAD_MAX_BYTES", 10 * 20 * _MB + 1 * _MB)
+PICTURE_UPLOAD_MAX_BYTES = env_int("PICTURE_UPLOAD_MAX_BYTES", 20 * _MB + 1 * _MB)
+REQUEST_BODY_LIMITS = [
+    # The citizen app: report, e-appeal, the applicant's answers and information.
+    (r"^/[^/]+/report/$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/[^/]+/e-appeal/$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/my/appeals/\d+/$", APPEAL_UPLOAD_MAX_BYTES),
+    # The console: intake scans, answers and other moves with files.
+    (r"^/console/[^/]+/intake/$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/console/[^/]+/appeals/\d+/act$", APPEAL_UPLOAD_MAX_BYTES),
+    # The API and Open311: submission, answer, information.
+    (r"^/api/v1/cities/[^/]+/appeals$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/api/v1/appeals/\d+/(answer|information)$", APPEAL_UPLOAD_MAX_BYTES),
+    (r"^/open311/v2/requests\.(json|xml)$", APPEAL_UPLOAD_MAX_BYTES),
+    # The console's editors: a news cover, a place's or an event's picture.
+    (r"^/console/[^/]+/news/(new|\d+/)$", PICTURE_UPLOAD_MAX_BYTES),
+    (r"^/console/[^/]+/city/[^/]+/(new|\d+/)$", PICTURE_UPLOAD_MAX_BYTES),
+]
+# What Django's parser allows inside a body the limits let through: the fields besides
+# the files (and a whole JSON or form body) take at most the small limit; no form takes
+# more than 10 files, so 20 is plenty; Django's 1,000 fields stay.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- Logging --------------------------------------------------------------------
 

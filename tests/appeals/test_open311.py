@@ -868,8 +868,10 @@ def test_the_georeport_client_reads_services_and_requests(live_server, city, str
         assert [r["service_request_id"] for r in requests] == [str(posted_id)]
 
 
-def test_an_api_key_in_the_query_string_is_not_accepted(client, city, street_light):
-    key = issue_api_client(city=city, name="Портал").key
+def test_an_api_key_of_another_city_in_the_query_string_is_refused(
+    client, city, other_city, street_light
+):
+    key = issue_api_client(city=other_city, name="Портал Орши").key
     fields = report_fields(key)
     fields.pop("api_key")
     response = client.post(f"{URL}/requests.json?api_key={key}", fields)

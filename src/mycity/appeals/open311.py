@@ -700,6 +700,11 @@ def _applicant(data: QueryDict, problems: list[str]) -> tuple[str, str, str]:
 
 
 def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
+    # A key in the query string is checked before the body and its files are read; a key
+    # only in the body is checked once the body (within its size limit) has been parsed.
+    query_key = (request.GET.get("api_key") or "").strip()
+    if query_key:
+        _api_client(query_key, None)
     data = _form(request)
 
     def field(name: str) -> str:
@@ -707,8 +712,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
 
     slug = field("jurisdiction_id")
     city = _jurisdiction(slug, with_boundary=True) if slug else None
-    # Only from the body: a key in the query string would end up in proxies' logs.
-    client = _api_client((data.get("api_key") or "").strip(), city)
+    client = _api_client(query_key or (data.get("api_key") or "").strip(), city)
     # Without jurisdiction_id, the key's city is the jurisdiction.
     city = city or client.city
 

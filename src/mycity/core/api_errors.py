@@ -6,7 +6,12 @@ Every error body has the same shape: {"code", "message", "details": [{"field",
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -96,6 +101,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, error_body("unauthenticated", _("Sign in first.")), status=401
         )
+
+    # A body Django's parser refused (too large beside the files, too many fields or
+    # files): 413 or 400 with a message, never a 500.
+    for refused in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+
+        @api.exception_handler(refused)
+        def parser_refusal(request: HttpRequest, exc: Exception) -> HttpResponse:
+            from mycity.core.request_limits import refusal_for
+
+            response = refusal_for(request, exc)
+            assert response is not None
+            return response
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

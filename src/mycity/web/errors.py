@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from mycity.core.request_limits import refusal_for
+
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get(
@@ -12,6 +14,10 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A body the form parser refused: 413 or 400 saying why (mycity.core.request_limits).
+    refused = refusal_for(request, exception) if exception is not None else None
+    if refused is not None:
+        return refused
     if _wants_json(request):
         return JsonResponse(
             {"code": "bad_request", "message": _("The request is not valid."), "details": []},
