@@ -17,7 +17,13 @@ from pydantic import field_validator
 
 from mycity.accounts.permissions import confine_to_city
 from mycity.appeals import selectors, services
-from mycity.appeals.access import Audience, get_appeal_for, get_appeal_to_handle, with_details
+from mycity.appeals.access import (
+    Audience,
+    get_appeal_for,
+    get_appeal_to_handle,
+    sees_applicant,
+    with_details,
+)
 from mycity.appeals.deadlines import deadline_state
 from mycity.appeals.errors import AppealNotFound, InvalidAppeal
 from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel
@@ -140,18 +146,22 @@ def appeal_out(request: HttpRequest, appeal: Appeal, audience: Audience) -> dict
         ],
     }
     if audience != Audience.PUBLIC:
+        # A moderator handles the public text, not the person: no applicant for them.
+        if sees_applicant(user, appeal):
+            out |= {
+                "applicant": {
+                    "type": appeal.applicant_type,
+                    "name": appeal.applicant_name,
+                    "address": appeal.applicant_address,
+                    "email": appeal.applicant_email,
+                    "phone": appeal.applicant_phone,
+                    "legal_name": appeal.legal_name,
+                    "legal_reg_number": appeal.legal_reg_number,
+                    "signatory": appeal.signatory,
+                },
+                "extra": appeal.extra,
+            }
         out |= {
-            "applicant": {
-                "type": appeal.applicant_type,
-                "name": appeal.applicant_name,
-                "address": appeal.applicant_address,
-                "email": appeal.applicant_email,
-                "phone": appeal.applicant_phone,
-                "legal_name": appeal.legal_name,
-                "legal_reg_number": appeal.legal_reg_number,
-                "signatory": appeal.signatory,
-            },
-            "extra": appeal.extra,
             "addressee": _ref(appeal.addressee),
             "duplicate_of": appeal.duplicate_of_id,
             "redirected_to": appeal.redirected_to,
