@@ -286,7 +286,7 @@ def test_the_handling_staff_get_the_original_of_a_blurred_photo(
     response = client.get(file_url(appeal, photo, original=1))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == unblurred
-    assert response["Cache-Control"] == "private"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_a_blur_is_recorded_with_the_original_kept(moderator, resident, graffiti):
