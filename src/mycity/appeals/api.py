@@ -419,11 +419,21 @@ def get_file(
     stored = row.thumbnail if thumbnail and row.thumbnail else row.file
     if original and row.original:
         stored = row.original
-    response = FileResponse(stored.open("rb"), content_type=row.content_type)
+    # A photo is shown in place; anything else (a PDF) is downloaded, never rendered
+    # on our origin, where a script inside it would act as the person viewing it.
+    shown = row.content_type.startswith("image/")
+    response = FileResponse(
+        stored.open("rb"),
+        content_type=row.content_type,
+        as_attachment=not shown,
+        filename=f"{appeal.number}-{row.pk}.{stored.name.rsplit('.', 1)[-1]}".replace("/", "-"),
+    )
     # Short for the public: a photo a moderator blurs or hides later keeps its URL, and
     # shared caches must not go on serving what it showed.
     response["Cache-Control"] = "public, max-age=300" if audience == Audience.PUBLIC else "private"
     response["X-Content-Type-Options"] = "nosniff"
+    # Opened directly all the same, it runs in a sandbox: no scripts, no origin.
+    response["Content-Security-Policy"] = "sandbox"
     return response
 
 
