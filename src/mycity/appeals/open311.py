@@ -265,9 +265,14 @@ def _w3c(moment: datetime | None, zone: tzinfo) -> str | None:
 def _api_client(key: str, city: City | None) -> ApiClient:
     if not key:
         raise Open311Error(403, about("api_key", _("This field is required.")))
+    # An Open311 key has no user; a personal access token (with one) is a resident's
+    # credential for the REST API, never an integrator's key.
     client = (
         ApiClient.objects.filter(
-            key_hash=services.hash_api_key(key), is_active=True, city__is_active=True
+            key_hash=services.hash_api_key(key),
+            is_active=True,
+            city__is_active=True,
+            user__isnull=True,
         )
         .select_related("city")
         .first()
