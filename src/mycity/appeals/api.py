@@ -28,6 +28,7 @@ from mycity.appeals.deadlines import deadline_state
 from mycity.appeals.errors import AppealNotFound, InvalidAppeal
 from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel
 from mycity.appeals.models import Status as AppealStatus
+from mycity.appeals.public_text import public_text
 from mycity.appeals.schemas import (
     AnswerIn,
     AppealOut,
@@ -99,7 +100,8 @@ def report_out(appeal: Appeal, now: datetime | None = None) -> dict[str, Any]:
         "category": _ref(appeal.category),
         "status": appeal.status,
         "status_name": str(AppealStatus(appeal.status).label),
-        "description": appeal.description,
+        # Masked: phone numbers, e-mails and plates residents type are not published.
+        "description": public_text(appeal.description),
         "address": appeal.address,
         "lat": appeal.lat,
         "lon": appeal.lon,
@@ -162,6 +164,7 @@ def appeal_out(request: HttpRequest, appeal: Appeal, audience: Audience) -> dict
                 "extra": appeal.extra,
             }
         out |= {
+            "description": appeal.description,  # the applicant and staff read the original
             "addressee": _ref(appeal.addressee),
             "duplicate_of": appeal.duplicate_of_id,
             "redirected_to": appeal.redirected_to,

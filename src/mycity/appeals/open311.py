@@ -46,6 +46,7 @@ from mycity.appeals.models import (
     Status,
     TimeUnit,
 )
+from mycity.appeals.public_text import public_text
 from mycity.cities.models import Building, City
 from mycity.cities.selectors import active_cities, search_addresses
 from mycity.cities.text import fold, query_words, split_house_number
@@ -454,7 +455,7 @@ def _requests_out(
                 "status_notes": notes.get(report.pk),
                 "service_name": category.name,
                 "service_code": category.slug,
-                "description": report.description,
+                "description": public_text(report.description),
                 "agency_responsible": report.organisation.name if report.organisation else None,
                 "service_notice": notice % {"number": report.number},
                 "requested_datetime": _w3c(report.submitted_at, zone),
