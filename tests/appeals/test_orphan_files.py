@@ -83,4 +83,3 @@ def test_files_outside_the_appeals_directories_are_not_touched():
     os.utime(storage.path(news), (moment, moment))
     assert sweep_orphan_files().orphans == []
     assert storage.exists(news)
-
