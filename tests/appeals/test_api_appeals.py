@@ -466,9 +466,7 @@ def _one_page_pdf() -> bytes:
     return out.getvalue()
 
 
-def test_a_pdf_attachment_is_served_as_a_download_in_a_sandbox(
-    client, resident, housing_question
-):
+def test_a_pdf_attachment_is_served_as_a_download_in_a_sandbox(client, resident, housing_question):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from mycity.appeals.services import submit_appeal

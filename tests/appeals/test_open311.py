@@ -421,9 +421,7 @@ def test_without_an_api_key_posting_is_a_403(client, street_light):
     assert not Appeal.objects.exists()
 
 
-def test_a_residents_personal_access_token_is_no_open311_key(
-    client, resident, city, street_light
-):
+def test_a_residents_personal_access_token_is_no_open311_key(client, resident, city, street_light):
     # A personal token acts as its resident in the REST API, within their limits; as an
     # api_key it would file reports with no account and outside them.
     token = issue_api_client(city=city, name="Моё приложение", user=resident).key

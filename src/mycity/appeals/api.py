@@ -425,11 +425,12 @@ def get_file(
     # A photo is shown in place; anything else (a PDF) is downloaded, never rendered
     # on our origin, where a script inside it would act as the person viewing it.
     shown = row.content_type.startswith("image/")
+    extension = str(stored.name).rsplit(".", 1)[-1]
     response = FileResponse(
         stored.open("rb"),
         content_type=row.content_type,
         as_attachment=not shown,
-        filename=f"{appeal.number}-{row.pk}.{stored.name.rsplit('.', 1)[-1]}".replace("/", "-"),
+        filename=f"{appeal.number}-{row.pk}.{extension}".replace("/", "-"),
     )
     # Short for the public: a photo a moderator blurs or hides later keeps its URL, and
     # shared caches must not go on serving what it showed.

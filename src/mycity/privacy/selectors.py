@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mycity.accounts.models import Subscription, User
-from mycity.appeals.deadlines import end_of_day
 from mycity.appeals.access import FULL_APPEAL_PREFETCH
+from mycity.appeals.deadlines import end_of_day
 from mycity.appeals.models import Appeal, MeToo
 from mycity.appeals.selectors import seen_by_applicant
 from mycity.cities.calendar import WorkingCalendar, calendar_for
