@@ -453,3 +453,49 @@ def test_the_reports_page_is_exactly_its_documented_schema(client, resident, str
     body = client.get(f"{CITY}/reports").json()
     ReportPage.model_validate(body)
     assert set(body["items"][0]) == set(ReportOut.model_fields)
+
+
+def _one_page_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_attachment_is_served_as_a_download_in_a_sandbox(client, resident, housing_question):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mycity.appeals.actions.submission import submit_appeal
+    from tests.appeal_fixtures import e_appeal_draft
+
+    letter = SimpleUploadedFile("letter.pdf", _one_page_pdf(), content_type="application/pdf")
+    appeal = submit_appeal(
+        applicant=resident,
+        city=housing_question.city,
+        draft=e_appeal_draft(housing_question),
+        files=[letter],
+    ).appeal
+    attachment = appeal.files.get()
+    client.force_login(resident)
+    response = client.get(f"/api/v1/appeals/{appeal.pk}/files/{attachment.pk}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_photo_is_shown_in_place_but_in_a_sandbox(client, resident, street_light):
+    appeal = submit_report(resident, street_light, files=[jpeg()])
+    photo = appeal.files.get()
+    response = client.get(f"/api/v1/appeals/{appeal.pk}/files/{photo.pk}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -422,6 +422,29 @@ def test_without_an_api_key_posting_is_a_403(client, street_light):
     assert not Appeal.objects.exists()
 
 
+def test_a_residents_personal_access_token_is_no_open311_key(client, resident, city, street_light):
+    # A personal token acts as its resident in the REST API, within their limits; as an
+    # api_key it would file reports with no account and outside them.
+    token = issue_api_client(city=city, name="Моё приложение", user=resident).key
+    assert json_error(post(client, **report_fields(token)), 403)
+    assert not Appeal.objects.exists()
+
+
+def test_an_open311_key_is_no_bearer_token_of_the_rest_api(client, api_key, street_light):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_key}"}
+    assert client.get("/api/v1/me/appeals", **auth).status_code == 401
+    form = {
+        "category": "street-light-out",
+        "description": "Не горит фонарь",
+        "lat": str(INSIDE[0]),
+        "lon": str(INSIDE[1]),
+        "consent": "true",
+    }
+    filed = client.post("/api/v1/cities/polotsk/appeals", data=form, **auth)
+    assert filed.status_code == 401
+    assert not Appeal.objects.exists()
+
+
 def test_a_key_of_another_city_or_a_revoked_key_is_a_403(client, api_key, street_light, other_city):
     foreign = issue_api_client(city=other_city, name="Оршанский портал").key
     assert json_error(post(client, **report_fields(foreign)), 403)

@@ -3,7 +3,7 @@
 import pytest
 
 from mycity.accounts.models import RoleKind
-from mycity.appeals.access import Audience, audience_of
+from mycity.appeals.access import Audience, audience_of, sees_applicant
 from mycity.appeals.models import Appeal, Status
 from mycity.appeals.workflow import Move, moves_for
 from tests.appeal_fixtures import submit_report
@@ -131,13 +131,15 @@ def test_who_sees_a_private_appeal_at_all(people, resident, leaking_roof, organi
     assert seen == {"applicant", "dispatcher", "executor", "platform_admin"}
 
 
-def test_a_moderator_sees_the_applicants_data_only_while_moderating(
+def test_a_moderator_handles_an_appeal_only_while_moderating_and_never_sees_the_applicant(
     people, resident, leaking_roof, organisation
 ):
     appeal = appeal_in(Status.MODERATION, resident, leaking_roof, None)
     Appeal.objects.filter(pk=appeal.pk).update(is_public=False)
     appeal.refresh_from_db()
     assert audience_of(people["moderator"], appeal) == Audience.STAFF
+    assert not sees_applicant(people["moderator"], appeal)
+    assert sees_applicant(people["dispatcher"], appeal)
     Appeal.objects.filter(pk=appeal.pk).update(status=Status.ACCEPTED)
     appeal.refresh_from_db()
     assert audience_of(people["moderator"], appeal) is None

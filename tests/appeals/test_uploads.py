@@ -432,6 +432,15 @@ def test_fake_pdf_is_refused():
     assert "PDF" in str(refused.value.message)
 
 
+def test_html_pdf_polyglot_is_refused():
+    # A PDF reader finds the header within the first kilobyte; a browser that sniffs
+    # the bytes sees an HTML page with a script.
+    polyglot = b"<html><script>alert(document.cookie)</script><!--\n" + pdf()
+
+    with pytest.raises(UnsupportedFile):
+        clean_attachment(upload(polyglot, name="x.pdf"), field="attachments[0]")
+
+
 def test_encrypted_pdf_is_refused():
     with pytest.raises(UnsupportedFile) as refused:
         clean_attachment(upload(pdf(password="secret"), name="x.pdf"), field="attachments[0]")

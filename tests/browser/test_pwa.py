@@ -111,3 +111,59 @@ def test_a_report_made_offline_waits_on_the_phone_and_arrives_once_when_back_onl
     page.goto(site.url + "/my/appeals/")
     expect(page.get_by_role("link", name=re.compile(appeal.number))).to_be_visible()
     assert Appeal.objects.filter(applicant=resident).count() == 1
+
+
+# Every entry of every cache of the worker: its path and, for pages, its text.
+CACHED = """
+caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name)
+  .then((cache) => cache.keys().then((requests) => Promise.all(requests.map((request) =>
+    cache.match(request).then((response) => {
+      const path = new URL(request.url).pathname;
+      const page = (response.headers.get("Content-Type") || "").startsWith("text/html");
+      return (page ? response.text() : Promise.resolve("")).then((text) => [path, text]);
+    }))))))))
+  .then((lists) => lists.flat())
+"""
+
+
+def cached_entries(page, waiting_for: str) -> dict[str, str]:
+    """The worker's caches, once `waiting_for` is among them (it is kept in the
+    background after the page is shown)."""
+    for _ in range(50):
+        entries = dict(page.evaluate(CACHED))
+        if waiting_for in entries:
+            return entries
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{waiting_for} was never kept: {sorted(entries)}")
+
+
+def test_the_residents_own_pages_are_never_kept_on_the_phone(
+    site, context, city, resident, street_light
+):
+    from tests.appeal_fixtures import submit_report
+    from tests.browser.test_my_appeals import sign_in
+
+    appeal = submit_report(resident, street_light, description="Фонарь у дома 7")
+    sign_in(context, site, resident)
+    page = context.new_page()
+    page.goto(site.url + "/polotsk/")
+    wait_for_the_service_worker(page)
+    for path in ("/my/appeals/", f"/my/appeals/{appeal.pk}/", "/my/data/", "/polotsk/map/"):
+        page.goto(site.url + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    entries = cached_entries(page, "/polotsk/map/")
+    assert [path for path in entries if path.startswith("/my/")] == []
+    # The public page seen signed in is kept as anyone sees it: without the resident.
+    assert "data-sign-out" not in entries["/polotsk/map/"]
+    assert all(resident.email not in text for text in entries.values())
+
+    # After the session ends, offline, the phone has nothing of theirs to show.
+    context.clear_cookies()
+    context.set_offline(True)
+    try:
+        page.goto(site.url + "/my/appeals/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Нет связи")
+        expect(page.get_by_text(appeal.number)).to_have_count(0)
+    finally:
+        context.set_offline(False)

@@ -282,7 +282,7 @@ def test_the_handling_staff_get_the_original_of_a_blurred_photo(
     response = client.get(file_url(appeal, photo, original=1))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == unblurred
-    assert response["Cache-Control"] == "private"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_a_blur_is_recorded_with_the_original_kept(moderator, resident, graffiti):
@@ -351,3 +351,57 @@ def test_a_moderator_blurs_through_the_api_and_the_applicant_sees_the_blurred_ph
         client.get(client.get(f"/api/v1/appeals/{appeal.pk}").json()["files"][0]["url"])
     )
     assert difference(served, before) > 40
+
+
+APPLICANT = {
+    "applicant_name": "Сидорова Ольга Ивановна",
+    "applicant_email": "olga@example.org",
+    "applicant_phone": "+375 33 765-43-21",
+    "applicant_address": "211400, г. Полоцк, ул. Гагарина, 12, кв. 9",
+}
+
+
+@pytest.fixture
+def waiting_with_applicant(resident, graffiti) -> Appeal:
+    """A report in moderation whose applicant gave a name, contacts and an address."""
+    appeal = submit_report(resident, graffiti, description="Граффити на стене дома", **APPLICANT)
+    Appeal.objects.filter(pk=appeal.pk).update(**APPLICANT)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.MODERATION
+    return appeal
+
+
+def test_the_moderation_card_shows_no_personal_data_of_the_applicant(
+    client, moderator, waiting_with_applicant
+):
+    client.force_login(moderator)
+    page = client.get(card_url(waiting_with_applicant))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Граффити на стене дома" in text  # what moderation is about
+    for value in APPLICANT.values():
+        assert value not in text
+
+
+def test_the_api_gives_a_moderator_no_personal_data_of_the_applicant(
+    client, moderator, waiting_with_applicant
+):
+    client.force_login(moderator)
+    response = client.get(f"/api/v1/appeals/{waiting_with_applicant.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["applicant"] is None
+    assert body["description"] == "Граффити на стене дома"
+    for value in APPLICANT.values():
+        assert value not in text_of(response)
+
+
+def test_the_dispatcher_still_sees_the_applicant_on_the_card_and_in_the_api(
+    client, dispatcher, waiting_with_applicant
+):
+    client.force_login(dispatcher)
+    page = client.get(card_url(waiting_with_applicant)).content.decode()
+    body = client.get(f"/api/v1/appeals/{waiting_with_applicant.pk}").json()
+    for field, value in APPLICANT.items():
+        assert value in page
+        assert body["applicant"][field.removeprefix("applicant_")] == value

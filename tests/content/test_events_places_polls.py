@@ -121,6 +121,31 @@ def test_a_place_page_carries_schema_org_data(client, cathedral):
     assert 'href="tel:+375214425342"' in page
 
 
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Собор XI века <!--<script> и всё, что после",
+        'Собор </script><h1 id="injected">Взломано</h1>',
+        "Собор <!--<script></script>--> & <b>",
+    ],
+)
+def test_a_place_description_cannot_end_or_blank_the_page_through_its_json_ld(
+    client, cathedral, description
+):
+    cathedral.description_ru = description
+    cathedral.save(update_fields=["description_ru"])
+    page = client.get(f"/polotsk/places/{cathedral.pk}/").content.decode()
+    start = page.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    block = page[start : page.index("</script>", start)]
+    # Nothing inside can open a comment, a script, or close the element early ...
+    assert "<" not in block and ">" not in block and "&" not in block
+    # ... and search engines read the description as it was written.
+    assert json.loads(block)["description"] == description
+    assert 'id="injected"' not in page
+
+
 def test_places_are_listed_on_a_map_and_as_geojson(client, cathedral):
     page = client.get("/polotsk/places/").content.decode()
     assert "Софийский собор" in page and 'data-map="place-map"' in page

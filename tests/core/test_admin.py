@@ -83,6 +83,41 @@ def test_the_operator_edits_a_category_through_the_service(client, operator, cit
     ]
 
 
+def test_the_operator_makes_a_category_pre_moderated_and_its_reports_wait_for_a_moderator(
+    client, operator, city, resident
+):
+    from mycity.appeals.models import Category, Status
+    from tests.appeal_fixtures import submit_report
+    from tests.factories import CategoryFactory
+
+    category = CategoryFactory(city=city, slug="graffiti", activity="general", is_public=True)
+    assert not category.needs_moderation
+    client.force_login(operator)
+    page = client.get(f"/admin/appeals/category/{category.pk}/change/").content.decode()
+    assert 'name="needs_moderation"' in page
+    form = {
+        "city": city.pk,
+        "slug": "graffiti",
+        "name_ru": "Граффити",
+        "name_be": "Графіці",
+        "name_en": "Graffiti",
+        "kind": "problem",
+        "activity": "general",
+        "is_public": "on",
+        "needs_moderation": "on",
+        "service_time_value": "3",
+        "service_time_unit": "working_days",
+        "extra_fields": "[]",
+        "display_order": "1",
+        "is_active": "on",
+    }
+    response = client.post(f"/admin/appeals/category/{category.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Category.objects.get(pk=category.pk).needs_moderation
+    report = submit_report(resident, Category.objects.get(pk=category.pk))
+    assert report.status == Status.MODERATION and not report.is_public
+
+
 def test_appeals_are_read_only_in_the_admin(client, operator, city):
     client.force_login(operator)
     assert client.get("/admin/appeals/appeal/").status_code == 200

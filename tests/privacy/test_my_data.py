@@ -64,6 +64,40 @@ def test_the_download_leaves_out_staff_only_notes(
     assert "Внутренняя заметка" not in notes
 
 
+def test_the_copy_of_an_appeal_shows_exactly_what_its_page_shows(
+    signed_in, resident, city, leaking_roof, executor, dispatcher
+):
+    from mycity.appeals.actions.moves import start_work
+    from mycity.appeals.models import EventKind
+    from mycity.appeals.transitions import record_event
+
+    appeal = submit_report(resident, leaking_roof, extra={"entrance": 2})
+    # A note on a move the applicant sees, written for staff: the page shows the move
+    # and not the note; and an event staff alone see.
+    start_work(actor=executor, appeal=appeal, note="Известный жалобщик, пишет каждую неделю")
+    record_event(
+        appeal, EventKind.REMINDED, actor=dispatcher, note="Внутренняя заметка", visible=False
+    )
+
+    page = signed_in.get(f"/my/appeals/{appeal.pk}/")
+    copy = _download(signed_in)["appeals"][0]
+
+    on_the_page = [
+        (event.kind, event.from_status, event.to_status, note)
+        for event, note in page.context["timeline"]
+    ]
+    in_the_copy = [
+        (event["kind"], event["from_status"], event["to_status"], event["note"])
+        for event in copy["timeline"]
+    ]
+    assert in_the_copy == on_the_page
+    assert len(on_the_page) >= 2  # submitted, and taken into work
+    text = json.dumps(copy, ensure_ascii=False)
+    for staff_note in ("Известный жалобщик", "Внутренняя заметка"):
+        assert staff_note not in page.content.decode()
+        assert staff_note not in text
+
+
 def test_the_download_is_a_copy_request_done_at_once(signed_in, resident, city):
     _download(signed_in)
     request = DataRequest.objects.get(user=resident)

@@ -38,8 +38,10 @@ def test_the_service_worker_is_served_fresh_from_the_root(client):
     script = response.content.decode()
     for path in ("/static/web/site.css", "/static/web/app.js", "/offline/"):
         assert f'"{path}"' in script
-    # Staff pages, sign-in and the API are never kept on the device.
+    # The resident's own pages, staff pages, sign-in and the API are never kept on the
+    # device, nor is any answer marked no-store.
     assert '"/console/"' in script and '"/accounts/"' in script and '"/api/"' in script
+    assert '"/my/"' in script and "no-store" in script
 
 
 def test_the_shell_cache_changes_with_the_language(client):

@@ -30,6 +30,20 @@ def is_handling_staff(user: Any, appeal: Appeal) -> bool:
     return appeal.organisation_id is not None and may(user, Action.EXECUTE, appeal)
 
 
+def sees_applicant(user: Any, appeal: Appeal) -> bool:
+    """Whether `user` may read who the applicant is (name, e-mail, phone, postal
+    address, the organisation they write for, the extra fields they filled in, the
+    notices written to them): the applicant, a dispatcher of its city, and the executor
+    (or head) of the organisation it is assigned to. Never a moderator as moderator:
+    moderation judges the public text and photos, not the person. Intake clerks and the
+    personal-data officer read the applicant on their own pages (intake, requests)."""
+    if getattr(user, "is_authenticated", False) and appeal.applicant_id == user.pk:
+        return True
+    if may(user, Action.DISPATCH, appeal):
+        return True
+    return appeal.organisation_id is not None and may(user, Action.EXECUTE, appeal)
+
+
 def audience_of(user: Any, appeal: Appeal) -> Audience | None:
     """What `user` may see of `appeal`; None when nothing."""
     if is_handling_staff(user, appeal):

@@ -55,6 +55,8 @@ class CategoryAdmin(admin.ModelAdmin):
         "kind",
         "parent",
         "default_organisation",
+        "is_public",
+        "needs_moderation",
         "is_active",
     ]
     list_filter = ["city", "kind", "is_public", "needs_moderation", "is_active"]

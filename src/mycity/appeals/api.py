@@ -17,7 +17,13 @@ from pydantic import field_validator
 
 from mycity.accounts.permissions import confine_to_city
 from mycity.appeals import selectors
-from mycity.appeals.access import Audience, get_appeal_for, get_appeal_to_handle, with_details
+from mycity.appeals.access import (
+    Audience,
+    get_appeal_for,
+    get_appeal_to_handle,
+    sees_applicant,
+    with_details,
+)
 from mycity.appeals.actions import moderation as appeal_moderation
 from mycity.appeals.actions.api_keys import hash_api_key
 from mycity.appeals.actions.moderation import redact_description, request_information
@@ -34,6 +40,7 @@ from mycity.appeals.deadlines import deadline_state
 from mycity.appeals.errors import AppealNotFound, InvalidAppeal
 from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel, CollectiveAnswer
 from mycity.appeals.models import Status as AppealStatus
+from mycity.appeals.public_text import public_text
 from mycity.appeals.schemas import (
     AnswerIn,
     AppealOut,
@@ -105,7 +112,8 @@ def report_out(appeal: Appeal, now: datetime | None = None) -> dict[str, Any]:
         "category": _ref(appeal.category),
         "status": appeal.status,
         "status_name": str(AppealStatus(appeal.status).label),
-        "description": appeal.description,
+        # Masked: phone numbers, e-mails and plates residents type are not published.
+        "description": public_text(appeal.description),
         "address": appeal.address,
         "lat": appeal.lat,
         "lon": appeal.lon,
@@ -152,18 +160,23 @@ def appeal_out(request: HttpRequest, appeal: Appeal, audience: Audience) -> dict
         ],
     }
     if audience != Audience.PUBLIC:
+        # A moderator handles the public text, not the person: no applicant for them.
+        if sees_applicant(user, appeal):
+            out |= {
+                "applicant": {
+                    "type": appeal.applicant_type,
+                    "name": appeal.applicant_name,
+                    "address": appeal.applicant_address,
+                    "email": appeal.applicant_email,
+                    "phone": appeal.applicant_phone,
+                    "legal_name": appeal.legal_name,
+                    "legal_reg_number": appeal.legal_reg_number,
+                    "signatory": appeal.signatory,
+                },
+                "extra": appeal.extra,
+            }
         out |= {
-            "applicant": {
-                "type": appeal.applicant_type,
-                "name": appeal.applicant_name,
-                "address": appeal.applicant_address,
-                "email": appeal.applicant_email,
-                "phone": appeal.applicant_phone,
-                "legal_name": appeal.legal_name,
-                "legal_reg_number": appeal.legal_reg_number,
-                "signatory": appeal.signatory,
-            },
-            "extra": appeal.extra,
+            "description": appeal.description,  # the applicant and staff read the original
             "addressee": _ref(appeal.addressee),
             "duplicate_of": appeal.duplicate_of_id,
             "redirected_to": appeal.redirected_to,
@@ -421,11 +434,22 @@ def get_file(
     stored = row.thumbnail if thumbnail and row.thumbnail else row.file
     if original and row.original:
         stored = row.original
-    response = FileResponse(stored.open("rb"), content_type=row.content_type)
+    # A photo is shown in place; anything else (a PDF) is downloaded, never rendered
+    # on our origin, where a script inside it would act as the person viewing it.
+    shown = row.content_type.startswith("image/")
+    extension = str(stored.name).rsplit(".", 1)[-1]
+    response = FileResponse(
+        stored.open("rb"),
+        content_type=row.content_type,
+        as_attachment=not shown,
+        filename=f"{appeal.number}-{row.pk}.{extension}".replace("/", "-"),
+    )
     # Short for the public: a photo a moderator blurs or hides later keeps its URL, and
     # shared caches must not go on serving what it showed.
     response["Cache-Control"] = "public, max-age=300" if audience == Audience.PUBLIC else "private"
     response["X-Content-Type-Options"] = "nosniff"
+    # Opened directly all the same, it runs in a sandbox: no scripts, no origin.
+    response["Content-Security-Policy"] = "sandbox"
     return response
 
 

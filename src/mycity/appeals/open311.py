@@ -48,6 +48,7 @@ from mycity.appeals.models import (
     Status,
     TimeUnit,
 )
+from mycity.appeals.public_text import public_text
 from mycity.cities.models import Building, City
 from mycity.cities.selectors import active_cities, search_addresses
 from mycity.cities.text import fold, query_words, split_house_number
@@ -267,8 +268,15 @@ def _w3c(moment: datetime | None, zone: tzinfo) -> str | None:
 def _api_client(key: str, city: City | None) -> ApiClient:
     if not key:
         raise Open311Error(403, about("api_key", _("This field is required.")))
+    # An Open311 key has no user; a personal access token (with one) is a resident's
+    # credential for the REST API, never an integrator's key.
     client = (
-        ApiClient.objects.filter(key_hash=hash_api_key(key), is_active=True, city__is_active=True)
+        ApiClient.objects.filter(
+            key_hash=hash_api_key(key),
+            is_active=True,
+            city__is_active=True,
+            user__isnull=True,
+        )
         .select_related("city")
         .first()
     )
@@ -449,7 +457,7 @@ def _requests_out(
                 "status_notes": notes.get(report.pk),
                 "service_name": category.name,
                 "service_code": category.slug,
-                "description": report.description,
+                "description": public_text(report.description),
                 "agency_responsible": report.organisation.name if report.organisation else None,
                 "service_notice": notice % {"number": report.number},
                 "requested_datetime": _w3c(report.submitted_at, zone),

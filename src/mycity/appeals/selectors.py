@@ -367,6 +367,33 @@ def answers_of(appeal: Appeal) -> list[Answer]:
     return sorted(appeal.answers.all(), key=lambda a: (a.created_at, a.pk))
 
 
+@dataclass(frozen=True)
+class ApplicantView:
+    """What the applicant sees of their appeal, and nothing more: the events shown to
+    them, each with the part of its note they may read, their files and the answers."""
+
+    appeal: Appeal
+    timeline: list[tuple[AppealEvent, str]]
+    files: list[AppealFile]
+    answers: list[Answer]
+    open_questions: list[AppealEvent]
+
+
+def seen_by_applicant(appeal: Appeal) -> ApplicantView:
+    """The one answer to "what does the applicant see of this appeal": their page
+    (`/my/appeals/<id>/`) and their copy of personal data are both built from it, so
+    the copy can never hold a staff note the page leaves out. Reads the events, files
+    and answers from the prefetch when there is one (`FULL_APPEAL_PREFETCH`)."""
+    events = timeline(appeal, Audience.APPLICANT)
+    return ApplicantView(
+        appeal=appeal,
+        timeline=[(event, note_for(event, Audience.APPLICANT)) for event in events],
+        files=files_of(appeal, Audience.APPLICANT),
+        answers=answers_of(appeal),
+        open_questions=open_questions(events),
+    )
+
+
 def open_questions(events: Iterable[AppealEvent]) -> list[AppealEvent]:
     """Of an appeal's events, the requests for information the applicant has not
     answered yet, oldest first: those after the applicant's last reply (one reply

@@ -43,8 +43,10 @@ PHOTO_FORMATS_SHOWN = "JPEG, PNG, WebP, HEIC"
 ATTACHMENT_FORMATS_SHOWN = "PDF, JPEG, PNG, WebP, HEIC"
 
 _READ_BLOCK = 1024 * 1024
-# PDF readers look for the header within the first kilobyte.
-_PDF_HEADER_WITHIN = 1024
+# A PDF starts with its header. PDF readers look for it anywhere in the first
+# kilobyte, so bytes before it could make the file an HTML page as well (a polyglot)
+# for a browser that sniffs: only a header at the very start is a PDF here.
+_PDF_HEADER = b"%PDF-"
 
 
 class Upload(Protocol):
@@ -90,7 +92,7 @@ def clean_photo(upload: Upload, *, field: str) -> CleanImage:
 def clean_attachment(upload: Upload, *, field: str) -> CleanAttachment:
     """A PDF kept as it is, or a photo cleaned as `clean_photo` does; else a refusal."""
     data = _read_capped(upload, field=field)
-    if b"%PDF-" in data[:_PDF_HEADER_WITHIN]:
+    if data.startswith(_PDF_HEADER):
         pages = _count_pdf_pages(data, field=field)
         return CleanAttachment(
             content=data, content_type="application/pdf", extension="pdf", pages=pages

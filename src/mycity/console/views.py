@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
 from mycity.appeals import selectors
-from mycity.appeals.access import Audience
+from mycity.appeals.access import Audience, sees_applicant
 from mycity.appeals.actions.moderation import (
     blur_photo,
     hide_photo,
@@ -172,6 +172,7 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
         "moves": [m.value for m in moves],
         "extendable": extendable,
         "edits_content": edits_public_content(acting_as, appeal),
+        "shows_applicant": sees_applicant(request.user, appeal),
         "asks_applicant": asks_applicant(acting_as, appeal),
         "open_questions": selectors.open_questions(timeline),
         "can_read_audit": may(request.user, Action.READ_AUDIT, city),

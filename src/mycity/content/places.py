@@ -14,6 +14,7 @@ from mycity.appeals.uploads import Upload, clean_photo
 from mycity.cities.models import City
 from mycity.content import search as content_search
 from mycity.content.models import Contact, Place, PlaceKind
+from mycity.core.inline_json import inline_json
 from mycity.notify.text import absolute_url
 
 SCHEMA_TYPES = {
@@ -74,8 +75,8 @@ def json_ld(place: Place) -> str:
     ]
     if hours:
         data["openingHoursSpecification"] = hours
-    # "</" cannot close the script element it is written into.
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # Nothing in it can close, or keep open, the script element it is written into.
+    return inline_json(data)
 
 
 def _day_name(day: str) -> str:

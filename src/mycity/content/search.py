@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from mycity.appeals import search as appeal_search
 from mycity.appeals.models import Appeal
+from mycity.appeals.public_text import public_text
 from mycity.cities.models import City
 from mycity.content.models import ContentSearch, Event, News, Notice, NoticeState, Place
 
@@ -133,7 +134,7 @@ def search(city: City, text: str) -> Found:
             report
             for report in candidates
             if appeal_search.text_has_terms(
-                f"{report.number} {report.description} {report.address}", terms
+                f"{report.number} {public_text(report.description)} {report.address}", terms
             )
         ][:LIMIT]
     return found

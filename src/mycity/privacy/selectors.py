@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mycity.accounts.models import Subscription, User
+from mycity.appeals.access import FULL_APPEAL_PREFETCH
 from mycity.appeals.deadlines import end_of_day
-from mycity.appeals.models import Appeal, AppealEvent, MeToo
+from mycity.appeals.models import Appeal, MeToo
+from mycity.appeals.selectors import seen_by_applicant
 from mycity.cities.calendar import WorkingCalendar, calendar_for
 from mycity.cities.models import City
 from mycity.content.models import Vote
@@ -39,16 +41,12 @@ class HeldData:
 
 
 def held_about(user: User) -> HeldData:
-    """Only the resident's own rows; of an appeal's timeline only what they are shown."""
-    visible = AppealEvent.objects.filter(visible_to_applicant=True).order_by("created_at", "pk")
+    """Only the resident's own rows; of an appeal only what its page shows them
+    (`appeals.selectors.seen_by_applicant`)."""
     appeals = (
         Appeal.objects.filter(applicant=user)
         .select_related("city", "category", "building__street", "district", "addressee")
-        .prefetch_related(
-            Prefetch("events", queryset=visible, to_attr="visible_events"),
-            "files",
-            "answers__organisation",
-        )
+        .prefetch_related(*FULL_APPEAL_PREFETCH)
         .defer("city__boundary")
         .order_by("submitted_at", "pk")
     )
@@ -85,6 +83,7 @@ def _day(value: date | None) -> str | None:
 
 
 def _appeal(appeal: Appeal) -> dict[str, Any]:
+    seen = seen_by_applicant(appeal)
     return {
         "number": appeal.number,
         "city": appeal.city.slug,
@@ -121,7 +120,7 @@ def _appeal(appeal: Appeal) -> dict[str, Any]:
                 "size": f.size,
                 "uploaded_at": _moment(f.created_at),
             }
-            for f in appeal.files.all()
+            for f in seen.files
         ],
         "timeline": [
             {
@@ -129,13 +128,13 @@ def _appeal(appeal: Appeal) -> dict[str, Any]:
                 "at": _moment(e.created_at),
                 "from_status": e.from_status,
                 "to_status": e.to_status,
-                "note": e.note,
+                "note": note,
             }
-            for e in getattr(appeal, "visible_events", [])
+            for e, note in seen.timeline
         ],
         "answers": [
             {"organisation": a.organisation.name, "text": a.text, "at": _moment(a.created_at)}
-            for a in appeal.answers.all()
+            for a in seen.answers
         ],
     }
 

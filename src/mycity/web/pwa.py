@@ -4,7 +4,10 @@ worker and the page the worker shows when there is no network.
 The worker is served from the site's root (`/sw.js`) so that its scope is the whole
 site. It keeps the app shell (styles, scripts, icons, the offline page) in a cache
 named after the shell's own content, so a deploy that changes a file replaces the
-cache, and the pages a resident has seen in another, so they open offline as last seen.
+cache, and the public pages a resident has seen in another, so they open offline as
+last seen: never a personal page, never an answer marked `no-store`; of a public page
+seen signed in, an anonymous copy (fetched without cookies), so nothing of the person
+stays on the phone after the session ends.
 """
 
 import hashlib
@@ -29,8 +32,10 @@ SHELL_FILES = (
     "web/icon-192.png",
     "vendor/htmx/htmx.min.js",
 )
-# Pages never kept for offline use: staff work, sign-in, the API.
-NOT_KEPT = ("/console/", "/accounts/", "/admin/", "/api/", "/open311/")
+# Pages never kept for offline use: the resident's own, staff work, sign-in, the API.
+# Nor is any answer marked `no-store` (`mycity.core.caching`): every answer to a
+# signed-in resident is; the worker keeps an anonymous copy of a public page instead.
+NOT_KEPT = ("/my/", "/console/", "/accounts/", "/admin/", "/api/", "/open311/")
 
 
 @require_GET
@@ -88,7 +93,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @cache_control(max_age=86400)
 def robots(request: HttpRequest) -> HttpResponse:
     """Search engines may index the city's public pages, never the private ones."""
-    lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in (*NOT_KEPT, "/my/"))]
+    lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in NOT_KEPT)]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from mycity.accounts.models import User
 from mycity.appeals import consideration, selectors
-from mycity.appeals.access import Audience, get_own_appeal
+from mycity.appeals.access import get_own_appeal
 from mycity.appeals.actions.moderation import add_information
 from mycity.appeals.actions.moves import disagree_with_answer, disagreement_window, rate_answer
 from mycity.appeals.errors import AppealNotFound
@@ -163,7 +163,7 @@ def _act(user: User, appeal: Appeal, action: str, data: dict[str, Any], files: l
 
 
 def _context(appeal: Appeal, bound: dict[str, forms.Form]) -> dict[str, Any]:
-    timeline = selectors.timeline(appeal, Audience.APPLICANT)
+    seen = selectors.seen_by_applicant(appeal)
     answered = appeal.answered_at is not None and appeal.status in (
         Status.ANSWERED,
         Status.CLOSED,
@@ -173,10 +173,10 @@ def _context(appeal: Appeal, bound: dict[str, forms.Form]) -> dict[str, Any]:
     )
     return {
         "appeal": appeal,
-        "timeline": [(event, selectors.note_for(event, Audience.APPLICANT)) for event in timeline],
-        "files": selectors.files_of(appeal, Audience.APPLICANT),
-        "answers": selectors.answers_of(appeal),
-        "open_questions": selectors.open_questions(timeline),
+        "timeline": seen.timeline,
+        "files": seen.files,
+        "answers": seen.answers,
+        "open_questions": seen.open_questions,
         "can_rate": answered and appeal.rating is None,
         "can_disagree": answered and window_ends is not None and timezone.now() <= window_ends,
         "window_ends": window_ends,

@@ -102,9 +102,21 @@
     });
   }
 
+  // The browser's own CSRF cookie first: a page kept offline is an anonymous copy
+  // (web/sw.js), whose form carries the token of no cookie this browser holds.
   function currentToken(entry) {
+    var cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (cookie) return decodeURIComponent(cookie[1]);
     var field = document.querySelector("input[name=csrfmiddlewaretoken]");
     return field ? field.value : entry.token;
+  }
+
+  // Whether the browser is signed in, when the page cannot say: an anonymous copy kept
+  // offline names nobody. Reports queued on such a page (no `user`) are then sent.
+  function signedIn() {
+    if (me) return Promise.resolve(true);
+    return fetch("/api/v1/me/appeals?limit=1", { credentials: "same-origin" })
+      .then(function (response) { return response.ok; }, function () { return false; });
   }
 
   function send(entry) {
@@ -152,7 +164,10 @@
     sending = true;
     var pass = function () {
       return all().then(function (entries) {
-        var due = entries.filter(function (e) { return !e.refused && mine(e) && me; });
+        var waiting = entries.filter(function (e) { return !e.refused && mine(e); });
+        if (!waiting.length) return [];
+        return signedIn().then(function (known) { return known ? waiting : []; });
+      }).then(function (due) {
         return due.reduce(function (chain, entry) {
           return chain.then(function (sent) {
             return send(entry).then(function (done) { return done ? sent.concat([done]) : sent; });

@@ -1,9 +1,14 @@
 // mycity's service worker (rendered by mycity.web.pwa.service_worker).
-// The app shell comes from the cache; pages from the network, with the last copy seen
-// kept for when there is none, and the offline page for pages never seen.
+// The app shell comes from the cache; public pages from the network, with the last copy
+// seen kept for when there is none, and the offline page for pages never seen.
+// Nothing personal is kept: no page under NOT_KEPT (the resident's own pages among
+// them), no answer marked no-store (every answer to a signed-in resident is); of a
+// public page seen signed in, an anonymous copy fetched without cookies.
 "use strict";
 const SHELL = "shell-" + {{ version|safe }};
-const PAGES = "pages";
+// "pages" of older workers may hold personal pages: the activation drops it.
+const PAGES = "public-pages";
+const ANONYMOUS_COPY_AGE_MS = 60 * 60 * 1000;
 const SHELL_FILES = {{ shell|safe }};
 const OFFLINE = {{ offline|safe }};
 const NOT_KEPT = {{ not_kept|safe }};
@@ -18,7 +23,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((names) => Promise.all(
-        names.filter((name) => name.startsWith("shell-") && name !== SHELL)
+        names.filter((name) => name !== SHELL && name !== PAGES)
           .map((name) => caches.delete(name))
       ))
       .then(() => self.clients.claim())
@@ -29,6 +34,28 @@ function kept(url) {
   return !NOT_KEPT.some((prefix) => url.pathname.startsWith(prefix));
 }
 
+function storable(response) {
+  const control = (response.headers.get("Cache-Control") || "").toLowerCase();
+  return response.ok && response.type === "basic" && !control.includes("no-store")
+    && !control.includes("private");
+}
+
+// A public page answered to a signed-in resident is no-store: keep what anyone would
+// see instead, fetched without cookies, at most once an hour per page.
+function keepAnonymousCopy(request) {
+  return caches.open(PAGES).then((cache) => cache.match(request, { ignoreVary: true })
+    .then((seen) => {
+      const date = seen && Date.parse(seen.headers.get("Date") || "");
+      if (date && Date.now() - date < ANONYMOUS_COPY_AGE_MS) return undefined;
+      return fetch(request.url, { credentials: "omit", redirect: "follow" }).then((response) => {
+        if (storable(response) && new URL(response.url).pathname === new URL(request.url).pathname) {
+          return cache.put(request, response);
+        }
+        return undefined;
+      });
+    })).catch(() => undefined);
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -37,9 +64,11 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok && kept(url)) {
+          if (kept(url) && storable(response)) {
             const copy = response.clone();
             caches.open(PAGES).then((cache) => cache.put(request, copy));
+          } else if (kept(url) && response.ok) {
+            event.waitUntil(keepAnonymousCopy(request));
           }
           return response;
         })
@@ -53,7 +82,7 @@ self.addEventListener("fetch", (event) => {
     // seen before work offline as they did; a new shell version drops them.
     event.respondWith(
       caches.match(request).then((hit) => hit || fetch(request).then((response) => {
-        if (response.ok) {
+        if (storable(response)) {
           const copy = response.clone();
           caches.open(SHELL).then((cache) => cache.put(request, copy));
         }
@@ -63,7 +92,8 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// A resident who signs out on a shared phone leaves no pages of theirs behind.
+// A resident who signs out on a shared phone leaves no pages behind (there should be
+// none of theirs; the public copies go too, to be safe).
 self.addEventListener("message", (event) => {
   if (event.data === "forget-pages") {
     event.waitUntil(caches.delete(PAGES));
