@@ -89,6 +89,11 @@ def test_a_retried_submission_with_the_same_key_returns_the_first(client, reside
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert Appeal.objects.count() == 1
+    # The IETF Idempotency-Key draft: the same key with another body is a 422.
+    other = submit(client, street_light, {"HTTP_IDEMPOTENCY_KEY": "k-1"}, description="Другое")
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert Appeal.objects.count() == 1
 
 
 def test_bad_submissions_get_field_details_in_the_users_language(client, resident, street_light):

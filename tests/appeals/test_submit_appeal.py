@@ -11,6 +11,7 @@ from mycity.appeals.actions import submission
 from mycity.appeals.actions.submission import submit_appeal
 from mycity.appeals.errors import (
     CategoryNotFound,
+    IdempotencyKeyReused,
     InvalidAppeal,
     PointOutsideCity,
     UnsupportedFile,
@@ -217,18 +218,46 @@ def test_a_retry_with_the_same_key_returns_the_first_appeal(resident, street_lig
         applicant=resident,
         city=street_light.city,
         draft=report_draft(street_light),
+        files=[jpeg()],
         idempotency_key="c0ffee",
     )
     again = submit_appeal(
         applicant=resident,
         city=street_light.city,
-        draft=report_draft(street_light, description="changed on retry"),
+        draft=report_draft(street_light),
+        files=[jpeg()],
         idempotency_key="c0ffee",
     )
     assert again.replayed and not first.replayed
     assert again.appeal.pk == first.appeal.pk
     assert Appeal.objects.count() == 1
     assert SubmissionKey.objects.count() == 1
+
+
+def test_the_same_key_with_another_body_is_refused_not_answered_with_the_first(
+    resident, street_light
+):
+    submit_appeal(
+        applicant=resident,
+        city=street_light.city,
+        draft=report_draft(street_light),
+        files=[jpeg()],
+        idempotency_key="c0ffee",
+    )
+    for draft, files in (
+        (report_draft(street_light, description="changed on retry"), [jpeg()]),
+        (report_draft(street_light), [jpeg(640, 480)]),
+    ):
+        with pytest.raises(IdempotencyKeyReused) as refused:
+            submit_appeal(
+                applicant=resident,
+                city=street_light.city,
+                draft=draft,
+                files=files,
+                idempotency_key="c0ffee",
+            )
+        assert refused.value.status == 422
+    assert Appeal.objects.count() == 1
 
 
 def test_the_same_key_of_another_resident_is_another_submission(resident, dispatcher, street_light):

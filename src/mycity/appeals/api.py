@@ -269,8 +269,9 @@ def idempotency_key(request: HttpRequest) -> str | None:
     response={200: SubmissionOut, 201: SubmissionOut},
     auth=SIGNED_IN,
     summary="Submit a problem report or an e-appeal (multipart: fields and up to 5 files)",
-    description="Send an `Idempotency-Key` header: a retry with the same key returns the first "
-    "appeal (200) instead of filing a second one (201).",
+    description="Send an `Idempotency-Key` header: a retry with the same key and the same "
+    "body returns the first appeal (200) instead of filing a second one (201); the same key "
+    "with another body is refused (422, `idempotency_key_reused`).",
 )
 def submit(
     request: HttpRequest,

@@ -43,6 +43,14 @@ class NoteRequired(DomainError):
     message = _("Give a reason for this action.")
 
 
+class IdempotencyKeyReused(DomainError):
+    """The IETF Idempotency-Key draft: a key used before with another request body."""
+
+    code = "idempotency_key_reused"
+    message = _("This request's key was already used for a different appeal; send a new key.")
+    status = 422
+
+
 class TooManySubmissions(DomainError):
     code = "too_many_submissions"
     message = _("You have sent many appeals within an hour; please try again later.")

@@ -507,6 +507,10 @@ class SubmissionKey(models.Model):
     # The applicant, or the API client for anonymous Open311 posts.
     owner = models.CharField(max_length=100)
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="+")
+    # What was submitted under the key (`actions.submission.fingerprint`): the same key
+    # with another body is refused, not answered with the first appeal. Empty for keys
+    # kept before it was recorded.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

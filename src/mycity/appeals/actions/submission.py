@@ -2,6 +2,9 @@
 clerk registering what arrived by post, at a reception, by phone or from the national
 system."""
 
+import dataclasses
+import hashlib
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ from mycity.appeals.applicant import APPLICANT_FIELDS
 from mycity.appeals.consideration import apply_correspondence_stop
 from mycity.appeals.errors import (
     CategoryNotFound,
+    IdempotencyKeyReused,
     InvalidAppeal,
     PointOutsideCity,
     TooManySubmissions,
@@ -276,8 +280,9 @@ def submit_appeal(
     `intake`, staff register what arrived another way: its term runs from its arrival,
     and the registering organisation gives it its number."""
     owner = key_owner or (f"user:{applicant.pk}" if applicant else None)
+    sent = fingerprint(draft, files) if idempotency_key and owner else ""
     if idempotency_key and owner:
-        first = _replayed(owner, idempotency_key)
+        first = _replayed(owner, idempotency_key, sent)
         if first is not None:
             return Submission(first, replayed=True)
     category, values = _check_draft(
@@ -318,11 +323,13 @@ def submit_appeal(
             )
             if idempotency_key and owner:
                 with transaction.atomic():
-                    SubmissionKey.objects.create(owner=owner, key=idempotency_key, appeal=appeal)
+                    SubmissionKey.objects.create(
+                        owner=owner, key=idempotency_key, appeal=appeal, fingerprint=sent
+                    )
     except IntegrityError:
         forget_files(written)
         # A concurrent retry with the same key committed first: return its appeal.
-        first = _replayed(owner, idempotency_key) if idempotency_key and owner else None
+        first = _replayed(owner, idempotency_key, sent) if idempotency_key and owner else None
         if first is None:
             raise
         return Submission(first, replayed=True)
@@ -348,9 +355,28 @@ def _spend_submission(applicant: User) -> None:
         raise TooManySubmissions()
 
 
-def _replayed(owner: str, key: str) -> Appeal | None:
+def _replayed(owner: str, key: str, sent: str) -> Appeal | None:
+    """The appeal first submitted under this key; the same key with another body is a
+    client's mistake (422), never silently the first appeal."""
     row = SubmissionKey.objects.filter(owner=owner, key=key).select_related("appeal").first()
-    return row.appeal if row else None
+    if row is None:
+        return None
+    if row.fingerprint and row.fingerprint != sent:
+        raise IdempotencyKeyReused(field="key")
+    return row.appeal
+
+
+def fingerprint(draft: AppealDraft, files: Sequence[UploadedFile]) -> str:
+    """A digest of what was submitted: every field of the draft and every file's bytes."""
+    digest = hashlib.sha256(
+        json.dumps(dataclasses.asdict(draft), sort_keys=True, default=str).encode()
+    )
+    for upload in files:
+        digest.update(b"\0file\0")
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
