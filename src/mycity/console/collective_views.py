@@ -22,7 +22,7 @@ from mycity.cities.models import Organisation
 from mycity.cities.selectors import organisations_of
 from mycity.console.access import console_city_for
 from mycity.console.editing import console_page
-from mycity.core.errors import DomainError
+from mycity.web.form_errors import refusals
 
 _ANSWERABLE = (Status.ASSIGNED, Status.IN_PROGRESS)
 LISTED = 500
@@ -68,7 +68,7 @@ def collective(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST" and organisation is not None and category is not None:
         chosen = {int(v) for v in request.POST.getlist("appeal") if v.isdigit()}
-        try:
+        with refusals() as refused:
             publication = publish_collective_answer(
                 actor=cast(User, request.user),
                 organisation=organisation,
@@ -77,9 +77,8 @@ def collective(request: HttpRequest, slug: str) -> HttpResponse:
                 text=request.POST.get("text", ""),
                 result=request.POST.get("result", ""),
             )
-        except DomainError as exc:
-            problems = [d["message"] for d in exc.as_dict()["details"]] or [str(exc.message)]
-            status = exc.status
+        if refused:
+            problems, status = refused.messages, refused.status
         else:
             messages.success(
                 request,

@@ -20,8 +20,7 @@ from mycity.content.events import EventDraft, save_event
 from mycity.content.models import Contact, Event, Place, Poll
 from mycity.content.places import save_contact, save_place
 from mycity.content.polls import save_poll
-from mycity.core.errors import DomainError
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TRANSLATED = ["name_ru", "name_be", "name_en", "description_ru", "description_be", "description_en"]
@@ -217,13 +216,11 @@ def item(request: HttpRequest, slug: str, kind: str, item_id: int | None = None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusals(form) as refused:
                 saved = save(cast(User, request.user), city, form)
-            except DomainError as exc:
-                problems, status = show_problems(form, exc), exc.status
-            else:
                 messages.success(request, _("Saved."))
                 return redirect("console:content_item", slug=city.slug, kind=kind, item_id=saved.pk)
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     return console_page(

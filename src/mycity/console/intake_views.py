@@ -23,9 +23,8 @@ from mycity.appeals.models import STAFF_CHANNELS, AppealKind, Category, Channel
 from mycity.cities.models import City, Organisation
 from mycity.console.access import console_city_for
 from mycity.console.editing import console_page
-from mycity.core.errors import DomainError
 from mycity.web.applicant_form import ApplicantFields
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 TEXT = forms.Textarea(attrs={"rows": 6})
 
@@ -99,7 +98,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             draft_fields = {name: data[name] for name in (*APPLICANT_FIELDS, "description")}
-            try:
+            with refusals(form) as refused:
                 submission = register_received_appeal(
                     actor=cast(User, request.user),
                     city=city,
@@ -111,9 +110,6 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                     source_number=data["source_number"],
                     anonymous=data["anonymous"],
                 )
-            except DomainError as exc:
-                problems, status = show_problems(form, exc), exc.status
-            else:
                 appeal = submission.appeal
                 text = (
                     _("Already registered as %(number)s.")
@@ -133,6 +129,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 # The next letter: a clerk registers one after another.
                 return redirect("console:intake", slug=city.slug)
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     return console_page(

@@ -20,7 +20,7 @@ from mycity.appeals.models import ApplicantNotice, NoticeDelivery
 from mycity.cities.calendar import calendar_for
 from mycity.console.access import console_city_for
 from mycity.console.editing import console_page
-from mycity.core.errors import DomainError
+from mycity.web.form_errors import refusals
 
 PAGE = 200
 
@@ -40,10 +40,10 @@ def letters(request: HttpRequest, slug: str) -> HttpResponse:
         if notice is None:
             messages.error(request, _("There is no such letter waiting."))
             return redirect("console:letters", slug=city.slug)
-        try:
+        with refusals() as refused:
             mark_notice_posted(actor=cast(User, request.user), notice=notice)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
+        if refused:
+            messages.error(request, refused.message)
         else:
             messages.success(
                 request,

@@ -15,8 +15,7 @@ from mycity.accounts.models import User
 from mycity.console.editing import console_page, editor_city
 from mycity.content import news as news_services
 from mycity.content.models import News
-from mycity.core.errors import DomainError
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 BODY = forms.Textarea(attrs={"rows": 10})
@@ -98,7 +97,7 @@ def news_item(request: HttpRequest, slug: str, news_id: int | None = None) -> Ht
         return redirect("console:news_item", slug=city.slug, news_id=found.pk)
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusals(form) as refused:
                 saved = news_services.save_news(
                     actor=actor,
                     city=city,
@@ -114,9 +113,7 @@ def news_item(request: HttpRequest, slug: str, news_id: int | None = None) -> Ht
                 else:
                     messages.success(request, _("The news item is saved."))
                 return redirect("console:news_item", slug=city.slug, news_id=saved.pk)
-            except DomainError as exc:
-                problems = show_problems(form, exc)
-                status = exc.status
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     return console_page(

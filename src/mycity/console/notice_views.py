@@ -14,8 +14,7 @@ from mycity.console.editing import console_page, editor_city
 from mycity.console.notice_forms import NoticeForm, initial_of, rows_for
 from mycity.content import services
 from mycity.content.models import Notice
-from mycity.core.errors import DomainError
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 
 @login_required
@@ -41,7 +40,7 @@ def notice(request: HttpRequest, slug: str, notice_id: int | None = None) -> Htt
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusals(form) as refused:
                 saved = services.save_notice(
                     actor=cast(User, request.user), city=city, draft=form.draft(), notice=found
                 )
@@ -51,9 +50,7 @@ def notice(request: HttpRequest, slug: str, notice_id: int | None = None) -> Htt
                 else:
                     messages.success(request, _("The notice is saved."))
                 return redirect("console:notice", slug=city.slug, notice_id=saved.pk)
-            except DomainError as exc:
-                problems = show_problems(form, exc)
-                status = exc.status
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     return console_page(
@@ -74,9 +71,9 @@ def withdraw(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
     found = Notice.objects.filter(city=city, pk=notice_id).first()
     if found is None:
         raise Http404
-    try:
+    with refusals() as refused:
         services.withdraw_notice(actor=cast(User, request.user), notice=found)
         messages.success(request, _("The notice is withdrawn."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
+    if refused:
+        messages.error(request, refused.message)
     return redirect("console:notice", slug=city.slug, notice_id=found.pk)

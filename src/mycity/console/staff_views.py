@@ -34,6 +34,7 @@ from mycity.console.staff_forms import (
 )
 from mycity.core.errors import DomainError
 from mycity.notify import services as notify_services
+from mycity.web.form_errors import refusals
 
 NOTIFICATIONS_PAGE = 50
 
@@ -44,11 +45,6 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # login_required: signed in
-
-
-def _error_text(exc: DomainError) -> str:
-    details = "; ".join(str(d["message"]) for d in exc.as_dict()["details"])
-    return details or str(exc.message)
 
 
 def _form_errors(form: Any) -> str:
@@ -176,15 +172,15 @@ def answer_templates(request: HttpRequest, slug: str) -> HttpResponse:
     if organisation is None:
         error = _("Choose the organisation.")
         return _templates_page(request, city, organisations, form=form, error=error)
-    try:
+    with refusals() as refused:
         services.create_answer_template(
             actor=_user(request),
             organisation=organisation,
             title=form.cleaned_data["title"],
             text=form.cleaned_data["text"],
         )
-    except DomainError as exc:
-        return _templates_page(request, city, organisations, form=form, error=_error_text(exc))
+    if refused:
+        return _templates_page(request, city, organisations, form=form, error=refused.message)
     messages.success(request, _("The template is saved."))
     return redirect("console:answer_templates", slug=city.slug)
 
@@ -202,7 +198,7 @@ def answer_template(request: HttpRequest, slug: str, template_id: int) -> HttpRe
         messages.success(request, _("The template is deleted."))
         return redirect("console:answer_templates", slug=city.slug)
     form = AnswerTemplateForm(request.POST)
-    try:
+    with refusals() as refused:
         if not form.is_valid():
             raise DomainError(_form_errors(form))
         services.update_answer_template(
@@ -211,9 +207,9 @@ def answer_template(request: HttpRequest, slug: str, template_id: int) -> HttpRe
             title=form.cleaned_data["title"],
             text=form.cleaned_data["text"],
         )
-    except DomainError as exc:
+    if refused:
         return _templates_page(
-            request, city, organisations, error=_error_text(exc), editing=template.pk
+            request, city, organisations, error=refused.message, editing=template.pk
         )
     messages.success(request, _("The template is saved."))
     return redirect("console:answer_templates", slug=city.slug)
@@ -270,12 +266,12 @@ def save_view(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return _back_to_queue(request, city, query)
-    try:
+    with refusals() as refused:
         view = services.save_view(
             user=_user(request), city=city, name=form.cleaned_data["name"], query=query
         )
-    except DomainError as exc:
-        messages.error(request, _error_text(exc))
+    if refused:
+        messages.error(request, refused.message)
         return _back_to_queue(request, city, query)
     messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
     return _back_to_queue(request, city, view.query)
@@ -313,17 +309,18 @@ def bulk(request: HttpRequest, slug: str) -> HttpResponse:
         if data["action"] == services.BULK_ASSIGN and data.get("organisation"):
             organisation = organisations_of(city).filter(slug=data["organisation"]).first()
         try:
-            outcomes = services.bulk_act(
-                actor=_user(request),
-                city=city,
-                action=data["action"],
-                selected=services.parse_selection(request.POST.getlist("appeals")),
-                organisation=organisation,
-            )
-        except DomainError as exc:
-            error = _error_text(exc)
+            with refusals() as refused:
+                outcomes = services.bulk_act(
+                    actor=_user(request),
+                    city=city,
+                    action=data["action"],
+                    selected=services.parse_selection(request.POST.getlist("appeals")),
+                    organisation=organisation,
+                )
         except PermissionDenied:
             error = _("You may not do this.")
+        else:
+            error = refused.message or None
     queue_url = reverse("console:queue", kwargs={"slug": city.slug})
     context = {
         "city": city,

@@ -50,7 +50,7 @@ from mycity.console.access import appeal_at_desk, console_city_for, desks_of
 from mycity.console.forms import TABS, ActionForm, AuditForm, QueueForm
 from mycity.console.law_actions import law_context, perform_law_action
 from mycity.console.staff_views import answer_template_context, queue_tools
-from mycity.core.errors import DomainError
+from mycity.web.form_errors import refusals
 
 QUEUE_PAGE = 50
 COUNTED_STATUSES = tuple(
@@ -307,12 +307,12 @@ def act(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
         error, status = "; ".join(str(e) for errs in form.errors.values() for e in errs), 400
     else:
         try:
-            _perform(request.user, city, appeal, form, request.FILES.getlist("files"))  # type: ignore[arg-type]
-        except DomainError as exc:
-            details = "; ".join(d["message"] for d in exc.as_dict()["details"])
-            error, status = (details or str(exc.message)), exc.status
+            with refusals() as refused:
+                _perform(request.user, city, appeal, form, request.FILES.getlist("files"))  # type: ignore[arg-type]
         except PermissionDenied:
             error, status = _("You may not do this."), 403
+        if refused:
+            error, status = refused.message, refused.status
     if error is None:
         try:
             fresh = appeal_at_desk(request.user, city, appeal_id)

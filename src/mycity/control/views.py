@@ -30,8 +30,7 @@ from mycity.control.errors import SubtaskNotFound
 from mycity.control.forms import ControlForm, DoneForm, LiftForm, ReportedForm, SubtaskForm
 from mycity.control.models import Subtask
 from mycity.control.selectors import controls_in, open_subtasks_by_appeal
-from mycity.core.errors import DomainError
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 
 def _card_url(city: City, appeal_id: int) -> str:
@@ -76,13 +75,11 @@ def _submit(
     again with each problem next to its field."""
     problems: list[str] = []
     if form.is_valid():
-        try:
+        with refusals(form) as refused:
             act(form.cleaned_data)
-        except DomainError as exc:
-            problems, status = show_problems(form, exc), exc.status
-        else:
             messages.success(request, done)
             return redirect(_card_url(city, appeal.pk))
+        problems, status = refused.problems, refused.status
     else:
         status = 400
     return console_page(

@@ -15,13 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mycity.accounts.models import User
 from mycity.cities.calendar import calendar_for
 from mycity.console.editing import console_page
-from mycity.core.errors import DomainError
 from mycity.privacy import selectors, services
 from mycity.privacy.access import get_incident_to_handle, get_request_to_handle, officer_city
 from mycity.privacy.errors import IncidentNotFound, RequestNotFound
 from mycity.privacy.forms import ActForm, IncidentForm
 from mycity.privacy.models import DataRequest, Incident, RequestKind, RequestStatus
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 
 @login_required
@@ -47,13 +46,11 @@ def request_card(request: HttpRequest, slug: str, request_id: int) -> HttpRespon
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals(form) as refused:
                 _act(actor, found, data)
-            except DomainError as exc:
-                problems, status = show_problems(form, exc), exc.status
-            else:
                 messages.success(request, _("The request is answered."))
                 return redirect("console:privacy:request", slug=city.slug, request_id=found.pk)
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     today = calendar_for(city).local_date(timezone.now())
@@ -119,20 +116,18 @@ def incident(request: HttpRequest, slug: str, incident_id: int | None = None) ->
         form = IncidentForm(request.POST or None, initial=initial)
         if request.method == "POST":
             if form.is_valid():
-                try:
+                with refusals(form) as refused:
                     if found is None:
                         found = services.register_incident(actor=actor, city=city, **form.values())
                     else:
                         found = services.update_incident(
                             actor=actor, incident=found, **form.values()
                         )
-                except DomainError as exc:
-                    problems, status = show_problems(form, exc), exc.status
-                else:
                     messages.success(request, _("The incident is saved."))
                     return redirect(
                         "console:privacy:incident", slug=city.slug, incident_id=found.pk
                     )
+                problems, status = refused.problems, refused.status
             else:
                 status = 400
     terms = selectors.with_terms(found) if found is not None and found.pk else None

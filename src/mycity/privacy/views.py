@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mycity.accounts.models import User
 from mycity.cities.models import City
 from mycity.cities.selectors import active_cities
-from mycity.core.errors import DomainError
 from mycity.privacy import notice as notices
 from mycity.privacy import selectors, services
 from mycity.privacy.access import get_own_request
@@ -23,7 +22,7 @@ from mycity.privacy.errors import RequestNotFound
 from mycity.privacy.forms import RequestForm
 from mycity.privacy.models import RequestKind
 from mycity.web.choice import chosen_city, city_or_404
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 
 @require_GET
@@ -54,7 +53,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals(form) as refused:
                 filed = services.file_request(
                     user=user,
                     city=data["city"],
@@ -62,9 +61,6 @@ def my_data(request: HttpRequest) -> HttpResponse:
                     details=data["details"],
                     corrected_name=data["corrected_name"],
                 )
-            except DomainError as exc:
-                problems, status = show_problems(form, exc), exc.status
-            else:
                 if filed.kind == RequestKind.WITHDRAWAL:
                     messages.success(
                         request,
@@ -80,6 +76,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
                         % {"date": filed.due_on.strftime("%d.%m.%Y")},
                     )
                 return redirect("web:privacy:my_request", request_id=filed.pk)
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     context = {

@@ -5,7 +5,6 @@ record of each reception."""
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mycity.accounts.models import User
 from mycity.cities.models import City
 from mycity.console.editing import console_page
-from mycity.core.errors import DomainError
 from mycity.reception import selectors, services
 from mycity.reception.access import appointment_in, clerk_city, official_in, rule_in, session_in
 from mycity.reception.forms import (
@@ -27,7 +25,7 @@ from mycity.reception.forms import (
     RuleForm,
     StaffBookingForm,
 )
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 
 def _schedule_page(
@@ -56,10 +54,6 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     return _schedule_page(request, clerk_city(request.user, slug))
 
 
-def _refused(form: forms.Form, exc: DomainError) -> tuple[list[str], int]:
-    return show_problems(form, exc), exc.status
-
-
 @login_required
 @require_POST
 def add_official(request: HttpRequest, slug: str) -> HttpResponse:
@@ -67,11 +61,12 @@ def add_official(request: HttpRequest, slug: str) -> HttpResponse:
     form = OfficialForm(city, request.POST)
     if not form.is_valid():
         return _schedule_page(request, city, status=400, official_form=form)
-    try:
+    with refusals(form) as refused:
         services.add_official(actor=cast(User, request.user), city=city, **form.cleaned_data)
-    except DomainError as exc:
-        problems, status = _refused(form, exc)
-        return _schedule_page(request, city, status=status, official_form=form, problems=problems)
+    if refused:
+        return _schedule_page(
+            request, city, status=refused.status, official_form=form, problems=refused.problems
+        )
     messages.success(request, _("The official is added; now give their reception times."))
     return redirect("console:reception:schedule", slug=city.slug)
 
@@ -94,16 +89,19 @@ def add_rule(request: HttpRequest, slug: str, official_id: int) -> HttpResponse:
     form = RuleForm(request.POST, prefix=f"rule-{official.pk}")
     if not form.is_valid():
         return _schedule_page(request, city, status=400, rule_form=(official.pk, form))
-    try:
+    with refusals(form) as refused:
         services.add_rule(
             actor=cast(User, request.user),
             official=official,
             draft=services.RuleDraft(**form.cleaned_data),
         )
-    except DomainError as exc:
-        problems, status = _refused(form, exc)
+    if refused:
         return _schedule_page(
-            request, city, status=status, rule_form=(official.pk, form), problems=problems
+            request,
+            city,
+            status=refused.status,
+            rule_form=(official.pk, form),
+            problems=refused.problems,
         )
     messages.success(request, _("The reception times are added; generate the sessions."))
     return redirect("console:reception:schedule", slug=city.slug)
@@ -125,13 +123,14 @@ def generate(request: HttpRequest, slug: str) -> HttpResponse:
     form = GenerateForm(request.POST)
     if not form.is_valid():
         return _schedule_page(request, city, status=400, generate_form=form)
-    try:
+    with refusals(form) as refused:
         made = services.generate_sessions(
             actor=cast(User, request.user), city=city, weeks=form.cleaned_data["weeks"]
         )
-    except DomainError as exc:
-        problems, status = _refused(form, exc)
-        return _schedule_page(request, city, status=status, generate_form=form, problems=problems)
+    if refused:
+        return _schedule_page(
+            request, city, status=refused.status, generate_form=form, problems=refused.problems
+        )
     messages.success(
         request,
         ngettext("%(count)s new session.", "%(count)s new sessions.", made) % {"count": made},
@@ -153,7 +152,7 @@ def session(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals(form) as refused:
                 services.add_appointment(
                     actor=cast(User, request.user),
                     session=reception,
@@ -166,13 +165,11 @@ def session(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
                         subject=data["subject"],
                     ),
                 )
-            except DomainError as exc:
-                problems, status = _refused(form, exc)
-            else:
                 messages.success(request, _("The appointment is added."))
                 return redirect(
                     "console:reception:session", slug=city.slug, session_id=reception.pk
                 )
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     return console_page(
@@ -204,7 +201,7 @@ def record(request: HttpRequest, slug: str, appointment_id: int) -> HttpResponse
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals(form) as refused:
                 done = services.record_reception(
                     actor=cast(User, request.user),
                     appointment=appointment,
@@ -215,9 +212,6 @@ def record(request: HttpRequest, slug: str, appointment_id: int) -> HttpResponse
                         category_slug=data["category"],
                     ),
                 )
-            except DomainError as exc:
-                problems, status = _refused(form, exc)
-            else:
                 if done.appeal is not None:
                     messages.success(
                         request,
@@ -229,6 +223,7 @@ def record(request: HttpRequest, slug: str, appointment_id: int) -> HttpResponse
                 return redirect(
                     "console:reception:session", slug=city.slug, session_id=done.session_id
                 )
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     return console_page(

@@ -14,12 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mycity.accounts.models import User
 from mycity.cities.models import City
-from mycity.core.errors import DomainError
 from mycity.reception import selectors, services
 from mycity.reception.access import own_appointment, session_in
 from mycity.reception.forms import ApplicantForm
 from mycity.web.choice import city_or_404
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 
 @require_http_methods(["GET"])
@@ -57,7 +56,7 @@ def book(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals(form) as refused:
                 appointment = services.book_appointment(
                     actor=user,
                     session=session,
@@ -69,9 +68,6 @@ def book(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
                         subject=data["subject"],
                     ),
                 )
-            except DomainError as exc:
-                problems, status = show_problems(form, exc), exc.status
-            else:
                 when = timezone.localtime(appointment.starts_at, zone)
                 messages.success(
                     request,
@@ -82,6 +78,7 @@ def book(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
                     },
                 )
                 return redirect("web:reception:page", slug=city.slug)
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     context = {
@@ -99,9 +96,9 @@ def book(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
 def cancel(request: HttpRequest, slug: str, appointment_id: int) -> HttpResponse:
     city = city_or_404(slug)
     appointment = own_appointment(request.user, city, appointment_id)
-    try:
+    with refusals() as refused:
         services.cancel_appointment(actor=cast(User, request.user), appointment=appointment)
-    except DomainError as exc:
-        return _reception_page(request, city, problems=[str(exc.message)], status=exc.status)
+    if refused:
+        return _reception_page(request, city, problems=[refused.message], status=refused.status)
     messages.success(request, _("Your appointment is cancelled."))
     return redirect("web:reception:page", slug=city.slug)

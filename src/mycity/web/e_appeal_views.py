@@ -20,10 +20,9 @@ from mycity.appeals.applicant import APPLICANT_FIELDS
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import AppealKind, Channel
 from mycity.cities.models import City, Organisation
-from mycity.core.errors import DomainError
 from mycity.web.applicant_form import ApplicantFields
 from mycity.web.choice import city_or_404
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 from mycity.web.report_views import to_registered_appeal
 
 MAX_ATTACHMENTS = 5
@@ -75,10 +74,9 @@ def e_appeal(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = EAppealForm(city, request.POST)
         if form.is_valid():
-            try:
+            with refusals(form, hidden=("key",)) as refused:
                 return _send(request, city, user, form.cleaned_data)
-            except DomainError as exc:
-                status, problems = exc.status, show_problems(form, exc, hidden=("key",))
+            status, problems = refused.status, refused.problems
         else:
             status = 400
     else:

@@ -29,9 +29,8 @@ from mycity.appeals.models import Appeal, AppealKind, Category, Channel
 from mycity.cities import selectors as city_selectors
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City
-from mycity.core.errors import DomainError
 from mycity.web.choice import city_or_404
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 DRAFT_KEY = "report_draft"
 MAX_PHOTOS = 5
@@ -130,11 +129,9 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
                 return HttpResponse(status=401)
             if not user.is_authenticated:
                 return _keep_for_sign_in(request, city, form.cleaned_data)
-            try:
+            with refusals(form, hidden=("key", "lat", "lon")) as refused:
                 return _submit(request, city, cast(User, user), form.cleaned_data)
-            except DomainError as exc:
-                status = exc.status
-                problems = show_problems(form, exc, hidden=("key", "lat", "lon"))
+            status, problems = refused.status, refused.problems
         else:
             status = 400
     else:
@@ -247,10 +244,11 @@ def me_too(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     report = Appeal.objects.filter(city=city, pk=appeal_id, is_public=True).first()
     if report is None:
         raise Http404
-    try:
+    joined = False
+    with refusals() as refused:
         joined = join_report(actor=cast(User, request.user), appeal=report)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
+    if refused:
+        messages.error(request, refused.message)
         return redirect(back)
     if joined:
         messages.success(

@@ -21,8 +21,8 @@ from mycity.appeals.actions.moves import disagree_with_answer, disagreement_wind
 from mycity.appeals.errors import AppealNotFound
 from mycity.appeals.models import Appeal, Status
 from mycity.appeals.workflow import Actor, Move, allowed
-from mycity.core.errors import DomainError
 from mycity.notify import services as notify_services
+from mycity.web.form_errors import refusals
 
 PAGE = 20
 
@@ -122,13 +122,11 @@ def my_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
             return render(request, "web/error.html", {"title": _("Unknown action.")}, status=400)
         form = form_class(request.POST)
         if form.is_valid():
-            try:
+            with refusals() as refused:
                 _act(user, appeal, action, form.cleaned_data, request.FILES.getlist("files"))
-            except DomainError as exc:
-                error, status = str(exc.message), exc.status
-            else:
                 messages.success(request, _DONE[action])
                 return redirect("web:my_appeal", appeal_id=appeal.pk)
+            error, status = refused.message, refused.status
         else:
             status = 400
         bound[action] = form

@@ -26,10 +26,9 @@ from mycity.cities.addresses import building_label
 from mycity.cities.models import Building, City, District
 from mycity.cities.selectors import search_addresses
 from mycity.content.models import EventCategory, NoticeKind
-from mycity.core.errors import DomainError
 from mycity.notify.push import push_enabled
 from mycity.web.choice import chosen_city
-from mycity.web.form_errors import show_problems
+from mycity.web.form_errors import refusals
 
 
 class SubscriptionsForm(forms.Form):
@@ -136,15 +135,11 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
                     )
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                with transaction.atomic():  # both or neither
-                    _save(user, city, data, addresses)
-            except DomainError as exc:
-                problems = show_problems(form, exc)
-                status = exc.status
-            else:
+            with refusals(form) as refused, transaction.atomic():  # both or neither
+                _save(user, city, data, addresses)
                 messages.success(request, _("Your subscriptions are saved."))
                 return redirect("web:subscriptions")
+            problems, status = refused.problems, refused.status
         else:
             status = 400
     home = user.home_building if user.home_building_id else None
@@ -188,10 +183,13 @@ def _save(user: User, city: City, data: dict[str, Any], addresses: list[Building
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "web/unsubscribe.html", {"token": token})
-    try:
+    with refusals() as refused:
         unsubscribe_from_email(token)
-    except DomainError as exc:
+    if refused:
         return render(
-            request, "web/unsubscribe.html", {"token": token, "problem": exc.message}, status=400
+            request,
+            "web/unsubscribe.html",
+            {"token": token, "problem": refused.message},
+            status=400,
         )
     return render(request, "web/unsubscribe.html", {"done": True})

@@ -17,8 +17,8 @@ from mycity.cities.errors import CityNotFound
 from mycity.cities.models import Region
 from mycity.content.news import visible_news
 from mycity.content.selectors import notices_of
-from mycity.core.errors import DomainError
 from mycity.web.choice import chosen_city, remember_city
+from mycity.web.form_errors import refusals
 from mycity.web.forms import CityChoiceForm, LanguageForm, PersonalSettingsForm
 
 
@@ -132,7 +132,7 @@ def personal_settings(request: HttpRequest) -> HttpResponse:
         elif data["address_query"]:
             form.add_error("home_city", _("Choose the city of your address."))
         if not form.errors:
-            try:
+            with refusals() as refused:
                 update_personal_settings(
                     user=user,
                     full_name=data["full_name"],
@@ -140,8 +140,8 @@ def personal_settings(request: HttpRequest) -> HttpResponse:
                     home_city=city,
                     home_building=building,
                 )
-            except DomainError as error:
-                form.add_error(None, str(error.message))
+            if refused:
+                form.add_error(None, refused.message)
             else:
                 response = redirect("web:settings")
                 response.set_cookie(
