@@ -121,3 +121,59 @@ def submit_report(applicant, category, files=(), **values) -> Appeal:
         draft=report_draft(category, **values),
         files=list(files),
     ).appeal
+
+
+# --- letters of the register and the officials who handle them ------------------------
+
+# A person who writes to the department by post.
+ANNA = {
+    "applicant_name": "Иванова Анна Петровна",
+    "applicant_address": "211400, г. Полоцк, ул. Нижне-Покровская, 5, кв. 3",
+}
+
+
+@pytest.fixture
+def clerk(city):
+    """The intake clerk who registers letters."""
+    from mycity.accounts.models import RoleKind
+    from tests.conftest import person
+
+    return person("intake@example.org", RoleKind.INTAKE, city=city)
+
+
+@pytest.fixture
+def official(department):
+    """An executor of the department the housing questions go to."""
+    from mycity.accounts.models import RoleKind
+    from tests.conftest import person
+
+    return person("official@example.org", RoleKind.EXECUTOR, organisation=department)
+
+
+@pytest.fixture
+def head(department):
+    """The department's head, who decides on appeals (300-З, art. 15, 21, 25¹)."""
+    from mycity.accounts.models import RoleKind
+    from tests.conftest import person
+
+    return person("head@example.org", RoleKind.HEAD, organisation=department)
+
+
+def letter(clerk, department, category, received, *, anonymous=False, **values) -> Appeal:
+    """A letter that arrived by post at `received`, registered by the clerk."""
+    from mycity.appeals.intake import register_received_appeal
+
+    fields = {
+        "category_slug": category.slug,
+        "description": "Прошу разъяснить порядок постановки на учёт нуждающихся в жилье.",
+        **({} if anonymous else ANNA),
+    } | values
+    return register_received_appeal(
+        actor=clerk,
+        city=department.city,
+        registrar=department,
+        channel="post",
+        received_at=received,
+        draft=AppealDraft(**fields),
+        anonymous=anonymous,
+    ).appeal

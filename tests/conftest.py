@@ -85,7 +85,7 @@ def other_organisation(other_city) -> Organisation:
     return OrganisationFactory(city=other_city, slug="orsha-zhkh")
 
 
-def _person(email: str, kind: RoleKind | None, **scope) -> User:
+def person(email: str, kind: RoleKind | None, **scope) -> User:
     user = UserFactory(email=email)
     if kind is not None:
         grant_role(actor=None, user=user, kind=kind, **scope)
@@ -94,39 +94,39 @@ def _person(email: str, kind: RoleKind | None, **scope) -> User:
 
 @pytest.fixture
 def resident(city) -> User:
-    return _person("resident@example.org", RoleKind.RESIDENT, city=city)
+    return person("resident@example.org", RoleKind.RESIDENT, city=city)
 
 
 @pytest.fixture
 def dispatcher(city) -> User:
-    return _person("dispatcher@example.org", RoleKind.DISPATCHER, city=city)
+    return person("dispatcher@example.org", RoleKind.DISPATCHER, city=city)
 
 
 @pytest.fixture
 def executor(organisation) -> User:
-    return _person("executor@example.org", RoleKind.EXECUTOR, organisation=organisation)
+    return person("executor@example.org", RoleKind.EXECUTOR, organisation=organisation)
 
 
 @pytest.fixture
 def executor_of_other_city(other_organisation) -> User:
-    return _person("executor@orsha.example.org", RoleKind.EXECUTOR, organisation=other_organisation)
+    return person("executor@orsha.example.org", RoleKind.EXECUTOR, organisation=other_organisation)
 
 
 @pytest.fixture
 def moderator(city) -> User:
-    return _person("moderator@example.org", RoleKind.MODERATOR, city=city)
+    return person("moderator@example.org", RoleKind.MODERATOR, city=city)
 
 
 @pytest.fixture
 def city_admin(city) -> User:
-    return _person("admin@example.org", RoleKind.CITY_ADMIN, city=city)
+    return person("admin@example.org", RoleKind.CITY_ADMIN, city=city)
 
 
 @pytest.fixture
 def platform_admin(db) -> User:
-    return _person("platform@example.org", RoleKind.PLATFORM_ADMIN)
+    return person("platform@example.org", RoleKind.PLATFORM_ADMIN)
 
 
 @pytest.fixture
 def editor(city) -> User:
-    return _person("editor@example.org", RoleKind.EDITOR, city=city)
+    return person("editor@example.org", RoleKind.EDITOR, city=city)

@@ -404,9 +404,9 @@ def test_a_token_acts_only_in_the_city_it_was_issued_for(
     client, resident, street_light, other_city, city
 ):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
-    both = _person("both@example.org", RoleKind.DISPATCHER, city=city)
+    both = person("both@example.org", RoleKind.DISPATCHER, city=city)
     from mycity.accounts.services import grant_role
 
     grant_role(actor=None, user=both, kind=RoleKind.DISPATCHER, city=other_city)

@@ -22,26 +22,10 @@ from mycity.appeals.models import (
     Status,
 )
 from tests.appeal_fixtures import e_appeal_draft
-from tests.conftest import _person
+from tests.conftest import person
 from tests.factories import CategoryFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clerk(city):
-    return _person("intake@example.org", RoleKind.INTAKE, city=city)
-
-
-@pytest.fixture
-def official(department):
-    return _person("official@example.org", RoleKind.EXECUTOR, organisation=department)
-
-
-@pytest.fixture
-def head(department):
-    """The head decides to answer many appeals by one publication (art. 25¹)."""
-    return _person("head@example.org", RoleKind.HEAD, organisation=department)
 
 
 def letters(clerk, department, category, count):
@@ -127,7 +111,7 @@ def test_appeals_on_other_subjects_or_of_other_organisations_are_refused(
             text="Ремонт в мае.",
             result=Result.EXPLAINED,
         )
-    stranger = _person(
+    stranger = person(
         "other@example.org",
         RoleKind.EXECUTOR,
         organisation=OrganisationFactory(city=city),

@@ -122,9 +122,9 @@ def test_concurrent_registrations_get_distinct_registration_numbers(
     from mycity.appeals.intake import register_received_appeal
     from mycity.appeals.models import RegistrationCounter
     from tests.appeals.test_intake import letter
-    from tests.conftest import _person
+    from tests.conftest import person
 
-    clerk = _person("intake@example.org", RoleKind.INTAKE, city=city)
+    clerk = person("intake@example.org", RoleKind.INTAKE, city=city)
     arrived = datetime(2026, 4, 23, 10, 0, tzinfo=ZoneInfo("Europe/Minsk"))
 
     def registration():

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from mycity.accounts.models import RoleKind
 from mycity.appeals.importing import UnreadableFile, import_appeals, read_rows
 from mycity.appeals.models import Appeal
-from tests.conftest import _person
+from tests.conftest import person
 
 pytestmark = pytest.mark.django_db
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "appeals-import.json"
@@ -18,7 +18,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "appeals-i
 
 @pytest.fixture
 def clerk(city):
-    return _person("intake@example.org", RoleKind.INTAKE, city=city)
+    return person("intake@example.org", RoleKind.INTAKE, city=city)
 
 
 def run(clerk, city, department, rows):

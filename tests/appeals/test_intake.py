@@ -9,20 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from mycity.accounts.models import RoleKind
 from mycity.appeals.actions.submission import AppealDraft
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import Appeal
-from tests.conftest import _person
 
 pytestmark = pytest.mark.django_db
 MINSK = ZoneInfo("Europe/Minsk")
-
-
-@pytest.fixture
-def clerk(city):
-    return _person("intake@example.org", RoleKind.INTAKE, city=city)
 
 
 def letter(category, **values) -> AppealDraft:

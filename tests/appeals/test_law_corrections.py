@@ -28,55 +28,19 @@ from mycity.appeals.policy import Ground, is_anonymous
 from mycity.appeals.repeats import repeat_candidates
 from mycity.appeals.workflow import Move, moves_for
 from mycity.privacy.models import ConsentRecord
-from tests.appeal_fixtures import e_appeal_draft
-from tests.conftest import _person
+from tests.appeal_fixtures import ANNA, e_appeal_draft, letter
+from tests.conftest import person
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 MINSK = ZoneInfo("Europe/Minsk")
-ANNA = {
-    "applicant_name": "Иванова Анна Петровна",
-    "applicant_address": "211400, г. Полоцк, ул. Нижне-Покровская, 5, кв. 3",
-}
-
-
-@pytest.fixture
-def clerk(city):
-    return _person("intake@example.org", RoleKind.INTAKE, city=city)
-
-
-@pytest.fixture
-def official(department):
-    return _person("official@example.org", RoleKind.EXECUTOR, organisation=department)
-
-
-@pytest.fixture
-def head(department):
-    return _person("head@example.org", RoleKind.HEAD, organisation=department)
 
 
 @pytest.fixture
 def authorised(department):
     """An official the head authorised to decide on appeals; the city administrator
     granted the role."""
-    return _person("deputy@example.org", RoleKind.DECIDER, organisation=department)
-
-
-def letter(clerk, department, category, received, *, anonymous=False, **values):
-    fields = {
-        "category_slug": category.slug,
-        "description": "Прошу разъяснить порядок постановки на учёт нуждающихся в жилье.",
-        **({} if anonymous else ANNA),
-    } | values
-    return register_received_appeal(
-        actor=clerk,
-        city=department.city,
-        registrar=department,
-        channel="post",
-        received_at=received,
-        draft=AppealDraft(**fields),
-        anonymous=anonymous,
-    ).appeal
+    return person("deputy@example.org", RoleKind.DECIDER, organisation=department)
 
 
 # 1. Redirection (art. 10) ------------------------------------------------------------
@@ -173,7 +137,7 @@ def test_a_repeat_is_to_the_same_organisation(
     first = letter(clerk, department, housing_question, timezone.now() - timedelta(days=30))
     answer_appeal(actor=official, appeal=first, text="Разъясняем.", result=Result.EXPLAINED)
     elsewhere = register_received_appeal(
-        actor=_person("clerk2@example.org", RoleKind.INTAKE, city=department.city),
+        actor=person("clerk2@example.org", RoleKind.INTAKE, city=department.city),
         city=department.city,
         registrar=organisation,
         channel="post",
@@ -280,8 +244,8 @@ def test_another_procedure_and_not_competent_say_where_to_apply(
 def test_more_than_ten_counts_different_applicants(city, head, department, housing_question):
     people = [UserFactory(email=f"p{i}@example.org") for i in range(6)]
     appeals = [
-        submit_appeal(applicant=person, city=city, draft=e_appeal_draft(housing_question)).appeal
-        for person in people
+        submit_appeal(applicant=someone, city=city, draft=e_appeal_draft(housing_question)).appeal
+        for someone in people
         for _twice in range(2)
     ]
     assert len(appeals) == 12

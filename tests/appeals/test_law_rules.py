@@ -10,13 +10,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from mycity.accounts.models import RoleKind
 from mycity.appeals import consideration
 from mycity.appeals.actions.moves import answer_appeal, disagree_with_answer
-from mycity.appeals.actions.submission import AppealDraft, submit_appeal
+from mycity.appeals.actions.submission import submit_appeal
 from mycity.appeals.applicant_notices import mark_notice_posted
 from mycity.appeals.errors import InvalidAppeal, MoveNotAllowed, NoteRequired
-from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import (
     Appeal,
     AppealEvent,
@@ -30,49 +28,11 @@ from mycity.appeals.models import (
 from mycity.appeals.policy import Ground, is_anonymous
 from mycity.appeals.repeats import earlier_appeals
 from mycity.cities.calendar import calendar_for
-from tests.appeal_fixtures import e_appeal_draft, submit_report
-from tests.conftest import _person
+from tests.appeal_fixtures import e_appeal_draft, letter, submit_report
 from tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
 MINSK = ZoneInfo("Europe/Minsk")
-ANNA = {
-    "applicant_name": "Иванова Анна Петровна",
-    "applicant_address": "211400, г. Полоцк, ул. Нижне-Покровская, 5, кв. 3",
-}
-
-
-@pytest.fixture
-def clerk(city):
-    return _person("intake@example.org", RoleKind.INTAKE, city=city)
-
-
-@pytest.fixture
-def official(department):
-    """An executor of the department the housing questions go to."""
-    return _person("official@example.org", RoleKind.EXECUTOR, organisation=department)
-
-
-@pytest.fixture
-def head(department):
-    return _person("head@example.org", RoleKind.HEAD, organisation=department)
-
-
-def letter(clerk, department, category, received, *, anonymous=False, **values):
-    fields = {
-        "category_slug": category.slug,
-        "description": "Прошу разъяснить порядок постановки на учёт нуждающихся в жилье.",
-        **({} if anonymous else ANNA),
-    } | values
-    return register_received_appeal(
-        actor=clerk,
-        city=department.city,
-        registrar=department,
-        channel="post",
-        received_at=received,
-        draft=AppealDraft(**fields),
-        anonymous=anonymous,
-    ).appeal
 
 
 def events(appeal, kind):

@@ -75,12 +75,12 @@ def test_an_answer_needs_text(assigned, executor):
 
 
 def test_an_executor_of_another_organisation_cannot_touch_the_appeal(assigned, city):
-    from tests.conftest import _person
+    from tests.conftest import person
 
     stranger_org = OrganisationFactory(city=city, slug="zheu-9")
     from mycity.accounts.models import RoleKind
 
-    stranger = _person("other@example.org", RoleKind.EXECUTOR, organisation=stranger_org)
+    stranger = person("other@example.org", RoleKind.EXECUTOR, organisation=stranger_org)
     with pytest.raises(PermissionDenied):
         start_work(actor=stranger, appeal=assigned)
     with pytest.raises(PermissionDenied):

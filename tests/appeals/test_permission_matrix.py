@@ -7,7 +7,7 @@ from mycity.appeals.access import Audience, audience_of, sees_applicant
 from mycity.appeals.models import Appeal, Status
 from mycity.appeals.workflow import Move, moves_for
 from tests.appeal_fixtures import submit_report
-from tests.conftest import _person
+from tests.conftest import person
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,20 +36,20 @@ def people(city, other_city, organisation, other_organisation, resident):
     return {
         "anonymous": AnonymousUser(),
         "applicant": resident,
-        "other_resident": _person("r2@example.org", RoleKind.RESIDENT, city=city),
-        "dispatcher": _person("d@example.org", RoleKind.DISPATCHER, city=city),
-        "dispatcher_of_other_city": _person("d2@example.org", RoleKind.DISPATCHER, city=other_city),
-        "executor": _person("e@example.org", RoleKind.EXECUTOR, organisation=organisation),
-        "executor_of_other_organisation": _person(
+        "other_resident": person("r2@example.org", RoleKind.RESIDENT, city=city),
+        "dispatcher": person("d@example.org", RoleKind.DISPATCHER, city=city),
+        "dispatcher_of_other_city": person("d2@example.org", RoleKind.DISPATCHER, city=other_city),
+        "executor": person("e@example.org", RoleKind.EXECUTOR, organisation=organisation),
+        "executor_of_other_organisation": person(
             "e2@example.org", RoleKind.EXECUTOR, organisation=other_org
         ),
-        "executor_of_other_city": _person(
+        "executor_of_other_city": person(
             "e3@example.org", RoleKind.EXECUTOR, organisation=other_organisation
         ),
-        "moderator": _person("m@example.org", RoleKind.MODERATOR, city=city),
-        "editor": _person("ed@example.org", RoleKind.EDITOR, city=city),
-        "city_admin": _person("ca@example.org", RoleKind.CITY_ADMIN, city=city),
-        "platform_admin": _person("pa@example.org", RoleKind.PLATFORM_ADMIN),
+        "moderator": person("m@example.org", RoleKind.MODERATOR, city=city),
+        "editor": person("ed@example.org", RoleKind.EDITOR, city=city),
+        "city_admin": person("ca@example.org", RoleKind.CITY_ADMIN, city=city),
+        "platform_admin": person("pa@example.org", RoleKind.PLATFORM_ADMIN),
     }
 
 

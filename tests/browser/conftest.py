@@ -177,16 +177,16 @@ def screenshot(page: Page, name: str) -> Path:
 def demo(settings, city):
     """The demo's staff of the city, who sign in through the demo page."""
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
     settings.MYCITY_DEMO_SIGNIN = True
     roads = OrganisationFactory(
         city=city, slug="roads", name_en="Road Service", activities=["roads"]
     )
     return {
-        "dispatcher": _person("dispatcher@polotsk.example", RoleKind.DISPATCHER, city=city),
-        "executor": _person("executor@polotsk.example", RoleKind.EXECUTOR, organisation=roads),
-        "moderator": _person("moderator@polotsk.example", RoleKind.MODERATOR, city=city),
+        "dispatcher": person("dispatcher@polotsk.example", RoleKind.DISPATCHER, city=city),
+        "executor": person("executor@polotsk.example", RoleKind.EXECUTOR, organisation=roads),
+        "moderator": person("moderator@polotsk.example", RoleKind.MODERATOR, city=city),
         "roads": roads,
     }
 

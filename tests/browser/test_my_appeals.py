@@ -47,11 +47,11 @@ def test_a_resident_gets_the_answer_rates_it_and_then_disagrees(
     site, page, context, resident, leaking_roof
 ):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
     appeal = submit_report(resident, leaking_roof, extra={"entrance": 1})
     assert appeal.organisation is not None
-    executor = _person("roofer@example.org", RoleKind.EXECUTOR, organisation=appeal.organisation)
+    executor = person("roofer@example.org", RoleKind.EXECUTOR, organisation=appeal.organisation)
     answer_through_the_api(appeal, executor)
     sign_in(context, site, resident)
     page.goto(site.url + "/my/appeals/")

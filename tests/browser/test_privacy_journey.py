@@ -26,10 +26,10 @@ def sign_in(context, site, user) -> None:
 
 def test_a_resident_downloads_their_data(site, page, context, resident, street_light):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
     own = submit_report(resident, street_light, description="The lamp by entrance 2 is out")
-    neighbour = _person("neighbour@example.org", RoleKind.RESIDENT, city=street_light.city)
+    neighbour = person("neighbour@example.org", RoleKind.RESIDENT, city=street_light.city)
     submit_report(neighbour, street_light, description="The neighbour's lamp")
     context.add_cookies([{"name": "mycity_language", "value": "en", "url": site.url}])
     sign_in(context, site, resident)

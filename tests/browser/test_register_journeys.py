@@ -14,7 +14,7 @@ from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import Appeal, ApplicantNotice, Status
 from mycity.cities.models import Organisation
 from tests.browser.conftest import sign_in_as
-from tests.conftest import _person
+from tests.conftest import person
 from tests.factories import CategoryFactory
 
 pytestmark = [
@@ -46,7 +46,7 @@ def housing(site, city):
 
 def test_an_intake_clerk_registers_a_paper_letter(site, page, demo, city, housing):
     department, category = housing
-    _person("intake@polotsk.example", RoleKind.INTAKE, city=city)
+    person("intake@polotsk.example", RoleKind.INTAKE, city=city)
     sign_in_as(page, site, "intake")
     expect(page.get_by_role("heading", level=1)).to_have_text("Register an appeal")
     page.get_by_label("How it arrived").select_option("post")
@@ -69,9 +69,9 @@ def test_an_intake_clerk_registers_a_paper_letter(site, page, demo, city, housin
 
 def test_an_official_marks_a_repeat_appeal(site, page, demo, city, housing):
     department, category = housing
-    clerk = _person("clerk@polotsk.example", RoleKind.INTAKE, city=city)
+    clerk = person("clerk@polotsk.example", RoleKind.INTAKE, city=city)
     official = demo["executor"]
-    _person("official2@polotsk.example", RoleKind.EXECUTOR, organisation=department)
+    person("official2@polotsk.example", RoleKind.EXECUTOR, organisation=department)
     # The demo executor answers for the department in this journey.
     from mycity.accounts.services import grant_role
 

@@ -13,7 +13,7 @@ from mycity.console.models import AnswerTemplate
 from mycity.console.selectors import fill_answer_template
 from mycity.console.services import create_answer_template
 from tests.appeal_fixtures import submit_report
-from tests.conftest import _person
+from tests.conftest import person
 from tests.factories import BuildingFactory, StreetFactory
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +239,7 @@ def test_without_javascript_the_card_comes_back_with_the_text_filled(
 def test_an_executor_of_another_organisation_cannot_fill_from_our_templates(
     client, in_work, done, lighting_service
 ):
-    outsider = _person("light@example.org", RoleKind.EXECUTOR, organisation=lighting_service)
+    outsider = person("light@example.org", RoleKind.EXECUTOR, organisation=lighting_service)
     client.force_login(outsider)
     assert client.get(fill_url(in_work), {"template": done.pk}).status_code == 404
 

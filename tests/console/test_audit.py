@@ -35,16 +35,16 @@ def test_the_audit_page_is_404_for_a_dispatcher(client, dispatcher, city):
     assert client.get(audit_url(city)).status_code == 404
 
 
-@pytest.mark.parametrize("person", ["moderator", "executor", "resident"])
-def test_the_audit_page_is_404_for_everyone_but_administrators(client, request, city, person):
-    client.force_login(request.getfixturevalue(person))
+@pytest.mark.parametrize("who", ["moderator", "executor", "resident"])
+def test_the_audit_page_is_404_for_everyone_but_administrators(client, request, city, who):
+    client.force_login(request.getfixturevalue(who))
     assert client.get(audit_url(city)).status_code == 404
 
 
 def test_the_audit_page_is_404_for_the_admin_of_another_city(client, city, other_city):
-    from tests.conftest import _person
+    from tests.conftest import person
 
-    client.force_login(_person("admin@orsha.example.org", RoleKind.CITY_ADMIN, city=other_city))
+    client.force_login(person("admin@orsha.example.org", RoleKind.CITY_ADMIN, city=other_city))
     assert client.get(audit_url(city)).status_code == 404
 
 

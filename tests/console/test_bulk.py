@@ -151,10 +151,10 @@ def test_an_appeal_of_another_city_is_refused_as_not_found(
     client, dispatcher, city, other_city, resident, unrouted, gas_service
 ):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
     theirs = submit_report(
-        _person("r@orsha.example.org", RoleKind.RESIDENT, city=other_city),
+        person("r@orsha.example.org", RoleKind.RESIDENT, city=other_city),
         CategoryFactory(city=other_city, slug="gas", activity="gas-leak", needs_moderation=True),
         lat=54.5153,
         lon=30.4053,
@@ -234,9 +234,9 @@ def test_routing_in_bulk_notifies_the_organisations_executors(
     client, dispatcher, city, unrouted, gas_service
 ):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
-    gas_executor = _person("gas@example.org", RoleKind.EXECUTOR, organisation=gas_service)
+    gas_executor = person("gas@example.org", RoleKind.EXECUTOR, organisation=gas_service)
     client.force_login(dispatcher)
     client.post(
         bulk_url(city),

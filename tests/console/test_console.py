@@ -53,10 +53,10 @@ def test_a_dispatcher_sees_new_appeals_with_counts(client, dispatcher, resident,
 
 def test_a_dispatcher_of_another_city_gets_404(client, other_city, resident, street_light):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
     appeal = submit_report(resident, street_light)
-    stranger = _person("d@orsha.example.org", RoleKind.DISPATCHER, city=other_city)
+    stranger = person("d@orsha.example.org", RoleKind.DISPATCHER, city=other_city)
     client.force_login(stranger)
     assert client.get(queue_url(appeal.city)).status_code == 404
     assert client.get(card_url(appeal)).status_code == 404
@@ -182,10 +182,10 @@ def test_the_demo_sign_in_is_absent_outside_the_demo(client, settings, db):
 
 def test_the_demo_signs_in_as_the_dispatcher_in_one_click(client, settings, city):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
     settings.MYCITY_DEMO_SIGNIN = True
-    _person("dispatcher@polotsk.example", RoleKind.DISPATCHER, city=city)
+    person("dispatcher@polotsk.example", RoleKind.DISPATCHER, city=city)
     response = client.post(reverse("console:demo"), {"as": "dispatcher"})
     assert response["Location"] == reverse("console:home")
     assert client.get(queue_url(city)).status_code == 200

@@ -84,10 +84,10 @@ def test_an_executor_of_another_organisation_cannot_request_information(
     client, city, resident, leaking_roof
 ):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
     from tests.factories import OrganisationFactory
 
-    stranger = _person(
+    stranger = person(
         "executor@zhes-2.example.org",
         RoleKind.EXECUTOR,
         organisation=OrganisationFactory(city=city, slug="zhes-2"),
@@ -167,11 +167,11 @@ def test_one_reply_answers_the_open_questions(client, dispatcher, resident, stre
 
 def test_only_the_applicant_adds_information(client, dispatcher, resident, street_light):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
     appeal = submit_report(resident, street_light)
     ask(dispatcher, appeal)
-    neighbour = _person("neighbour@example.org", RoleKind.RESIDENT, city=appeal.city)
+    neighbour = person("neighbour@example.org", RoleKind.RESIDENT, city=appeal.city)
     with pytest.raises(PermissionDenied):
         add_information(actor=neighbour, appeal=appeal, text="Это не мой")
     with pytest.raises(PermissionDenied):

@@ -5,14 +5,14 @@ import pytest
 from mycity.accounts.models import RoleKind
 from mycity.appeals.models import Appeal
 from tests.appeals.test_uploads import pdf as blank_pdf
-from tests.conftest import _person
+from tests.conftest import person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def clerk(city):
-    return _person("intake@example.org", RoleKind.INTAKE, city=city)
+    return person("intake@example.org", RoleKind.INTAKE, city=city)
 
 
 def filled(department, category, **values):

@@ -13,7 +13,7 @@ from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.intake import register_received_appeal
 from mycity.appeals.models import Appeal, ApplicantNotice, Result, Status
 from mycity.appeals.policy import is_anonymous
-from tests.conftest import _person
+from tests.conftest import person
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +21,6 @@ ANNA = {
     "applicant_name": "Иванова Анна Петровна",
     "applicant_address": "211400, г. Полоцк, ул. Нижне-Покровская, 5, кв. 3",
 }
-
-
-@pytest.fixture
-def clerk(city):
-    return _person("intake@example.org", RoleKind.INTAKE, city=city)
-
-
-@pytest.fixture
-def official(department):
-    return _person("official@example.org", RoleKind.EXECUTOR, organisation=department)
-
-
-@pytest.fixture
-def head(department):
-    """Leaving without consideration is the head's decision (300-З, art. 15)."""
-    return _person("head@example.org", RoleKind.HEAD, organisation=department)
 
 
 def letter(clerk, department, category, days_ago=1, **values):
@@ -228,7 +212,7 @@ def test_another_organisations_earlier_appeal_shows_no_answer(
     answer_appeal(actor=official, appeal=first, text="Ответ другой организации.")
     again = letter(clerk, department, housing_question)
     Appeal.objects.filter(pk=again.pk).update(organisation=other)
-    stranger = _person("stranger@example.org", RoleKind.EXECUTOR, organisation=other)
+    stranger = person("stranger@example.org", RoleKind.EXECUTOR, organisation=other)
     client.force_login(stranger)
     card = client.get(f"/console/polotsk/appeals/{again.pk}/").content.decode()
     assert first.registration_number in card

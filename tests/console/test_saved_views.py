@@ -9,7 +9,7 @@ from mycity.accounts.models import RoleKind
 from mycity.console import services
 from mycity.console.errors import InvalidInput, TooMany
 from mycity.console.models import SavedView
-from tests.conftest import _person
+from tests.conftest import person
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -90,14 +90,14 @@ def test_a_view_is_deleted(client, dispatcher, city, overdue_problems):
 
 
 def test_another_persons_view_is_404_to_delete(client, city, overdue_problems):
-    colleague = _person("d2@example.org", RoleKind.DISPATCHER, city=city)
+    colleague = person("d2@example.org", RoleKind.DISPATCHER, city=city)
     client.force_login(colleague)
     assert client.post(delete_url(overdue_problems)).status_code == 404
     assert SavedView.objects.filter(pk=overdue_problems.pk).exists()
 
 
 def test_another_persons_views_are_not_listed(client, city, overdue_problems):
-    colleague = _person("d2@example.org", RoleKind.DISPATCHER, city=city)
+    colleague = person("d2@example.org", RoleKind.DISPATCHER, city=city)
     client.force_login(colleague)
     assert "Просроченные" not in client.get(queue_url(city)).content.decode()
 

@@ -31,7 +31,7 @@ from mycity.appeals.staff_notices import (
 from mycity.notify.models import Delivery, Notification
 from mycity.notify.services import notify
 from tests.appeal_fixtures import submit_report
-from tests.conftest import _person
+from tests.conftest import person
 from tests.factories import CategoryFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def gas_service(city):
 
 @pytest.fixture
 def gas_executor(gas_service):
-    return _person("gas@example.org", RoleKind.EXECUTOR, organisation=gas_service)
+    return person("gas@example.org", RoleKind.EXECUTOR, organisation=gas_service)
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_a_disagreement_notifies_the_citys_dispatchers(dispatcher, resident, ans
 def test_dispatchers_of_another_city_are_not_told_of_a_reopened_appeal(
     other_city, resident, answered
 ):
-    stranger = _person("d@orsha.example.org", RoleKind.DISPATCHER, city=other_city)
+    stranger = person("d@orsha.example.org", RoleKind.DISPATCHER, city=other_city)
     disagree_with_answer(actor=resident, appeal=answered, reason="Всё ещё течёт")
     assert notices(stranger, TOPIC_REOPENED) == []
 

@@ -179,9 +179,9 @@ def test_a_notice_needs_a_russian_title_a_kind_and_some_place(editor, city):
 
 def test_only_the_citys_editors_write_notices(resident, city, other_city, street):
     from mycity.accounts.models import RoleKind
-    from tests.conftest import _person
+    from tests.conftest import person
 
-    orsha_editor = _person("editor@orsha.example.org", RoleKind.EDITOR, city=other_city)
+    orsha_editor = person("editor@orsha.example.org", RoleKind.EDITOR, city=other_city)
     for actor in (resident, orsha_editor):
         with pytest.raises(PermissionDenied):
             save_notice(

@@ -255,12 +255,12 @@ def test_an_appeal_nobody_can_be_told_of_does_not_hold_the_others_back(
 ):
     from mycity.accounts.models import RoleKind
     from mycity.control import reminders
-    from tests.conftest import _person
+    from tests.conftest import person
 
     monkeypatch.setattr(reminders, "ESCALATIONS_PER_RUN", 1)
     make_appeal(due_on=april(14))
     first = send_reminders(now=minsk(april(16), 8)).escalated
-    head = _person("late-head@example.org", RoleKind.HEAD, organisation=organisation)
+    head = person("late-head@example.org", RoleKind.HEAD, organisation=organisation)
     second = make_appeal(due_on=april(15))
     runs = [first] + [send_reminders(now=minsk(april(16), h)).escalated for h in (9, 10)]
     assert runs == [0, 1, 0]

@@ -3,19 +3,19 @@
 import pytest
 
 from mycity.accounts.models import RoleKind, User
-from tests.conftest import _person
+from tests.conftest import person
 
 
 @pytest.fixture
 def privacy_officer(city) -> User:
-    return _person("privacy@example.org", RoleKind.PRIVACY_OFFICER, city=city)
+    return person("privacy@example.org", RoleKind.PRIVACY_OFFICER, city=city)
 
 
 @pytest.fixture
 def privacy_officer_of_other_city(other_city) -> User:
-    return _person("privacy@orsha.example.org", RoleKind.PRIVACY_OFFICER, city=other_city)
+    return person("privacy@orsha.example.org", RoleKind.PRIVACY_OFFICER, city=other_city)
 
 
 @pytest.fixture
 def neighbour(city) -> User:
-    return _person("neighbour@example.org", RoleKind.RESIDENT, city=city)
+    return person("neighbour@example.org", RoleKind.RESIDENT, city=city)

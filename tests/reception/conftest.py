@@ -9,7 +9,7 @@ from django.utils import timezone
 from mycity.accounts.models import RoleKind
 from mycity.reception import services
 from mycity.reception.models import Appointment, Official, ReceptionSession
-from tests.conftest import _person
+from tests.conftest import person
 from tests.factories import OrganisationFactory, UserFactory
 
 MINSK = ZoneInfo("Europe/Minsk")
@@ -17,12 +17,12 @@ MINSK = ZoneInfo("Europe/Minsk")
 
 @pytest.fixture
 def clerk(city):
-    return _person("intake@example.org", RoleKind.INTAKE, city=city)
+    return person("intake@example.org", RoleKind.INTAKE, city=city)
 
 
 @pytest.fixture
 def clerk_of_other_city(other_city):
-    return _person("intake@orsha.example.org", RoleKind.INTAKE, city=other_city)
+    return person("intake@orsha.example.org", RoleKind.INTAKE, city=other_city)
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from mycity.appeals.models import (
 )
 from mycity.cities.models import City, District, Organisation
 from tests.appeal_fixtures import INSIDE
-from tests.conftest import _person
+from tests.conftest import person
 from tests.factories import CategoryFactory, DistrictFactory, OrganisationFactory
 
 DEADLINE_PASSED = datetime(2026, 3, 20, 18, 0, tzinfo=UTC)
@@ -86,7 +86,7 @@ class March:
 
 @pytest.fixture
 def head(organisation) -> User:
-    return _person("head@example.org", RoleKind.HEAD, organisation=organisation)
+    return person("head@example.org", RoleKind.HEAD, organisation=organisation)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from mycity.accounts.models import RoleKind
 from mycity.appeals.actions.api_keys import issue_api_client
-from tests.conftest import _person
+from tests.conftest import person
 from tests.reports.conftest import MARCH
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_an_executor_s_token_is_refused(client, march):
 
 
 def test_another_city_s_dispatcher_is_refused(client, march, other_city):
-    stranger = _person("dispatcher@orsha.example.org", RoleKind.DISPATCHER, city=other_city)
+    stranger = person("dispatcher@orsha.example.org", RoleKind.DISPATCHER, city=other_city)
     response = client.get(URL, MARCH, **bearer(other_city, stranger))
     assert response.status_code == 403
 

@@ -11,7 +11,7 @@ from mycity.cities.calendar import calendar_for
 from mycity.console.forms import TABS
 from mycity.console.views import COUNTED_STATUSES
 from mycity.reports.forms import current_month
-from tests.conftest import _person
+from tests.conftest import person
 from tests.reports.conftest import MARCH
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_an_executor_may_not_read_reports(client, march):
 
 
 def test_a_dispatcher_of_another_city_finds_no_console_here(client, march, other_city):
-    stranger = _person("dispatcher@orsha.example.org", RoleKind.DISPATCHER, city=other_city)
+    stranger = person("dispatcher@orsha.example.org", RoleKind.DISPATCHER, city=other_city)
     client.force_login(stranger)
     assert client.get(PAGE, MARCH).status_code == 404
     assert client.get(PAGE + "appeals.xlsx", MARCH).status_code == 404
@@ -146,13 +146,13 @@ def test_the_queue_and_the_report_count_the_same_appeals(client, march):
     """Over a period holding all of the city's appeals, the report's statuses are the
     queue's counters, for the dispatcher's whole city and for the head's organisation."""
     everything = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
-    for person in (march.dispatcher, march.head):
-        client.force_login(person)
+    for someone in (march.dispatcher, march.head):
+        client.force_login(someone)
         queue = client.get("/console/polotsk/")
         assert queue.status_code == 200
         report = client.get(PAGE, everything).context["report"]
         by_status = {row.key: row.values[0] for row in report.table("statuses").rows}
-        handled = appeal_selectors.handled_in(person, march.city)
+        handled = appeal_selectors.handled_in(someone, march.city)
         counts = appeal_selectors.status_counts(handled, statuses=COUNTED_STATUSES)
         assert counts == {s: by_status[s] for s in COUNTED_STATUSES if by_status[s]}
         tabs = {key: n for key, _label, n in queue.context["tabs"]}
