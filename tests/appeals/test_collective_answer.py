@@ -173,3 +173,17 @@ def test_the_organisation_sees_its_thanks(client, clerk, official, department, h
     client.force_login(official)
     page = client.get("/console/polotsk/thanks/").content.decode()
     assert "Октябрьской" in page
+
+
+def test_only_who_decides_is_offered_one_answer_to_many(
+    client, official, head, department, housing_question
+):
+    url = f"/console/polotsk/collective/?organisation={department.slug}"
+    client.force_login(official)
+    queue = client.get("/console/polotsk/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "/console/polotsk/collective/" not in queue
+    assert client.get(url).status_code == 404
+    client.force_login(head)
+    queue = client.get("/console/polotsk/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "/console/polotsk/collective/" in queue
+    assert client.get(url).status_code == 200

@@ -1,5 +1,6 @@
-"""The appeals register in Chromium: an intake clerk registers a paper letter, and an
-official marks a repeat appeal, which is then left without consideration."""
+"""The appeals register in Chromium: an intake clerk registers a paper letter, and the
+head of the department marks a repeat appeal, which is then left without
+consideration."""
 
 from datetime import timedelta
 
@@ -67,11 +68,13 @@ def test_an_intake_clerk_registers_a_paper_letter(site, page, demo, city, housin
     assert appeal.organisation == department and appeal.status == Status.ASSIGNED
 
 
-def test_an_official_marks_a_repeat_appeal(site, page, demo, city, housing):
+def test_the_head_leaves_a_repeat_appeal(site, page, demo, city, housing):
     department, category = housing
     clerk = person("clerk@polotsk.example", RoleKind.INTAKE, city=city)
     official = demo["executor"]
     person("official2@polotsk.example", RoleKind.EXECUTOR, organisation=department)
+    # Leaving a repeat without consideration is the head's decision (art. 15, 21).
+    person("head@polotsk.example", RoleKind.HEAD, organisation=department)
     # The demo executor answers for the department in this journey.
     from mycity.accounts.services import grant_role
 
@@ -93,8 +96,8 @@ def test_an_official_marks_a_repeat_appeal(site, page, demo, city, housing):
 
     first = letter(40)
     answer_appeal(actor=official, appeal=first, text="You join the queue at the committee.")
-    again = letter(1)
-    sign_in_as(page, site, "executor")
+    again = letter(0)
+    sign_in_as(page, site, "head")
     page.goto(f"{site.url}/console/{city.slug}/appeals/{again.pk}/")
     expect(page.get_by_text("Earlier appeals of this applicant")).to_be_visible()
     expect(page.get_by_text("You join the queue at the committee.")).to_be_visible()

@@ -12,7 +12,9 @@ from mycity.appeals.models import CLOSED_STATUSES, Appeal, AppealKind, Category,
 from mycity.cities.calendar import WorkingCalendar
 
 E_APPEAL_TERM_DAYS = 15  # art. 17: fifteen days, one month when more study is needed
-NOTICE_TERM_WORKING_DAYS = 5  # art. 15: redirection and "left without consideration"
+# Redirection and its notice (300-З, art. 10), the notice of leaving without
+# consideration (art. 15): within 5 working days of registration.
+NOTICE_TERM_WORKING_DAYS = 5
 
 
 def end_of_day(calendar: WorkingCalendar, day: date) -> datetime:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from mycity.accounts.models import ROLES_NEEDING_ORGANISATION
+from mycity.accounts.models import ROLES_NEEDING_ORGANISATION, RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
 
 register = template.Library()
@@ -35,3 +35,15 @@ def edits_content(user: Any, city: Any) -> bool:
 def registers_appeals(user: Any, city: Any) -> bool:
     """An intake clerk (or a dispatcher) of the city: the console offers intake."""
     return city is not None and may(user, Action.REGISTER_APPEALS, city)
+
+
+@register.simple_tag
+def decides_on_appeals(user: Any, city: Any) -> bool:
+    """The head of one of the city's organisations or an official the head authorised:
+    who may answer many appeals by one publication (no query, as above)."""
+    if city is None or not getattr(user, "is_authenticated", False):
+        return False
+    return any(
+        role.kind in (RoleKind.HEAD, RoleKind.DECIDER) and role.city_id == city.pk
+        for role in roles_of(user)
+    ) or any(role.kind == RoleKind.PLATFORM_ADMIN for role in roles_of(user))
