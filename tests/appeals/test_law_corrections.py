@@ -36,6 +36,18 @@ pytestmark = pytest.mark.django_db
 MINSK = ZoneInfo("Europe/Minsk")
 
 
+def someone_writes(city, category, n):
+    """An e-appeal of the n-th of many different residents on the same question."""
+    email = f"p{n}@example.org"
+    return submit_appeal(
+        applicant=UserFactory(email=email),
+        city=city,
+        draft=e_appeal_draft(
+            category, applicant_email=email, applicant_name=f"Житель Номер{n} Иванович"
+        ),
+    ).appeal
+
+
 @pytest.fixture
 def authorised(department):
     """An official the head authorised to decide on appeals; the city administrator
@@ -242,12 +254,17 @@ def test_another_procedure_and_not_competent_say_where_to_apply(
 
 
 def test_more_than_ten_counts_different_applicants(city, head, department, housing_question):
-    people = [UserFactory(email=f"p{i}@example.org") for i in range(6)]
-    appeals = [
-        submit_appeal(applicant=someone, city=city, draft=e_appeal_draft(housing_question)).appeal
-        for someone in people
-        for _twice in range(2)
-    ]
+    # Six people write twice each: twelve appeals, six applicants.
+    appeals = []
+    for n in range(6):
+        email = f"p{n}@example.org"
+        person_n = UserFactory(email=email)
+        draft = e_appeal_draft(
+            housing_question, applicant_email=email, applicant_name=f"Житель Номер{n} Иванович"
+        )
+        appeals += [
+            submit_appeal(applicant=person_n, city=city, draft=draft).appeal for _twice in range(2)
+        ]
     assert len(appeals) == 12
     with pytest.raises(InvalidAppeal) as refused:
         publish_collective_answer(
@@ -264,11 +281,7 @@ def test_more_than_ten_counts_different_applicants(city, head, department, housi
 def test_a_later_appeal_is_answered_by_a_reference_to_the_publication(
     city, head, official, department, housing_question
 ):
-    people = [UserFactory(email=f"p{i}@example.org") for i in range(11)]
-    appeals = [
-        submit_appeal(applicant=p, city=city, draft=e_appeal_draft(housing_question)).appeal
-        for p in people
-    ]
+    appeals = [someone_writes(city, housing_question, n) for n in range(11)]
     with pytest.raises(PermissionDenied):
         publish_collective_answer(
             actor=official,
@@ -286,10 +299,7 @@ def test_a_later_appeal_is_answered_by_a_reference_to_the_publication(
         text="Разъясняем порядок.",
         result=Result.EXPLAINED,
     )
-    latecomer = UserFactory(email="late@example.org")
-    later = submit_appeal(
-        applicant=latecomer, city=city, draft=e_appeal_draft(housing_question)
-    ).appeal
+    later = someone_writes(city, housing_question, 99)
     consideration.leave_without_consideration(
         actor=head, appeal=later, ground=Ground.ANSWER_PUBLISHED, publication=publication
     )
@@ -402,3 +412,85 @@ def test_an_api_submission_records_the_consent_with_the_notice_version(
     assert response.status_code == 201, response.content
     (consent,) = ConsentRecord.objects.filter(user=resident, city=housing_question.city)
     assert consent.notice_version
+
+
+def test_an_authorised_official_works_from_the_console(
+    client, clerk, authorised, department, housing_question
+):
+    appeal = letter(clerk, department, housing_question, timezone.now() - timedelta(days=1))
+    client.force_login(authorised)
+    card = client.get(f"/console/polotsk/appeals/{appeal.pk}/")
+    assert card.status_code == 200
+    assert 'value="leave"' in card.content.decode()
+    response = client.post(
+        f"/console/polotsk/appeals/{appeal.pk}/act",
+        {"action": "leave", "ground": "complaint_late", "note": "Срок подачи жалобы пропущен."},
+    )
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == Status.NOT_CONSIDERED
+
+
+def test_an_authorised_official_answers_many_by_one_publication(
+    city, authorised, department, housing_question
+):
+    appeals = [someone_writes(city, housing_question, n) for n in range(11)]
+    publication = publish_collective_answer(
+        actor=authorised,
+        organisation=department,
+        appeals=appeals,
+        title="О постановке на учёт",
+        text="Разъясняем порядок.",
+        result=Result.EXPLAINED,
+    )
+    assert publication.answers.count() == 11
+
+
+def test_an_anonymous_letter_redirected_by_the_plain_move_tells_nobody(
+    clerk, dispatcher, department, housing_question
+):
+    appeal = letter(
+        clerk, department, housing_question, timezone.now() - timedelta(days=1), anonymous=True
+    )
+    redirect_appeal(actor=dispatcher, appeal=appeal, to="Полоцкий РОВД")
+    assert not ApplicantNotice.objects.filter(appeal=appeal).exists()
+
+
+def test_a_report_without_any_contact_owes_no_letter(dispatcher, street_light, city):
+    from mycity.appeals.actions.submission import submit_appeal as submit
+    from tests.appeal_fixtures import report_draft
+
+    nameless = submit(
+        applicant=None, city=city, draft=report_draft(street_light), key_owner="client:1"
+    ).appeal
+    redirect_appeal(actor=dispatcher, appeal=nameless, to="Облэнерго")
+    assert not ApplicantNotice.objects.filter(appeal=nameless).exists()
+
+
+def test_a_later_appeal_after_a_stop_is_not_told_it_is_registered(
+    resident, official, head, housing_question
+):
+    city = housing_question.city
+    first = submit_appeal(applicant=resident, city=city, draft=e_appeal_draft(housing_question))
+    answer_appeal(actor=official, appeal=first.appeal, text="Разъясняем.")
+    second = submit_appeal(applicant=resident, city=city, draft=e_appeal_draft(housing_question))
+    consideration.stop_correspondence(
+        actor=head, appeal=second.appeal, ground="Повтор.", earlier=first.appeal
+    )
+    told = resident.notifications.count()
+    later = submit_appeal(applicant=resident, city=city, draft=e_appeal_draft(housing_question))
+    assert later.appeal.status == Status.NOT_CONSIDERED
+    assert resident.notifications.count() == told
+
+
+def test_one_person_known_two_ways_counts_once(city, housing_question, department, head):
+    from mycity.appeals.collective import count_applicants
+
+    anna = UserFactory(email="anna@example.org")
+    online = submit_appeal(applicant=anna, city=city, draft=e_appeal_draft(housing_question))
+    # The same e-mail on a letter: the same person.
+    by_post = submit_appeal(
+        applicant=None, city=city, draft=e_appeal_draft(housing_question), key_owner="x"
+    )
+    stranger = someone_writes(city, housing_question, 1)
+    assert count_applicants([online.appeal, by_post.appeal, stranger]) == 2

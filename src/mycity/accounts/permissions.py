@@ -43,7 +43,10 @@ RULES: dict[Action, frozenset[RoleKind]] = {
     Action.EDIT_CALENDAR: frozenset({RoleKind.CITY_ADMIN}),
     Action.GRANT_ROLES: frozenset({RoleKind.CITY_ADMIN}),
     Action.DISPATCH: frozenset({RoleKind.DISPATCHER}),
-    Action.EXECUTE: frozenset({RoleKind.EXECUTOR, RoleKind.HEAD, RoleKind.DISPATCHER}),
+    # An official the head authorised to decide works the organisation's appeals too.
+    Action.EXECUTE: frozenset(
+        {RoleKind.EXECUTOR, RoleKind.HEAD, RoleKind.DECIDER, RoleKind.DISPATCHER}
+    ),
     Action.MODERATE: frozenset({RoleKind.MODERATOR}),
     Action.EDIT_CONTENT: frozenset({RoleKind.EDITOR}),
     Action.READ_AUDIT: frozenset({RoleKind.CITY_ADMIN}),

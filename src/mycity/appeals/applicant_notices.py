@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
+from mycity.appeals import policy
 from mycity.appeals.errors import MoveNotAllowed
 from mycity.appeals.models import (
     Appeal,
@@ -30,12 +31,17 @@ from mycity.appeals.transitions import record_event
 from mycity.notify.services import in_language_of, notify
 
 
-def _delivery(appeal: Appeal) -> str:
+def _delivery(appeal: Appeal) -> str | None:
+    """How the applicant is told: in their account, by e-mail, by a letter to their
+    postal address; None when the appeal gives no way at all (an Open311 report without
+    contacts), or when it is anonymous (art. 23: nobody is told)."""
     if appeal.applicant_id:
         return NoticeDelivery.ACCOUNT
     if appeal.applicant_email.strip():
         return NoticeDelivery.EMAIL
-    return NoticeDelivery.POST
+    if appeal.applicant_address.strip() and not policy.is_anonymous(appeal):
+        return NoticeDelivery.POST
+    return None
 
 
 def _compose(appeal: Appeal, template: str, values: dict[str, Any]) -> tuple[str, str]:
@@ -55,11 +61,14 @@ def give_notice(
     due_on: date,
     actor: Any = None,
     **values: Any,
-) -> ApplicantNotice:
+) -> ApplicantNotice | None:
     """Write the notice (`template`, a `gettext_noop` text with %(number)s and `values`)
-    in the applicant's language and send it, or keep it for the post."""
+    in the applicant's language and send it, or keep it for the post; None when there
+    is nobody to tell (`_delivery`)."""
 
     delivery = _delivery(appeal)
+    if delivery is None:
+        return None
     if delivery == NoticeDelivery.ACCOUNT and appeal.applicant is not None:
         with in_language_of(appeal.applicant):
             subject, body = _compose(appeal, template, values)

@@ -63,7 +63,7 @@ def _check(
     if result not in ANSWER_RESULTS:
         problems.append({"field": "result", "message": _("Choose the result of the answer.")})
     # "More than ten" counts people: the same applicant writing twice is one.
-    if len({applicant_identity(a) for a in appeals}) < policy.COLLECTIVE_ANSWER_MINIMUM:
+    if count_applicants(appeals) < policy.COLLECTIVE_ANSWER_MINIMUM:
         problems.append(
             {
                 "field": "appeals",
@@ -90,11 +90,26 @@ def _check(
     return problems
 
 
-def applicant_identity(appeal: Appeal) -> str:
-    """Who wrote the appeal, as far as the register can tell: the first way the person
-    is known (account, e-mail, name with address), or the appeal itself."""
-    keys = policy.applicant_keys(appeal)
-    return keys[0] if keys else f"appeal:{appeal.pk}"
+def count_applicants(appeals: Sequence[Appeal]) -> int:
+    """How many different people wrote these appeals, as far as the register can tell:
+    appeals that share any way a person is known (account, e-mail, name with address)
+    are one person's; an appeal with none is its own."""
+    owner: dict[str, int] = {}
+    parent = list(range(len(appeals)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, appeal in enumerate(appeals):
+        for key in policy.applicant_keys(appeal):
+            if key in owner:
+                parent[root(i)] = root(owner[key])
+            else:
+                owner[key] = i
+    return len({root(i) for i in range(len(appeals))})
 
 
 def publication_url(publication: CollectiveAnswer) -> str:

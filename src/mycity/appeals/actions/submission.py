@@ -52,6 +52,7 @@ from mycity.appeals.models import (
 )
 from mycity.appeals.policy import name_key
 from mycity.appeals.registration import bump_counter, next_registration_number
+from mycity.appeals.repeats import stop_for
 from mycity.appeals.transitions import record_event, tell_applicant, transition
 from mycity.appeals.workflow import (
     Move,
@@ -481,10 +482,15 @@ def _register(
     )
     search.index_appeal(appeal)
     attach_files(appeal, files)
-    tell_applicant(
-        appeal,
-        gettext_noop("Your appeal %(number)s is registered. The answer is due by %(deadline)s."),
-    )
+    # After a stop of correspondence (art. 21) the applicant is told nothing, not even
+    # that an answer is due.
+    if stop_for(appeal) is None:
+        tell_applicant(
+            appeal,
+            gettext_noop(
+                "Your appeal %(number)s is registered. The answer is due by %(deadline)s."
+            ),
+        )
     if category.needs_moderation:
         transition(appeal, Move.SEND_TO_MODERATION, actor=None)
     else:

@@ -216,12 +216,14 @@
     queue(form).catch(function () { form.submit(); });
   });
 
-  // Signing out on a shared phone takes the resident's waiting reports with them.
+  // Signing out on a shared phone takes the resident's waiting reports with them, and
+  // those queued on an anonymous copy kept offline (no `user`): whoever made them was
+  // signed in here, and the next person to sign in must not send them as their own.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("[data-sign-out]") || !me) return;
     all().then(function (entries) {
-      entries.filter(function (e) { return e.user === me; })
+      entries.filter(function (e) { return !e.user || e.user === me; })
         .forEach(function (e) { remove(e.key); });
     });
   });
