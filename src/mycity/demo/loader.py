@@ -418,19 +418,21 @@ def load_demo(*, with_users: bool = True, with_appeals: bool = True) -> DemoRepo
 
 
 def demo_sign_ins() -> list[tuple[str, str]]:
-    """(role, e-mail) of every demo user in the database."""
+    """(role, e-mail) of every demo user in the database: one line per person and kind
+    of role, with the organisations it covers."""
     from mycity.accounts.models import Role
 
     rows = (
         Role.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}")
         .select_related("user", "organisation")
-        .order_by("user__email")
+        .order_by("user__email", "pk")
     )
+    lines: dict[tuple[str, str], list[str]] = {}
+    for role in rows:
+        where = lines.setdefault((role.user.email, str(role.get_kind_display())), [])
+        if role.organisation:
+            where.append(role.organisation.short_name_ru)
     return [
-        (
-            f"{role.get_kind_display()}"
-            + (f" ({role.organisation.short_name_ru})" if role.organisation else ""),
-            role.user.email,
-        )
-        for role in rows
+        (f"{kind} ({', '.join(where)})" if where else kind, email)
+        for (email, kind), where in lines.items()
     ]
