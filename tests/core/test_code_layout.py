@@ -60,9 +60,18 @@ def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
     return groups
 
 
-def test_the_appeals_modules_import_each_other_without_cycles():
+# A known cycle, older than this test, to be broken: a resident's subscriptions name
+# content topics, content announces through notify, and notify reads subscriptions.
+KNOWN_CYCLE = [
+    "mycity.accounts.subscriptions",
+    "mycity.content.announcements",
+    "mycity.content.news",
+    "mycity.content.search",
+    "mycity.notify.channels",
+    "mycity.notify.services",
+]
+
+
+def test_the_modules_import_each_other_without_cycles():
     graph = grimp.build_graph("mycity", cache_dir=None)
-    appeals = [
-        group for group in _cycles(graph) if any(m.startswith("mycity.appeals") for m in group)
-    ]
-    assert appeals == []
+    assert _cycles(graph) == [KNOWN_CYCLE]

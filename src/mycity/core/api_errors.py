@@ -19,7 +19,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from mycity.core.errors import DomainError
+from mycity.core.errors import DomainError, error_body
+from mycity.core.request_limits import refusal_for
 
 
 def _pydantic_message(error: dict[str, Any]) -> str:
@@ -53,10 +54,6 @@ def _field_of(location: list[Any] | tuple[Any, ...]) -> str:
     if len(parts) > 1 and parts[0] in ("filters", "params", "payload", "data"):
         parts = parts[1:]
     return ".".join(parts)
-
-
-def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict:
-    return {"code": code, "message": message, "details": details or []}
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -108,8 +105,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
         @api.exception_handler(refused)
         def parser_refusal(request: HttpRequest, exc: Exception) -> HttpResponse:
-            from mycity.core.request_limits import refusal_for
-
             response = refusal_for(request, exc)
             assert response is not None
             return response

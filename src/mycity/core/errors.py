@@ -35,3 +35,9 @@ class NotFound(DomainError):
     code = "not_found"
     message = _("Not found.")
     status = 404
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict:
+    """The one shape of an error in the API: a stable code, a message in the user's
+    language, and field-level details."""
+    return {"code": code, "message": message, "details": details or []}

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mycity.core.api_errors import error_body
+from mycity.core.errors import error_body
 
 PARSER_REFUSALS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
