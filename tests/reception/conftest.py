@@ -16,11 +16,6 @@ MINSK = ZoneInfo("Europe/Minsk")
 
 
 @pytest.fixture
-def clerk(city):
-    return person("intake@example.org", RoleKind.INTAKE, city=city)
-
-
-@pytest.fixture
 def clerk_of_other_city(other_city):
     return person("intake@orsha.example.org", RoleKind.INTAKE, city=other_city)
 

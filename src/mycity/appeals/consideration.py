@@ -313,7 +313,9 @@ def stop_correspondence(
             appeal,
             NoticeKind.CORRESPONDENCE_STOPPED,
             _STOPPED,
-            due_on=calendar.add_working_days(calendar.local_date(now), 5),
+            due_on=calendar.add_working_days(
+                calendar.local_date(now), deadlines.NOTICE_TERM_WORKING_DAYS
+            ),
             actor=actor,
             note=ground,
         )
@@ -330,12 +332,11 @@ def stop_correspondence(
     return stops[0]
 
 
-def apply_correspondence_stop(appeal: Appeal) -> bool:
+def apply_correspondence_stop(appeal: Appeal, stop: CorrespondenceStop) -> bool:
     """On registration: an appeal of a person with whom correspondence on its question
-    was stopped is left without consideration at once, without a notice (art. 21); the
-    event names the decision. Whether it was."""
-    stop = stop_for(appeal)
-    if stop is None or appeal.status in CLOSED_STATUSES:
+    was stopped (`stop`, from `repeats.stop_for`) is left without consideration at once,
+    without a notice (art. 21); the event names the decision. Whether it was."""
+    if appeal.status in CLOSED_STATUSES:
         return False
     decided_on = calendar_for(appeal.city).local_date(stop.decided_at)
     leave_without_consideration(

@@ -173,6 +173,9 @@ def close_appeal(
     )
 
 
+_REDIRECTED = gettext_noop("Your appeal %(number)s has been sent to the competent body: %(note)s")
+
+
 @transaction.atomic
 def redirect_appeal(
     *,
@@ -209,9 +212,6 @@ def redirect_appeal(
             note=text,
         )
     return appeal
-
-
-_REDIRECTED = gettext_noop("Your appeal %(number)s has been sent to the competent body: %(note)s")
 
 
 @transaction.atomic

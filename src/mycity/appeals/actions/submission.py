@@ -483,8 +483,9 @@ def _register(
     search.index_appeal(appeal)
     attach_files(appeal, files)
     # After a stop of correspondence (art. 21) the applicant is told nothing, not even
-    # that an answer is due.
-    if stop_for(appeal) is None:
+    # that an answer is due. One lookup serves this and the rule applied below.
+    stop = stop_for(appeal)
+    if stop is None:
         tell_applicant(
             appeal,
             gettext_noop(
@@ -496,7 +497,8 @@ def _register(
     else:
         accept_and_route(appeal, actor=None, organisation=plan.organisation)
     # The law's rules that apply on arrival build on the moves above.
-    apply_correspondence_stop(appeal)
+    if stop is not None:
+        apply_correspondence_stop(appeal, stop)
     return appeal
 
 
