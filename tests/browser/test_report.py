@@ -117,3 +117,48 @@ def test_a_category_is_found_by_words_in_russian_or_belarusian(site, page, city,
     expect(page.get_by_label("Что случилось")).to_have_value("pothole")
     search.fill("трамвай")
     expect(page.locator("#category-search-status")).to_contain_text("Ничего не найдено")
+
+
+def test_a_category_is_found_by_the_words_residents_use_typos_and_all(
+    site, page, city, street_light
+):
+    from tests.factories import CategoryFactory
+
+    street_light.name_ru, street_light.name_be = "Не горит уличный фонарь", "Не гарыць ліхтар"
+    street_light.save()
+    CategoryFactory(city=city, slug="pothole", name_ru="Ямы на проезжей части")
+    page.goto(site.url + "/polotsk/report/")
+    search = page.get_by_label("Найти по словам")
+    chosen = page.get_by_label("Что случилось")
+    # The placeholder's own example, and the forms of it residents write.
+    for words in ("яма", "яму", "ямы", "фонарями"):
+        search.fill("")
+        search.fill(words)
+        expected = "street-light-out" if words == "фонарями" else "pothole"
+        expect(chosen).to_have_value(expected)
+        expect(page.locator("#category-search-status")).to_have_text("Найдено категорий: 1")
+    # One letter wrong, missing or swapped.
+    for typo in ("фанарь", "фонрь", "ямы на праезжей"):
+        search.fill("")
+        search.fill(typo)
+        expect(page.locator("#category-search-status")).to_have_text("Найдено категорий: 1")
+    search.fill("сосульки")
+    expect(page.locator("#category-search-status")).to_contain_text("Ничего не найдено")
+
+
+def test_a_category_is_found_by_the_synonyms_the_city_lists(site, page, city):
+    from mycity.appeals.actions.catalogue import upsert_category
+
+    upsert_category(
+        city=city,
+        slug="pothole",
+        names={"ru": "Ямы на проезжей части"},
+        kind="problem",
+        synonyms="выбоина, колдобина; дыра в асфальте",
+    )
+    page.goto(site.url + "/polotsk/report/")
+    search = page.get_by_label("Найти по словам")
+    for words in ("выбоина", "выбоину", "колдобины", "дыра в асфальте", "выбоена"):
+        search.fill("")
+        search.fill(words)
+        expect(page.get_by_label("Что случилось")).to_have_value("pothole")

@@ -24,6 +24,7 @@ class CategoryForm(forms.ModelForm):
             "name_ru",
             "name_be",
             "name_en",
+            "synonyms",
             "icon",
             "activity",
             "is_public",
@@ -60,7 +61,7 @@ class CategoryAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["city", "kind", "is_public", "needs_moderation", "is_active"]
-    search_fields = ["slug", "name_ru", "name_be", "name_en"]
+    search_fields = ["slug", "name_ru", "name_be", "name_en", "synonyms"]
     raw_id_fields = ["parent", "default_organisation"]
 
     def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
@@ -71,6 +72,7 @@ class CategoryAdmin(admin.ModelAdmin):
             kind=obj.kind,
             parent=obj.parent,
             icon=obj.icon,
+            synonyms=obj.synonyms,
             activity=obj.activity,
             is_public=obj.is_public,
             needs_moderation=obj.needs_moderation,

@@ -191,6 +191,7 @@ def _category_out(category: Category, parents: dict[int, str], leaves: set[int])
         "kind": category.kind,
         "name": category.name,
         "names": category.names,
+        "synonyms": category.synonym_list,
         "icon": category.icon,
         "is_public": category.is_public,
         "needs_moderation": category.needs_moderation,

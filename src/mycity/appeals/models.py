@@ -1,5 +1,7 @@
 """Categories, appeals (problem reports and e-appeals), their events, photos and answers."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -30,6 +32,17 @@ class Category(TranslatedName):
     slug = models.SlugField(_("slug"), max_length=80)
     kind = models.CharField(_("kind"), max_length=20, choices=AppealKind.choices)
     icon = models.CharField(_("icon"), max_length=40, blank=True)
+    # Residents look for "яма" or "выбоина" where the catalogue says "Ямы на проезжей
+    # части": the city lists the words they use, and the report form's search finds them.
+    synonyms = models.TextField(
+        _("synonyms"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "Words residents use for this problem, in any language, separated by commas: "
+            "«яма, выбоина, колдобина»."
+        ),
+    )
     activity = models.CharField(
         _("activity"), max_length=20, choices=Activity.choices, default=Activity.GENERAL
     )
@@ -65,6 +78,16 @@ class Category(TranslatedName):
                 condition=Q(kind__in=["problem", "e_appeal"]), name="category_kind_known"
             ),
         ]
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return synonym_list(self.synonyms)
+
+
+def synonym_list(text: str) -> list[str]:
+    """The synonyms written as a list (commas, semicolons or lines), each once."""
+    words = (" ".join(word.split()) for word in re.split(r"[,;\n]", text))
+    return list(dict.fromkeys(word for word in words if word))
 
 
 class Status(models.TextChoices):

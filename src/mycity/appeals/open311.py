@@ -314,7 +314,8 @@ def _service_time(category: Category) -> str:
 
 
 def _keywords(category: Category) -> str:
-    """Synonyms: the names of the category and its group in the other languages."""
+    """Synonyms: the names of the category and its group in the other languages, and the
+    words residents use that the city lists."""
     shown = {category.name, category.parent.name if category.parent else ""}
     words: list[str] = []
     for node in (category, category.parent):
@@ -323,6 +324,7 @@ def _keywords(category: Category) -> str:
         for name in node.names.values():
             if name and name not in shown and name not in words:
                 words.append(name)
+    words += [word for word in category.synonym_list if word not in words]
     return ", ".join(words)
 
 

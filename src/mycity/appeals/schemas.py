@@ -17,6 +17,7 @@ class CategoryOut(Schema):
     kind: str = Field(description="problem or e_appeal")
     name: str
     names: Names
+    synonyms: list[str] = Field(description="Words residents use for it, as the city lists them.")
     icon: str
     is_public: bool
     needs_moderation: bool

@@ -155,6 +155,7 @@ def load_categories(city: City, report: DemoReport) -> None:
                 names=leaf["name"],
                 kind=leaf["kind"],
                 icon=leaf.get("icon", ""),
+                synonyms=", ".join(leaf.get("synonyms", [])),
                 activity=leaf.get("activity", "general"),
                 is_public=leaf.get("is_public", True),
                 needs_moderation=leaf.get("needs_moderation", False),

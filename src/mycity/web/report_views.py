@@ -24,6 +24,7 @@ from mycity.accounts.models import User
 from mycity.appeals import selectors
 from mycity.appeals.actions.moves import join_report
 from mycity.appeals.actions.submission import AppealDraft, submit_appeal
+from mycity.appeals.category_words import category_words
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import Appeal, AppealKind, Category, Channel
 from mycity.cities import selectors as city_selectors
@@ -40,13 +41,13 @@ class CategorySelect(forms.Select):
     """The categories' select, each option carrying its names in every language (and its
     group's), which the search box above it filters by (web/category-search.js)."""
 
-    words: dict[str, str]
+    words: dict[str, tuple[str, str]]
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option = super().create_option(*args, **kwargs)
-        words = getattr(self, "words", {}).get(str(option["value"]))
-        if words:
-            option["attrs"]["data-words"] = words
+        found_by = getattr(self, "words", {}).get(str(option["value"]))
+        if found_by:
+            option["attrs"]["data-words"], option["attrs"]["data-stems"] = found_by
         return option
 
 
@@ -87,21 +88,20 @@ class ReportForm(forms.Form):
 
 def category_choices(
     city: City, *, often: bool = True
-) -> tuple[list[tuple[str, Any]], dict[str, str]]:
+) -> tuple[list[tuple[str, Any]], dict[str, tuple[str, str]]]:
     """The leaf problem categories under their parents' names (the select's groups), with
-    (`often`) the most reported lately first; and each one's words to search by, in every
-    language."""
+    (`often`) the most reported lately first; and each one's words and stems to search by
+    (`category_words`)."""
     tree = selectors.categories_of(city, kind=AppealKind.PROBLEM)
     parents = {c.parent_id for c in tree if c.parent_id}
     by_id = {c.pk: c for c in tree}
     leaves = [c for c in tree if c.pk not in parents]
     groups: dict[str, list[tuple[str, str]]] = {}
-    words: dict[str, str] = {}
+    words: dict[str, tuple[str, str]] = {}
     for category in leaves:
         parent = by_id.get(category.parent_id) if category.parent_id else None
         groups.setdefault(parent.name if parent else "", []).append((category.slug, category.name))
-        names = [*category.names.values(), *(parent.names.values() if parent else ())]
-        words[category.slug] = " ".join(dict.fromkeys(name.lower() for name in names if name))
+        words[category.slug] = category_words(category, parent)
     choices: list[tuple[str, Any]] = [("", _("Choose…"))]
     if often:
         used = [by_id[pk] for pk in selectors.most_used_categories(city) if pk in by_id]

@@ -12,6 +12,7 @@ from mycity.appeals.extra_fields import check_definitions
 from mycity.appeals.models import (
     AppealKind,
     Category,
+    synonym_list,
 )
 from mycity.cities.models import City, Organisation
 
@@ -25,6 +26,7 @@ def upsert_category(
     kind: str,
     parent: Category | None = None,
     icon: str = "",
+    synonyms: str = "",
     activity: str = "general",
     is_public: bool = True,
     needs_moderation: bool = False,
@@ -51,6 +53,7 @@ def upsert_category(
     category.kind = kind
     category.parent = parent
     category.icon = icon
+    category.synonyms = ", ".join(synonym_list(synonyms))
     category.activity = activity
     category.is_public = is_public and kind == AppealKind.PROBLEM
     category.needs_moderation = needs_moderation
