@@ -80,7 +80,7 @@ class StreetFactory(DjangoModelFactory):
     name_ru = factory.Sequence(lambda n: f"Улица{n}")
     name_be = factory.Sequence(lambda n: f"Вуліца{n}")
     name_en = factory.Sequence(lambda n: f"Street{n}")
-    search_words = factory.LazyAttribute(lambda o: search_words(o.name_ru, o.name_be))
+    search_words = factory.LazyAttribute(lambda o: search_words(o.name_ru, o.name_be, o.name_en))
 
 
 class BuildingFactory(DjangoModelFactory):

@@ -51,7 +51,7 @@ from mycity.appeals.models import (
 from mycity.appeals.public_text import public_text
 from mycity.cities.models import Building, City
 from mycity.cities.selectors import active_cities, search_addresses
-from mycity.cities.text import fold, query_words, split_house_number
+from mycity.cities.text import house_number_key, parse_address
 from mycity.core.errors import DomainError
 from mycity.core.translated import pick_translation
 
@@ -674,8 +674,10 @@ def _building_at(city: City, address: str) -> int:
     """The one building the address names; the exact house number wins over 12А, 12/1."""
     found = search_addresses(city, address).buildings
     if len(found) != 1:
-        _words, number = split_house_number(query_words(address))
-        found = [b for b in found if number and fold(b.number) == number]
+        _words, number = parse_address(address)
+        found = [
+            b for b in found if number and house_number_key(b.number) == house_number_key(number)
+        ]
     if len(found) != 1:
         raise Open311Error(
             400,

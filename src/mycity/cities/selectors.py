@@ -8,7 +8,7 @@ from django.utils import translation
 
 from mycity.cities.errors import CityNotFound
 from mycity.cities.models import Building, City, District, Organisation, Street
-from mycity.cities.text import fold, house_number_sort_key, query_words, split_house_number
+from mycity.cities.text import house_number_key, house_number_sort_key, parse_address
 from mycity.core.geo import area_contains, box_around, distance_m
 
 MAX_STREETS_IN_SEARCH = 20
@@ -55,8 +55,9 @@ class AddressSearch:
 
 def search_addresses(city: City, query: str, *, limit: int = 10) -> AddressSearch:
     """Streets whose words start with the query's words (Russian or Belarusian);
-    with a trailing house number, the matching buildings on those streets."""
-    words, number = split_house_number(query_words(query))
+    with a house number, the matching buildings on those streets. The query is read as
+    residents write addresses (`parse_address`: "ул. Ленина, д. 11, корп. 2")."""
+    words, number = parse_address(query)
     if not words:
         return AddressSearch(streets=[], buildings=[])
     streets_q = Q()
@@ -74,9 +75,11 @@ def search_addresses(city: City, query: str, *, limit: int = 10) -> AddressSearc
         .filter(street__in=streets, number_sort=house_number_sort_key(number))
         .order_by("street__name_ru", "number")
     )
-    wanted = fold(number)
-    buildings = [b for b in candidates if fold(b.number).startswith(wanted)]
-    buildings.sort(key=lambda b: (fold(b.number) != wanted, b.street.name, len(b.number)))
+    wanted = house_number_key(number)
+    buildings = [b for b in candidates if house_number_key(b.number).startswith(wanted)]
+    buildings.sort(
+        key=lambda b: (house_number_key(b.number) != wanted, b.street.name, len(b.number))
+    )
     return AddressSearch(streets=[], buildings=buildings[:limit])
 
 

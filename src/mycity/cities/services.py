@@ -56,7 +56,7 @@ def save_area(obj: BoxedArea, area: dict[str, Any] | None) -> None:
 
 
 def save_street(street: Street) -> None:
-    street.search_words = search_words(street.name_ru, street.name_be)
+    street.search_words = search_words(street.name_ru, street.name_be, street.name_en)
     street.full_clean()
     street.save()
 
@@ -148,11 +148,14 @@ def upsert_street(*, city: City, kind: str, names: Names) -> Street:
         city=city,
         kind=kind,
         name_ru=fields["name_ru"],
-        defaults={**fields, "search_words": search_words(fields["name_ru"], fields["name_be"])},
+        defaults={
+            **fields,
+            "search_words": search_words(fields["name_ru"], fields["name_be"], fields["name_en"]),
+        },
     )
     if not created and (street.name_be, street.name_en) != (fields["name_be"], fields["name_en"]):
         street.name_be, street.name_en = fields["name_be"], fields["name_en"]
-        street.search_words = search_words(street.name_ru, street.name_be)
+        street.search_words = search_words(street.name_ru, street.name_be, street.name_en)
         street.save(update_fields=["name_be", "name_en", "search_words"])
     return street
 

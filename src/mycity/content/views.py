@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from mycity.accounts.models import User
 from mycity.cities import selectors as city_selectors
-from mycity.cities.addresses import building_label
+from mycity.cities.addresses import building_label, suggestion_attrs
 from mycity.cities.models import Building, City
 from mycity.content import selectors
 from mycity.content.api import address_label
@@ -59,6 +59,7 @@ def notices(request: HttpRequest, slug: str) -> HttpResponse:
 def _address_check(request: HttpRequest, city: City) -> dict:
     """The check of an address the resident typed, or of their home address."""
     form = AddressCheckForm(request.GET if "address" in request.GET else None)
+    form.fields["address"].widget.attrs.update(suggestion_attrs(city))
     building: Building | None = None
     problem = ""
     if form.is_bound and form.is_valid():

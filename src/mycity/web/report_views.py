@@ -28,6 +28,7 @@ from mycity.appeals.category_words import category_words
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import Appeal, AppealKind, Category, Channel
 from mycity.cities import selectors as city_selectors
+from mycity.cities.addresses import suggestion_attrs
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City
 from mycity.web.choice import city_or_404
@@ -75,6 +76,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["category"])
         field.choices, cast(CategorySelect, field.widget).words = category_choices(city)
+        self.fields["address"].widget.attrs.update(suggestion_attrs(city))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

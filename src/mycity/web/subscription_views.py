@@ -22,7 +22,7 @@ from mycity.accounts.subscriptions import (
     set_quiet_hours,
     unsubscribe_from_email,
 )
-from mycity.cities.addresses import building_label
+from mycity.cities.addresses import building_label, suggestion_attrs
 from mycity.cities.models import Building, City, District
 from mycity.cities.selectors import search_addresses
 from mycity.content.models import EventCategory, NoticeKind
@@ -96,6 +96,7 @@ class SubscriptionsForm(forms.Form):
         kept.label_from_instance = building_label  # type: ignore[method-assign,assignment]
         field = cast(forms.ModelMultipleChoiceField, self.fields["districts"])
         field.queryset = District.objects.filter(city=city).defer("boundary")
+        self.fields["add_address"].widget.attrs.update(suggestion_attrs(city))
 
 
 @login_required
