@@ -13,6 +13,16 @@ from tests.browser.test_sign_in import code_in_last_mail
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def small_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 90, 40)).save(photo, "JPEG")
+    return photo.getvalue()
+
+
 def tap_the_map(page) -> None:
     # Leaflet draws the map after the page's deferred scripts have run: a tap before
     # that lands on an empty box (on a busy machine it can take a moment).
@@ -30,6 +40,9 @@ def test_a_new_resident_reports_a_problem_and_signs_up_at_the_end(
     expect(page.locator("path.map-point-main")).to_have_count(1)
     assert page.locator("#id_lat").input_value()
     page.get_by_label("Опишите проблему").fill("Не горит фонарь у второго подъезда")
+    page.locator("#id_photos").set_input_files(
+        files=[{"name": "IMG_1.jpg", "mimeType": "image/jpeg", "buffer": small_jpeg()}]
+    )
     page.get_by_label(re.compile("Я согласен")).check()
     page.get_by_role("button", name="Отправить сообщение").click()
 
@@ -45,10 +58,13 @@ def test_a_new_resident_reports_a_problem_and_signs_up_at_the_end(
     expect(page.get_by_label("Опишите проблему")).to_have_value(
         "Не горит фонарь у второго подъезда"
     )
+    expect(page.locator("#photos-kept")).to_contain_text("сохранены: 1")  # kept on the phone
     page.get_by_label(re.compile("Я согласен")).check()
     page.get_by_role("button", name="Отправить сообщение").click()
 
+    expect(page.get_by_role("status")).to_contain_text("зарегистрировано")
     appeal = Appeal.objects.get(applicant__email="new.resident@example.org")
+    assert appeal.files.count() == 1
     expect(page.get_by_role("heading", level=1)).to_contain_text(appeal.number)
     expect(page.get_by_role("status")).to_contain_text(appeal.number)
     page.get_by_role("link", name="Мои обращения").first.click()
@@ -162,3 +178,35 @@ def test_a_category_is_found_by_the_synonyms_the_city_lists(site, page, city):
         search.fill("")
         search.fill(words)
         expect(page.get_by_label("Что случилось")).to_have_value("pothole")
+
+
+def test_photos_are_kept_when_the_form_comes_back_with_an_error(
+    site, page, context, problems, city, resident, street_light, tiles_asked
+):
+    from mycity.appeals.models import AppealFile
+    from tests.browser.test_my_appeals import sign_in
+
+    sign_in(context, site, resident)
+    page.goto(site.url + "/polotsk/report/")
+    page.get_by_label("Что случилось").select_option("street-light-out")
+    tap_the_map(page)
+    page.get_by_label("Опишите проблему").fill("Не горит фонарь")
+    page.locator("#id_photos").set_input_files(
+        files=[
+            {"name": f"IMG_{n}.jpg", "mimeType": "image/jpeg", "buffer": small_jpeg()}
+            for n in (1, 2)
+        ]
+    )
+    # The consent is forgotten: the form comes back with an error ...
+    page.get_by_role("button", name="Отправить сообщение").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    problems.items.clear()  # the 400 itself is the expected answer
+    # ... and the photos are still chosen, and the resident is told so.
+    expect(page.locator("#photos-kept")).to_have_text(
+        "Фото с прошлой попытки сохранены: 2. Они будут отправлены вместе с сообщением."
+    )
+    assert page.locator("#id_photos").evaluate("box => box.files.length") == 2
+    page.get_by_label(re.compile("Я согласен")).check()
+    page.get_by_role("button", name="Отправить сообщение").click()
+    expect(page.get_by_role("status")).to_contain_text("зарегистрировано")
+    assert AppealFile.objects.filter(appeal__applicant=resident).count() == 2

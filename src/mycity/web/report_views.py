@@ -4,7 +4,8 @@ One page, three parts, that works without JavaScript (the place is then an addre
 the registry); with it, a map places the pin and the open reports nearby are offered
 before sending ("me too"). A resident who is not signed in fills everything first:
 the text they typed waits in their session while they confirm their e-mail, and the
-form comes back filled. Files cannot wait in a session, so photos are chosen again.
+form comes back filled. Files cannot wait in a session: the photos wait on the phone
+(web/kept-photos.js), under the form's key, which the draft keeps.
 """
 
 import uuid
@@ -123,6 +124,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     status = 200
     problems: list[str] = []
+    draft = _draft_for(request, city)
     if request.method == "POST":
         form = ReportForm(city, request.POST)
         if form.is_valid():
@@ -137,13 +139,18 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             status = 400
     else:
-        form = ReportForm(city, initial=_draft_for(request, city) | {"key": uuid.uuid4().hex})
+        # A draft back from signing in keeps its key: the photos kept on the phone under
+        # it (web/kept-photos.js) come back too.
+        form = ReportForm(city, initial={"key": uuid.uuid4().hex} | draft)
     tiles = tiles_of(city)
     context = {
         "city": city,
         "form": form,
         "problems": problems,
         "max_photos": MAX_PHOTOS,
+        # The form came back: the photos chosen for it are put back in the box.
+        "restore_photos": request.method == "POST" or bool(draft),
+        "photos_not_sent": len(request.FILES.getlist("photos")),
         "report_map": {
             "lat": city.centre_lat,
             "lon": city.centre_lon,
@@ -159,19 +166,23 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _draft_for(request: HttpRequest, city: City) -> dict[str, Any]:
     draft = request.session.get(DRAFT_KEY) or {}
-    return draft.get("fields", {}) if draft.get("city") == city.slug else {}
+    fields = dict(draft.get("fields", {})) if draft.get("city") == city.slug else {}
+    if not fields.get("key"):  # a draft kept before drafts kept their key
+        fields.pop("key", None)
+    return fields
 
 
 def _keep_for_sign_in(request: HttpRequest, city: City, data: dict[str, Any]) -> HttpResponse:
     fields = {name: data.get(name) for name in ("category", "address", "lat", "lon")}
     fields["description"] = data.get("description", "")
     fields["consent"] = bool(data.get("consent"))
+    fields["key"] = data.get("key")
     request.session[DRAFT_KEY] = {"city": city.slug, "fields": fields}
     messages.info(
         request,
         _(
-            "Confirm your e-mail to send the report. What you wrote is kept; "
-            "add the photos again afterwards."
+            "Confirm your e-mail to send the report. What you wrote is kept, and "
+            "the photos on this device."
         ),
     )
     back = reverse("web:report", kwargs={"slug": city.slug})

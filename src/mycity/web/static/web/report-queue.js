@@ -222,6 +222,7 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("[data-sign-out]") || !me) return;
+    indexedDB.deleteDatabase("mycity-kept-photos"); // web/kept-photos.js
     all().then(function (entries) {
       entries.filter(function (e) { return !e.user || e.user === me; })
         .forEach(function (e) { remove(e.key); });
