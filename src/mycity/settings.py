@@ -272,6 +272,32 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploaded files (photos, attachments, scans, pictures) go through Django's storage API:
+# local files under MEDIA_ROOT by default, an S3-compatible bucket (SeaweedFS, MinIO, a
+# cloud's) when S3_BUCKET is set, so that every web node sees every file. Objects are
+# private in the bucket: the app checks permission, then streams a public photo or hands
+# out a signed URL that expires after FILES_SIGNED_URL_SECONDS (mycity.core.stored_files).
+S3_BUCKET = env_str("S3_BUCKET")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+FILES_SIGNED_URL_SECONDS = env_int("FILES_SIGNED_URL_SECONDS", 60)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION", "us-east-1"),
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": FILES_SIGNED_URL_SECONDS,
+            # A name already taken gets a new one, as on the local disk: never overwrite.
+            "file_overwrite": False,
+        },
+    }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -313,7 +339,13 @@ _oidc_origin = "/".join(OIDC_SERVER_URL.split("/")[:3]) if OIDC_SERVER_URL else 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env_list("CSP_IMG_HOSTS", [])],
+        # A private photo's signed URL points at the bucket's host.
+        "img-src": [
+            "'self'",
+            "data:",
+            *env_list("CSP_IMG_HOSTS", []),
+            *(["/".join(S3_ENDPOINT_URL.split("/")[:3])] if S3_BUCKET and S3_ENDPOINT_URL else []),
+        ],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "object-src": ["'none'"],
