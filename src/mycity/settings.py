@@ -156,7 +156,13 @@ elif CACHE_URL == "locmem://":
 else:
     raise ImproperlyConfigured("CACHE_URL must be db://, redis://… or (in debug) locmem://")
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are read from the cache (Redis in a cluster) and written through to the
+# database, so a restarted Redis signs nobody out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL.startswith(("redis://", "rediss://"))
+    else "django.contrib.sessions.backends.db"
+)
 
 TASKS_URL = env_str("TASKS_URL", "db://")
 TASKS: dict[str, dict[str, object]]
