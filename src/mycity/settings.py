@@ -173,9 +173,15 @@ elif TASKS_URL == "immediate://":
 elif TASKS_URL.startswith("redis://"):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": TASKS_URL}}
+    RQ_QUEUES = {
+        "default": {"URL": TASKS_URL, "QUEUE_CLASS": "mycity.core.task_reclaim.RetryingQueue"}
+    }
 else:
     raise ImproperlyConfigured("TASKS_URL must be db://, immediate:// or redis://…")
+
+# A task running longer than this is taken for abandoned by a worker that went silent
+# on another machine, and run again (mycity.core.task_reclaim); no task takes so long.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
 
 # --- Auth ---------------------------------------------------------------------
 

@@ -29,26 +29,10 @@ FAIL_TO_SIGN_IN = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def site_database(tmp_path_factory):
-    """One migrated database with the clerk's account, made once for the module."""
-    made = tmp_path_factory.mktemp("site")
-    result = run_mycity(
-        made,
-        "shell",
-        "-c",
-        "from django.core.management import call_command; call_command('migrate', verbosity=0); "
-        "from mycity.accounts.models import User; "
-        "User.objects.create_user(email='clerk@example.org', password='right-password-1')",
-    )
-    assert result.returncode == 0, result.stderr
-    return made / "var"
-
-
 @pytest.fixture
-def site(site_database, tmp_path):
+def site(migrated_var, tmp_path):
     """The site's var directory (its database file) for one test."""
-    shutil.copytree(site_database, tmp_path / "var")
+    shutil.copytree(migrated_var, tmp_path / "var")
     return tmp_path
 
 
