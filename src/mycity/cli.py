@@ -34,9 +34,15 @@ def _worker_command() -> list[str]:
     from django.conf import settings
 
     django.setup()
+    from mycity.core.task_reclaim import reclaim_abandoned_tasks, worker_id
+
+    # A worker restarted after a kill takes back what its predecessor was running.
+    reclaim_abandoned_tasks()
     if str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_rq"):
         return ["rqworker", "default", "--with-scheduler"]
-    return ["db_worker", "--queue-name", "*"]
+    # No autoreloader (on under DEBUG): its child would run the tasks under another
+    # process id than the worker's name says, and outlive a killed parent.
+    return ["db_worker", "--queue-name", "*", "--no-reload", "--worker-id", worker_id()]
 
 
 def serve(argv: list[str]) -> int:

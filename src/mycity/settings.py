@@ -156,7 +156,13 @@ elif CACHE_URL == "locmem://":
 else:
     raise ImproperlyConfigured("CACHE_URL must be db://, redis://… or (in debug) locmem://")
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are read from the cache (Redis in a cluster) and written through to the
+# database, so a restarted Redis signs nobody out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL.startswith(("redis://", "rediss://"))
+    else "django.contrib.sessions.backends.db"
+)
 
 TASKS_URL = env_str("TASKS_URL", "db://")
 TASKS: dict[str, dict[str, object]]
@@ -167,9 +173,15 @@ elif TASKS_URL == "immediate://":
 elif TASKS_URL.startswith("redis://"):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": TASKS_URL}}
+    RQ_QUEUES = {
+        "default": {"URL": TASKS_URL, "QUEUE_CLASS": "mycity.core.task_reclaim.RetryingQueue"}
+    }
 else:
     raise ImproperlyConfigured("TASKS_URL must be db://, immediate:// or redis://…")
+
+# A task running longer than this is taken for abandoned by a worker that went silent
+# on another machine, and run again (mycity.core.task_reclaim); no task takes so long.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
 
 # --- Auth ---------------------------------------------------------------------
 
@@ -272,6 +284,32 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploaded files (photos, attachments, scans, pictures) go through Django's storage API:
+# local files under MEDIA_ROOT by default, an S3-compatible bucket (SeaweedFS, MinIO, a
+# cloud's) when S3_BUCKET is set, so that every web node sees every file. Objects are
+# private in the bucket: the app checks permission, then streams a public photo or hands
+# out a signed URL that expires after FILES_SIGNED_URL_SECONDS (mycity.core.stored_files).
+S3_BUCKET = env_str("S3_BUCKET")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+FILES_SIGNED_URL_SECONDS = env_int("FILES_SIGNED_URL_SECONDS", 60)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION", "us-east-1"),
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": FILES_SIGNED_URL_SECONDS,
+            # A name already taken gets a new one, as on the local disk: never overwrite.
+            "file_overwrite": False,
+        },
+    }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -313,7 +351,13 @@ _oidc_origin = "/".join(OIDC_SERVER_URL.split("/")[:3]) if OIDC_SERVER_URL else 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env_list("CSP_IMG_HOSTS", [])],
+        # A private photo's signed URL points at the bucket's host.
+        "img-src": [
+            "'self'",
+            "data:",
+            *env_list("CSP_IMG_HOSTS", []),
+            *(["/".join(S3_ENDPOINT_URL.split("/")[:3])] if S3_BUCKET and S3_ENDPOINT_URL else []),
+        ],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "object-src": ["'none'"],

@@ -14,7 +14,47 @@ def test_healthz_answers_without_touching_the_database(client, django_assert_num
 def test_readyz_is_ready_when_every_migration_is_applied(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "migrations": "ok"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "cache": "ok",
+        "storage": "ok",
+    }
+
+
+@pytest.mark.django_db
+def test_readyz_is_unavailable_when_the_cache_does_not_answer(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens on port 1.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "error: ConnectionError"
+
+
+@pytest.mark.django_db
+def test_readyz_is_unavailable_when_the_storage_does_not_answer(client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "mycity",
+                "endpoint_url": "http://127.0.0.1:1",
+                "access_key": "nobody",
+                "secret_key": "nothing",
+                "region_name": "us-east-1",
+            },
+        },
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"].startswith("error:")
 
 
 @pytest.mark.django_db(transaction=True)

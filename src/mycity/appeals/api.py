@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
@@ -62,6 +62,7 @@ from mycity.appeals.schemas import (
 from mycity.appeals.workflow import Move, moves_for
 from mycity.cities.models import Organisation
 from mycity.cities.selectors import city_by_slug
+from mycity.core.stored_files import stored_file_response
 
 router = Router(tags=["appeals"])
 
@@ -427,7 +428,7 @@ def get_file(
     file_id: int,
     thumbnail: bool = False,
     original: bool = False,
-) -> FileResponse:
+) -> HttpResponse:
     appeal, audience = get_appeal_for(_viewer(request), appeal_id)
     row = next((f for f in selectors.files_of(appeal, audience) if f.pk == file_id), None)
     # A blurred photo's original is for the staff who handle the appeal, and no one else.
@@ -440,15 +441,20 @@ def get_file(
     # on our origin, where a script inside it would act as the person viewing it.
     shown = row.content_type.startswith("image/")
     extension = str(stored.name).rsplit(".", 1)[-1]
-    response = FileResponse(
-        stored.open("rb"),
+    public = audience == Audience.PUBLIC and not original
+    response = stored_file_response(
+        stored,
         content_type=row.content_type,
         as_attachment=not shown,
         filename=f"{appeal.number}-{row.pk}.{extension}".replace("/", "-"),
+        private=not public,
     )
     # Short for the public: a photo a moderator blurs or hides later keeps its URL, and
     # shared caches must not go on serving what it showed.
-    response["Cache-Control"] = "public, max-age=300" if audience == Audience.PUBLIC else "private"
+    if public:
+        response["Cache-Control"] = "public, max-age=300"
+    elif "Cache-Control" not in response:
+        response["Cache-Control"] = "private"
     response["X-Content-Type-Options"] = "nosniff"
     # Opened directly all the same, it runs in a sandbox: no scripts, no origin.
     response["Content-Security-Policy"] = "sandbox"

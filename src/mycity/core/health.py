@@ -1,5 +1,9 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,7 +18,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """The database answers and every migration has been applied."""
+    """The database, the cache and the file storage answer, and every migration has
+    been applied: a node that cannot reach one of them takes no traffic."""
     checks: dict[str, str] = {}
     try:
         connection = connections[DEFAULT_DB_ALIAS]
@@ -26,10 +31,21 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks["migrations"] = "ok" if not pending else f"{len(pending)} unapplied"
     except Exception as exc:  # any failure means "not ready", with the reason
         checks.setdefault("database", f"error: {exc.__class__.__name__}")
+    checks["cache"] = _answers(lambda: cache.get("mycity:readyz"))
+    # A name that is never written: the storage answers "no" without creating anything.
+    checks["storage"] = _answers(lambda: default_storage.exists("readyz/probe"))
     ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
     )
+
+
+def _answers(probe: Callable[[], object]) -> str:
+    try:
+        probe()
+    except Exception as exc:  # any failure means "not ready", with the reason
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
 
 
 def bench_ceiling(request: HttpRequest) -> HttpResponse:

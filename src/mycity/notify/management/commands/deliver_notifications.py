@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from mycity.core.task_reclaim import reclaim_abandoned_tasks
 from mycity.notify.services import DeliveryTally, deliver_due
 
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
         try:
             while not stop.is_set():
                 close_old_connections()
+                # The outbox outlives any one worker: it returns their abandoned tasks.
+                reclaim_abandoned_tasks()
                 tally = deliver_due(limit=limit)
                 self._report(tally)
                 # A full batch means more are waiting: go on without sleeping.
