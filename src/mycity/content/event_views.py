@@ -23,7 +23,6 @@ from mycity.content.models import Event, EventCategory
 from mycity.content.pictures import picture
 from mycity.web.choice import city_or_404
 
-
 UPCOMING_DAYS = 366
 UPCOMING_DATES = 10
 
