@@ -271,3 +271,22 @@ def test_the_api_lists_events_places_contacts_and_polls(
     assert client.get("/api/v1/cities/polotsk/places").json()[0]["name"] == "Софийский собор"
     assert client.get("/api/v1/cities/polotsk/polls").json()[0]["options"][1] == "В парке"
     assert client.get("/api/v1/cities/polotsk/contacts").status_code == 200
+
+
+def test_a_repeating_event_starts_on_the_rules_first_date(editor, city, cathedral):
+    # Wednesday 2 December 2026; the rule says Saturdays.
+    event = organ_evenings(
+        editor,
+        city,
+        cathedral,
+        starts_at=datetime(2026, 12, 2, 19, 0, tzinfo=MINSK),
+        ends_at=datetime(2026, 12, 2, 20, 30, tzinfo=MINSK),
+    )
+    assert event.starts_at == datetime(2026, 12, 5, 19, 0, tzinfo=MINSK)
+    assert event.ends_at == datetime(2026, 12, 5, 20, 30, tzinfo=MINSK)
+
+
+def test_a_rule_that_gives_no_date_is_refused(editor, city, cathedral):
+    with pytest.raises(InvalidEvent) as refused:
+        organ_evenings(editor, city, cathedral, recurrence="FREQ=WEEKLY;UNTIL=20200101T000000Z")
+    assert [d["field"] for d in refused.value.as_dict()["details"]] == ["recurrence"]

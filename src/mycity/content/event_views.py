@@ -1,20 +1,30 @@
 """The citizen app's listings: a month's calendar, one event, and iCalendar files."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from mycity.content.events import calendar_of, events_between, upcoming_events
+from mycity.content.events import (
+    calendar_of,
+    events_between,
+    listings,
+    occurrences,
+    upcoming_events,
+)
 from mycity.content.models import Event, EventCategory
 from mycity.content.pictures import picture
 from mycity.web.choice import city_or_404
+
+UPCOMING_DAYS = 366
+UPCOMING_DATES = 10
 
 
 class MonthForm(forms.Form):
@@ -50,8 +60,8 @@ def events(request: HttpRequest, slug: str) -> HttpResponse:
     start, end, previous, following = _month_bounds(first, zone)
     category = form.cleaned_data["category"]
     days: dict[date, list] = {}
-    for occurrence in events_between(city, start, end, category=category):
-        days.setdefault(occurrence.starts_at.astimezone(zone).date(), []).append(occurrence)
+    for line in listings(events_between(city, start, end, category=category), zone):
+        days.setdefault(line.first.starts_at.astimezone(zone).date(), []).append(line)
     return render(
         request,
         "content/events.html",
@@ -82,7 +92,12 @@ def _event(slug: str, event_id: int) -> Event:
 @require_GET
 def event(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
     found = _event(slug, event_id)
-    return render(request, "content/event.html", {"city": found.city, "event": found})
+    # The dates to come, as the month's list and the calendar file have them.
+    now = timezone.now()
+    dates = occurrences(found, now, now + timedelta(days=UPCOMING_DAYS))[:UPCOMING_DATES]
+    return render(
+        request, "content/event.html", {"city": found.city, "event": found, "dates": dates}
+    )
 
 
 def _ics(body: bytes, filename: str) -> HttpResponse:

@@ -69,12 +69,23 @@ def save_event(
     venue = draft.venue_id
     if venue is not None and not Place.objects.filter(pk=venue, city=city).exists():
         refuse("venue", _("There is no such place in the city."))
+    starts_at, ends_at = draft.starts_at, draft.ends_at
     if draft.recurrence:
         try:
-            rrulestr(draft.recurrence, dtstart=draft.starts_at)
             vRecur.from_ical(draft.recurrence)
+            first = first_date(draft.starts_at, draft.recurrence, ZoneInfo(city.timezone))
         except (ValueError, TypeError):
             refuse("recurrence", _("The repetition rule is not valid."))
+        else:
+            if first is None:
+                refuse("recurrence", _("The repetition rule gives no date from the start on."))
+            else:
+                # RFC 5545 counts DTSTART as the first date whatever the rule says, and
+                # dateutil does not: a Wednesday start with BYDAY=SA would be an extra
+                # concert in a calendar app. The event starts on the rule's first date.
+                if ends_at is not None:
+                    ends_at = first + (ends_at - starts_at)
+                starts_at = first
     if problems:
         raise InvalidEvent(details=problems)
     cleaned = clean_photo(picture, field="picture") if picture is not None else None
@@ -86,7 +97,7 @@ def save_event(
             setattr(event, f"name_{lang}", (draft.name.get(lang) or "").strip())
             setattr(event, f"description_{lang}", (draft.description.get(lang) or "").strip())
         event.category, event.venue_id = draft.category, draft.venue_id
-        event.starts_at, event.ends_at = draft.starts_at, draft.ends_at
+        event.starts_at, event.ends_at = starts_at, ends_at
         event.recurrence, event.price, event.age_limit = (
             draft.recurrence,
             draft.price,
@@ -109,6 +120,13 @@ def _announce(event_id: int) -> None:
     from mycity.content.announcements import announce_event
 
     announce_event.enqueue(event_id)
+
+
+def first_date(starts_at: datetime, recurrence: str, zone: ZoneInfo) -> datetime | None:
+    """The first date of a repeating event: the rule's first from `starts_at` on, counted
+    in the city's wall-clock time (dateutil skips a start the rule does not give)."""
+    rule = rrulestr(recurrence, dtstart=starts_at.astimezone(zone))
+    return next(iter(rule), None)
 
 
 @dataclass(frozen=True)
@@ -135,6 +153,37 @@ def occurrences(event: Event, start: datetime, end: datetime) -> list[Occurrence
                 break
             starts.append(moment)
     return [Occurrence(s, s + length if length else None, event) for s in starts]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One line of a month's list: a date, or a run of dates on consecutive days at the
+    same hour (a daily exhibition), which the list shows once."""
+
+    first: Occurrence
+    last: Occurrence | None = None
+
+
+def listings(found: list[Occurrence], zone: ZoneInfo) -> list[Listing]:
+    """The occurrences (soonest first) with each event's runs of days folded into one."""
+    runs: dict[int, list[list[Occurrence]]] = {}
+    for occurrence in found:
+        event_runs = runs.setdefault(occurrence.event.pk, [])
+        if event_runs and _next_day(event_runs[-1][-1], occurrence, zone):
+            event_runs[-1].append(occurrence)
+        else:
+            event_runs.append([occurrence])
+    lines = [
+        Listing(run[0], run[-1] if len(run) > 1 else None)
+        for event_runs in runs.values()
+        for run in event_runs
+    ]
+    return sorted(lines, key=lambda line: (line.first.starts_at, line.first.event.pk))
+
+
+def _next_day(before: Occurrence, after: Occurrence, zone: ZoneInfo) -> bool:
+    one, two = before.starts_at.astimezone(zone), after.starts_at.astimezone(zone)
+    return two.date() == one.date() + timedelta(days=1) and two.time() == one.time()
 
 
 def events_between(
