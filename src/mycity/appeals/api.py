@@ -34,6 +34,7 @@ from mycity.appeals.actions.moves import (
     join_report,
     rate_answer,
 )
+from mycity.appeals.actions.once import make_once, move_fingerprint
 from mycity.appeals.actions.perform import perform
 from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.deadlines import deadline_state
@@ -672,6 +673,9 @@ def _publication(appeal: Appeal, publication_id: int | None) -> CollectiveAnswer
     response=AppealOut,
     auth=SIGNED_IN,
     summary="Staff: make a move of the lifecycle (the appeal's `moves` lists those allowed)",
+    description="With an `Idempotency-Key` header, a retry with the same key and body "
+    "makes the move once and returns the appeal; the same key with another body is "
+    "refused (422, `idempotency_key_reused`).",
 )
 def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
@@ -682,19 +686,25 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
         raise InvalidAppeal(_("Unknown move."), field="move") from None
     if move in (Move.ANSWER, Move.REOPEN, Move.SEND_TO_MODERATION):
         raise InvalidAppeal(_("This move has its own endpoint."), field="move")
-    perform(
+    make_once(
         actor=actor,
         appeal=appeal,
-        move=move,
-        note=payload.note,
-        organisation=_organisation(appeal, payload.organisation),
-        duplicate_of=_original(actor, payload.duplicate_of),
-        redirected_to=payload.redirected_to or "",
-        ground=payload.ground or "",
-        repeat_of=_earlier(actor, payload.repeat_of),
-        where_to_apply=payload.where_to_apply or "",
-        publication=_publication(appeal, payload.publication),
-        expected_version=payload.expected_version,
+        key=idempotency_key(request),
+        fingerprint=move_fingerprint(appeal, payload.dict()),
+        make=lambda: perform(
+            actor=actor,
+            appeal=appeal,
+            move=move,
+            note=payload.note,
+            organisation=_organisation(appeal, payload.organisation),
+            duplicate_of=_original(actor, payload.duplicate_of),
+            redirected_to=payload.redirected_to or "",
+            ground=payload.ground or "",
+            repeat_of=_earlier(actor, payload.repeat_of),
+            where_to_apply=payload.where_to_apply or "",
+            publication=_publication(appeal, payload.publication),
+            expected_version=payload.expected_version,
+        ),
     )
     return _fresh(request, appeal_id)
 
@@ -703,7 +713,9 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
     "/appeals/{appeal_id}/answer",
     response=AppealOut,
     auth=SIGNED_IN,
-    summary="Executor: answer the appeal (multipart: text, expected_version, files)",
+    summary="Executor: answer the appeal (multipart: text, result, expected_version, files)",
+    description="With an `Idempotency-Key` header, a retry with the same key, text and "
+    "files answers once and returns the appeal (a phone sending what it kept offline).",
 )
 def answer(
     request: HttpRequest,
@@ -713,12 +725,20 @@ def answer(
 ) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    answer_appeal(
+    files = files or []
+    make_once(
         actor=actor,
         appeal=appeal,
-        text=form.text,
-        files=files or [],
-        expected_version=form.expected_version,
+        key=idempotency_key(request),
+        fingerprint=move_fingerprint(appeal, {"move": "answer", **form.dict()}, files),
+        make=lambda: answer_appeal(
+            actor=actor,
+            appeal=appeal,
+            text=form.text,
+            files=files,
+            expected_version=form.expected_version,
+            result=form.result,
+        ),
     )
     return _fresh(request, appeal_id)
 

@@ -522,6 +522,28 @@ class SubmissionKey(models.Model):
         return f"{self.owner}:{self.key}"
 
 
+class MoveKey(models.Model):
+    """A staff member's idempotency key for a move: a phone that sends again what it
+    prepared offline (its answer's response lost on the way) gets the appeal back
+    instead of a second answer (`actions.once`)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="+")
+    # What was sent under the key (the move, its text and files): the same key with
+    # another request is refused, never answered with the first one's result.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="move_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}:{self.key}"
+
+
 class ApiClient(models.Model):
     """An integrator's key for Open311 POST and staff tokens for the REST API."""
 
