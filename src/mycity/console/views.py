@@ -47,6 +47,7 @@ from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City, Organisation
 from mycity.cities.selectors import districts_of, organisations_of
 from mycity.console.access import appeal_at_desk, console_city_for, desks_of
+from mycity.console.field import navigation
 from mycity.console.forms import TABS, ActionForm, AuditForm, QueueForm
 from mycity.console.law_actions import law_context, perform_law_action
 from mycity.console.staff_views import answer_template_context, queue_tools
@@ -188,6 +189,7 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
         "organisations": organisations_of(city).defer("service_area"),
         "nearby": nearby,
         "card_map": _card_map(city, appeal, nearby),
+        "way": navigation(appeal.lat, appeal.lon),
         "map_id": f"card-map-{appeal.pk}",
         **answer_template_context(request, appeal, moves),
         **law_context(request, appeal, moves),
