@@ -27,7 +27,7 @@ def answer(client, appeal, key, version, text="Яму засыпали.", photo=
             "text": text,
             "result": "satisfied",
             "expected_version": version,
-            "files": [photo or jpeg(64, 48)],
+            "after_photos": [photo or jpeg(64, 48)],
         },
         HTTP_IDEMPOTENCY_KEY=key,
     )
@@ -55,7 +55,7 @@ def test_an_answer_with_its_photo_sent_twice_is_one_answer(
     assert first.status_code == again.status_code == 200, again.content
     assert again.json()["status"] == "answered"
     assert Answer.objects.filter(appeal=appeal).count() == 1
-    assert AppealFile.objects.filter(appeal=appeal, role=FileRole.ANSWER).count() == 1
+    assert AppealFile.objects.filter(appeal=appeal, role=FileRole.AFTER).count() == 1
     appeal.refresh_from_db()
     assert appeal.result == "satisfied"
 

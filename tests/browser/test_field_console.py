@@ -58,7 +58,7 @@ def test_an_executor_completes_appeals_from_a_phone_online_and_offline(
     camera.set_input_files(after_photo())
     page.get_by_role("button", name="Send the answer").click()
     expect(page.locator(".status")).to_have_text("Answered")
-    assert AppealFile.objects.filter(appeal=by_the_school, role=FileRole.ANSWER).count() == 1
+    assert AppealFile.objects.filter(appeal=by_the_school, role=FileRole.AFTER).count() == 1
 
     # Keep today's shortlist on the phone, then lose the connection.
     page.get_by_role("link", name="In the field").click()
@@ -97,7 +97,7 @@ def test_an_executor_completes_appeals_from_a_phone_online_and_offline(
     assert (
         AppealEvent.objects.filter(appeal=by_the_bridge, to_status=Status.IN_PROGRESS).count() == 1
     )
-    assert AppealFile.objects.filter(appeal=by_the_bridge, role=FileRole.ANSWER).count() == 1
+    assert AppealFile.objects.filter(appeal=by_the_bridge, role=FileRole.AFTER).count() == 1
 
     # Signing out on a shared phone leaves nothing of the shortlist behind.
     assert "mycity-field" in page.evaluate(KEPT_DATABASES)

@@ -566,6 +566,7 @@ def reports_geojson(request: HttpRequest, slug: str, query: Query[ReportQuery]) 
     for report in reports:
         properties = report_out(report, now)
         properties.pop("lat"), properties.pop("lon")
+        properties["url"] = report.public_path()
         features.append(
             {
                 "type": "Feature",
@@ -713,7 +714,8 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
     "/appeals/{appeal_id}/answer",
     response=AppealOut,
     auth=SIGNED_IN,
-    summary="Executor: answer the appeal (multipart: text, result, expected_version, files)",
+    summary="Executor: answer the appeal (multipart: text, result, expected_version, files, "
+    "after_photos)",
     description="With an `Idempotency-Key` header, a retry with the same key, text and "
     "files answers once and returns the appeal (a phone sending what it kept offline).",
 )
@@ -722,20 +724,24 @@ def answer(
     appeal_id: int,
     form: Form[AnswerIn],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    after_photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    files = files or []
+    files, after_photos = files or [], after_photos or []
     make_once(
         actor=actor,
         appeal=appeal,
         key=idempotency_key(request),
-        fingerprint=move_fingerprint(appeal, {"move": "answer", **form.dict()}, files),
+        fingerprint=move_fingerprint(
+            appeal, {"move": "answer", **form.dict()}, [*files, None, *after_photos]
+        ),
         make=lambda: answer_appeal(
             actor=actor,
             appeal=appeal,
             text=form.text,
             files=files,
+            after_photos=after_photos,
             expected_version=form.expected_version,
             result=form.result,
         ),

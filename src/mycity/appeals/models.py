@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mycity.cities.models import LATITUDE, LONGITUDE, Activity
@@ -309,6 +310,10 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def public_path(self) -> str:
+        """The address of the report's public page (only a public report has one)."""
+        return reverse("web:public_report", kwargs={"slug": self.city.slug, "appeal_id": self.pk})
+
 
 class AppealSearch(models.Model):
     """The stems an appeal is found by (`appeals.search`), written with its text.
@@ -420,6 +425,9 @@ class FileRole(models.TextChoices):
     PHOTO = "photo", _("Photo")
     ATTACHMENT = "attachment", _("Attachment")
     ANSWER = "answer", _("Answer attachment")
+    # The executor's photo of the place after the work: as public as the report's own
+    # photos (the answer's letters are not: they name the applicant).
+    AFTER = "after", _("Photo after the work")
 
 
 class AppealFile(models.Model):

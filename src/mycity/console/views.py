@@ -230,7 +230,9 @@ def card(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     return allow_tiles(response, tiles_of(city))
 
 
-def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: list) -> None:
+def _perform(
+    actor: User, city: City, appeal: Appeal, form: ActionForm, files: list, after_photos: list
+) -> None:
     data = form.cleaned_data
     action, note = data["action"], data.get("note") or ""
     version = data.get("expected_version")
@@ -242,6 +244,7 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
             appeal=appeal,
             text=data.get("text") or "",
             files=files,
+            after_photos=after_photos,
             expected_version=version,
             result=data.get("result") or Result.EXPLAINED,
         )
@@ -310,7 +313,14 @@ def act(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     else:
         try:
             with refusals() as refused:
-                _perform(request.user, city, appeal, form, request.FILES.getlist("files"))  # type: ignore[arg-type]
+                _perform(
+                    request.user,  # type: ignore[arg-type]
+                    city,
+                    appeal,
+                    form,
+                    request.FILES.getlist("files"),
+                    request.FILES.getlist("after_photos"),
+                )
         except PermissionDenied:
             error, status = _("You may not do this."), 403
         if refused:

@@ -22,13 +22,17 @@ from mycity.appeals.models import Appeal, MoveKey
 
 
 def move_fingerprint(
-    appeal: Appeal, request: dict[str, Any], files: Sequence[UploadedFile] = ()
+    appeal: Appeal, request: dict[str, Any], files: Sequence[UploadedFile | None] = ()
 ) -> str:
-    """A digest of the move asked for: the appeal, every field and every file's bytes."""
+    """A digest of the move asked for: the appeal, every field and every file's bytes
+    (a None between files marks where one list of them ends and the next begins)."""
     digest = hashlib.sha256(
         json.dumps({"appeal": appeal.pk, **request}, sort_keys=True, default=str).encode()
     )
     for upload in files:
+        if upload is None:
+            digest.update(b"\0next\0")
+            continue
         digest.update(b"\0file\0")
         for chunk in upload.chunks():
             digest.update(chunk)

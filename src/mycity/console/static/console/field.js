@@ -318,7 +318,7 @@
     body.append("text", step.text);
     body.append("result", step.result);
     if (version !== null) body.append("expected_version", String(version));
-    if (step.file) body.append("files", step.file.blob, step.file.name || "photo.jpg");
+    if (step.file) body.append("after_photos", step.file.blob, step.file.name || "photo.jpg");
     return fetch("/api/v1/appeals/" + step.appeal + "/answer", {
       method: "POST", credentials: "same-origin", headers: headers, body: body,
     });
