@@ -53,6 +53,7 @@ REQUEST_FIELDS = [
     "lat",
     "long",
     "media_url",
+    "url",
 ]
 
 
@@ -571,6 +572,7 @@ def test_a_request_reads_back_with_every_spec_field(client, posted, lighting_ser
         "lat": posted.lat,
         "long": posted.lon,
         "media_url": None,
+        "url": f"http://testserver/{posted.city.slug}/reports/{posted.pk}/",
     }
     assert posted.address == "Нижне-Покровская, 12"
     assert request["requested_datetime"].endswith("+03:00")

@@ -34,6 +34,7 @@ from mycity.appeals.actions.moves import (
     join_report,
     rate_answer,
 )
+from mycity.appeals.actions.once import make_once, move_fingerprint
 from mycity.appeals.actions.perform import perform
 from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.deadlines import deadline_state
@@ -572,6 +573,7 @@ def reports_geojson(request: HttpRequest, slug: str, query: Query[ReportQuery]) 
     for report in reports:
         properties = report_out(report, now)
         properties.pop("lat"), properties.pop("lon")
+        properties["url"] = report.public_path()
         features.append(
             {
                 "type": "Feature",
@@ -679,6 +681,9 @@ def _publication(appeal: Appeal, publication_id: int | None) -> CollectiveAnswer
     response=AppealOut,
     auth=SIGNED_IN,
     summary="Staff: make a move of the lifecycle (the appeal's `moves` lists those allowed)",
+    description="With an `Idempotency-Key` header, a retry with the same key and body "
+    "makes the move once and returns the appeal; the same key with another body is "
+    "refused (422, `idempotency_key_reused`).",
 )
 def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
@@ -689,19 +694,25 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
         raise InvalidAppeal(_("Unknown move."), field="move") from None
     if move in (Move.ANSWER, Move.REOPEN, Move.SEND_TO_MODERATION):
         raise InvalidAppeal(_("This move has its own endpoint."), field="move")
-    perform(
+    make_once(
         actor=actor,
         appeal=appeal,
-        move=move,
-        note=payload.note,
-        organisation=_organisation(appeal, payload.organisation),
-        duplicate_of=_original(actor, payload.duplicate_of),
-        redirected_to=payload.redirected_to or "",
-        ground=payload.ground or "",
-        repeat_of=_earlier(actor, payload.repeat_of),
-        where_to_apply=payload.where_to_apply or "",
-        publication=_publication(appeal, payload.publication),
-        expected_version=payload.expected_version,
+        key=idempotency_key(request),
+        fingerprint=move_fingerprint(appeal, payload.dict()),
+        make=lambda: perform(
+            actor=actor,
+            appeal=appeal,
+            move=move,
+            note=payload.note,
+            organisation=_organisation(appeal, payload.organisation),
+            duplicate_of=_original(actor, payload.duplicate_of),
+            redirected_to=payload.redirected_to or "",
+            ground=payload.ground or "",
+            repeat_of=_earlier(actor, payload.repeat_of),
+            where_to_apply=payload.where_to_apply or "",
+            publication=_publication(appeal, payload.publication),
+            expected_version=payload.expected_version,
+        ),
     )
     return _fresh(request, appeal_id)
 
@@ -710,22 +721,37 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
     "/appeals/{appeal_id}/answer",
     response=AppealOut,
     auth=SIGNED_IN,
-    summary="Executor: answer the appeal (multipart: text, expected_version, files)",
+    summary="Executor: answer the appeal (multipart: text, result, expected_version, files, "
+    "after_photos)",
+    description="With an `Idempotency-Key` header, a retry with the same key, text and "
+    "files answers once and returns the appeal (a phone sending what it kept offline).",
 )
 def answer(
     request: HttpRequest,
     appeal_id: int,
     form: Form[AnswerIn],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    after_photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    answer_appeal(
+    files, after_photos = files or [], after_photos or []
+    make_once(
         actor=actor,
         appeal=appeal,
-        text=form.text,
-        files=files or [],
-        expected_version=form.expected_version,
+        key=idempotency_key(request),
+        fingerprint=move_fingerprint(
+            appeal, {"move": "answer", **form.dict()}, [*files, None, *after_photos]
+        ),
+        make=lambda: answer_appeal(
+            actor=actor,
+            appeal=appeal,
+            text=form.text,
+            files=files,
+            after_photos=after_photos,
+            expected_version=form.expected_version,
+            result=form.result,
+        ),
     )
     return _fresh(request, appeal_id)
 

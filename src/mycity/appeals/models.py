@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mycity.cities.models import LATITUDE, LONGITUDE, Activity
@@ -332,6 +333,10 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def public_path(self) -> str:
+        """The address of the report's public page (only a public report has one)."""
+        return reverse("web:public_report", kwargs={"slug": self.city.slug, "appeal_id": self.pk})
+
 
 class AppealSearch(models.Model):
     """The stems an appeal is found by (`appeals.search`), written with its text.
@@ -443,6 +448,9 @@ class FileRole(models.TextChoices):
     PHOTO = "photo", _("Photo")
     ATTACHMENT = "attachment", _("Attachment")
     ANSWER = "answer", _("Answer attachment")
+    # The executor's photo of the place after the work: as public as the report's own
+    # photos (the answer's letters are not: they name the applicant).
+    AFTER = "after", _("Photo after the work")
 
 
 class AppealFile(models.Model):
@@ -543,6 +551,28 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner}:{self.key}"
+
+
+class MoveKey(models.Model):
+    """A staff member's idempotency key for a move: a phone that sends again what it
+    prepared offline (its answer's response lost on the way) gets the appeal back
+    instead of a second answer (`actions.once`)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="+")
+    # What was sent under the key (the move, its text and files): the same key with
+    # another request is refused, never answered with the first one's result.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="move_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}:{self.key}"
 
 
 class ApiClient(models.Model):

@@ -24,6 +24,7 @@ from django.core.validators import validate_email
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -475,6 +476,10 @@ def _requests_out(
                 "lat": report.lat,
                 "long": report.lon,
                 "media_url": f"{files_url}{report.pk}/files/{photo}" if photo else None,
+                # An extension, after the spec's fields: the report's public page.
+                "url": request.build_absolute_uri(
+                    reverse("web:public_report", kwargs={"slug": city.slug, "appeal_id": report.pk})
+                ),
             }
         )
     return out

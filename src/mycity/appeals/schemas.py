@@ -178,6 +178,7 @@ class MoveIn(Schema):
 
 class AnswerIn(Schema):
     text: str = Field(..., min_length=1, max_length=20000)
+    result: str = Field("explained", description="satisfied, explained or refused")
     expected_version: int | None = None
 
 

@@ -19,6 +19,7 @@ from mycity.appeals.models import (
     Appeal,
     AppealEvent,
     AppealFile,
+    AppealKind,
     Category,
     EventKind,
     FileRole,
@@ -330,6 +331,18 @@ def appeals_handled_by(
         appeals = appeals.prefetch_related(*FULL_APPEAL_PREFETCH)
     order = ("deadline", "pk") if filters.by_deadline else ("-pk",)
     return list(appeals.order_by(*order)[: max(1, min(limit, MAX_PAGE))])
+
+
+def public_report(city: City, appeal_id: int) -> Appeal | None:
+    """A problem report anyone may read (on the public map: accepted, of a public
+    category, not hidden by a move), with its events, files and answers; else None."""
+    return (
+        Appeal.objects.filter(city=city, pk=appeal_id, is_public=True, kind=AppealKind.PROBLEM)
+        .select_related("city", "category", "organisation", "district")
+        .defer("city__boundary", "district__boundary", "organisation__service_area")
+        .prefetch_related(*FULL_APPEAL_PREFETCH)
+        .first()
+    )
 
 
 def timeline(appeal: Appeal, audience: Audience) -> list[AppealEvent]:

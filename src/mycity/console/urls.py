@@ -3,6 +3,7 @@ from django.urls import include, path
 from mycity.console import (
     collective_views,
     content_views,
+    field,
     intake_views,
     letters_views,
     news_views,
@@ -58,6 +59,9 @@ urlpatterns = [
     path("<slug:slug>/control/", include("mycity.control.urls")),
     path("<slug:slug>/privacy/", include("mycity.privacy.console_urls")),
     path("<slug:slug>/reports/", include("mycity.reports.urls")),
+    path("<slug:slug>/field/", field.field, name="field"),
+    path("<slug:slug>/field/shell/", field.field_shell, name="field_shell"),
+    path("<slug:slug>/field/shortlist.json", field.field_shortlist, name="field_shortlist"),
     path("<slug:slug>/", views.queue, name="queue"),
     path("<slug:slug>/audit/", views.audit, name="audit"),
     path("<slug:slug>/appeals/<int:appeal_id>/", views.card, name="card"),

@@ -47,6 +47,7 @@ from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City, Organisation
 from mycity.cities.selectors import districts_of, organisations_of
 from mycity.console.access import appeal_at_desk, console_city_for, desks_of
+from mycity.console.field import navigation
 from mycity.console.forms import TABS, ActionForm, AuditForm, QueueForm
 from mycity.console.law_actions import law_context, perform_law_action
 from mycity.console.staff_views import answer_template_context, queue_tools
@@ -188,6 +189,7 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
         "organisations": organisations_of(city).defer("service_area"),
         "nearby": nearby,
         "card_map": _card_map(city, appeal, nearby),
+        "way": navigation(appeal.lat, appeal.lon),
         "map_id": f"card-map-{appeal.pk}",
         **answer_template_context(request, appeal, moves),
         **law_context(request, appeal, moves),
@@ -228,7 +230,9 @@ def card(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     return allow_tiles(response, tiles_of(city))
 
 
-def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: list) -> None:
+def _perform(
+    actor: User, city: City, appeal: Appeal, form: ActionForm, files: list, after_photos: list
+) -> None:
     data = form.cleaned_data
     action, note = data["action"], data.get("note") or ""
     version = data.get("expected_version")
@@ -240,6 +244,7 @@ def _perform(actor: User, city: City, appeal: Appeal, form: ActionForm, files: l
             appeal=appeal,
             text=data.get("text") or "",
             files=files,
+            after_photos=after_photos,
             expected_version=version,
             result=data.get("result") or Result.EXPLAINED,
         )
@@ -308,7 +313,14 @@ def act(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     else:
         try:
             with refusals() as refused:
-                _perform(request.user, city, appeal, form, request.FILES.getlist("files"))  # type: ignore[arg-type]
+                _perform(
+                    request.user,  # type: ignore[arg-type]
+                    city,
+                    appeal,
+                    form,
+                    request.FILES.getlist("files"),
+                    request.FILES.getlist("after_photos"),
+                )
         except PermissionDenied:
             error, status = _("You may not do this."), 403
         if refused:

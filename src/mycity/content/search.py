@@ -127,7 +127,8 @@ def search(city: City, text: str) -> Found:
         terms = appeal_search.query_terms(text)
         candidates = (
             Appeal.objects.filter(city=city, is_public=True, pk__in=report_ids)
-            .select_related("category")
+            .select_related("category", "city")
+            .defer("city__boundary")
             .order_by("-pk")[:PUBLIC_CANDIDATES]
         )
         found.reports = [

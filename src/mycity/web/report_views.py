@@ -251,7 +251,12 @@ def nearby(request: HttpRequest, slug: str) -> HttpResponse:
 def me_too(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     """Join an open public report instead of filing the same problem again."""
     city = city_or_404(slug)
-    back = reverse("web:report", kwargs={"slug": city.slug})
+    # From the report's own page, back to it; from the report form, to the form.
+    from_page = request.POST.get("back") == "report"
+    back = reverse(
+        "web:public_report" if from_page else "web:report",
+        kwargs={"slug": city.slug, "appeal_id": appeal_id} if from_page else {"slug": city.slug},
+    )
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={back}")
     report = Appeal.objects.filter(city=city, pk=appeal_id, is_public=True).first()
@@ -273,4 +278,6 @@ def me_too(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
         messages.info(
             request, _("You are already following report %(number)s.") % {"number": report.number}
         )
+    if from_page:
+        return redirect(back)
     return redirect("web:city_home", slug=city.slug)

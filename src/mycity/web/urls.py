@@ -5,6 +5,7 @@ from mycity.web import (
     e_appeal_views,
     map_views,
     open_data_views,
+    public_report_views,
     pwa,
     report_views,
     resident_views,
@@ -45,4 +46,9 @@ urlpatterns = [
     ),
     path("<slug:slug>/report/nearby", report_views.nearby, name="report_nearby"),
     path("<slug:slug>/reports/<int:appeal_id>/me-too", report_views.me_too, name="me_too"),
+    path(
+        "<slug:slug>/reports/<int:appeal_id>/",
+        public_report_views.public_report,
+        name="public_report",
+    ),
 ]

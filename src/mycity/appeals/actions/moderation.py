@@ -117,7 +117,9 @@ def redact_description(
 
 
 def _photo_of(appeal: Appeal, file_id: int, *, lock: bool = False) -> AppealFile:
-    photos = AppealFile.objects.filter(appeal_id=appeal.pk, pk=file_id, role=FileRole.PHOTO)
+    photos = AppealFile.objects.filter(
+        appeal_id=appeal.pk, pk=file_id, role__in=[FileRole.PHOTO, FileRole.AFTER]
+    )
     if lock:
         photos = photos.select_for_update()
     photo = photos.first()
@@ -163,7 +165,7 @@ def blur_photo(*, actor: User, appeal: Appeal, file_id: int, reason: str) -> App
         blurred = blur_image(stored.read())
     written: list[str] = []
     try:
-        (scratch,) = write_files([blurred], FileRole.PHOTO, written, public=photo.is_public)
+        (scratch,) = write_files([blurred], photo.role, written, public=photo.is_public)
         with transaction.atomic():
             lock_appeal(appeal)
             _require_content_moderator(actor, appeal)

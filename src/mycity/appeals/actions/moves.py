@@ -48,7 +48,7 @@ from mycity.appeals.transitions import (
     tell_applicant,
     transition,
 )
-from mycity.appeals.uploads import clean_attachment
+from mycity.appeals.uploads import clean_attachment, clean_photo
 from mycity.appeals.workflow import (
     Actor,
     Move,
@@ -267,12 +267,15 @@ def answer_appeal(
     appeal: Appeal,
     text: str,
     files: Sequence[UploadedFile] = (),
+    after_photos: Sequence[UploadedFile] = (),
     expected_version: int | None = None,
     result: str = Result.EXPLAINED,
 ) -> Answer:
-    """The executor's answer, with attachments ("after" photos, letters); the applicant
-    may then rate it or disagree. The text may carry safe markup (see markup.py).
-    `result`: whether the request was satisfied, explained or refused."""
+    """The executor's answer, with attachments (letters, documents) and photos of the
+    place after the work; the applicant may then rate it or disagree. The text may carry
+    safe markup (see markup.py). `result`: whether the request was satisfied, explained
+    or refused. The after-photos of a public report are public, as its own photos are;
+    the attachments never (a letter names the applicant)."""
     if result not in ANSWER_RESULTS:
         raise InvalidAppeal(_("Choose the result of the answer."), field="result")
     text = clean_answer(text or "")
@@ -282,7 +285,7 @@ def answer_appeal(
         raise InvalidAppeal(
             _("No more than %(max)s characters.") % {"max": MAX_E_APPEAL_TEXT}, field="text"
         )
-    if len(files) > MAX_ATTACHMENTS:
+    if len(files) + len(after_photos) > MAX_ATTACHMENTS:
         raise InvalidAppeal(
             _("No more than %(max)s files.") % {"max": MAX_ATTACHMENTS}, field="files"
         )
@@ -290,10 +293,19 @@ def answer_appeal(
         raise MoveNotAllowed(field="move")
     # Decoding files is slow: before the write lock, as for submissions.
     cleaned = [clean_attachment(upload, field=f"files[{i}]") for i, upload in enumerate(files)]
+    after = [
+        clean_photo(upload, field=f"after_photos[{i}]") for i, upload in enumerate(after_photos)
+    ]
     written: list[str] = []
     try:
         # An official answer letter names the applicant: never public.
         rows = write_files(cleaned, FileRole.ANSWER, written, public=False)
+        rows += write_files(
+            after,
+            FileRole.AFTER,
+            written,
+            public=appeal.kind == AppealKind.PROBLEM and appeal.is_public,
+        )
         with transaction.atomic():
             event = transition(
                 appeal,

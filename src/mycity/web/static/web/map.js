@@ -68,6 +68,9 @@
           var marker = L.circleMarker([where[1], where[0]], { radius: 7, className: "map-point" });
           var p = feature.properties;
           marker.bindTooltip(label(p.number + " · " + p.category.name + " · " + p.status_name));
+          if (p.url) {
+            marker.on("click", function () { window.location.assign(p.url); });
+          }
           layer.addLayer(marker);
         });
         layer.addTo(map);

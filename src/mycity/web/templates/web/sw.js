@@ -8,6 +8,9 @@
 const SHELL = "shell-" + {{ version|safe }};
 // "pages" of older workers may hold personal pages: the activation drops it.
 const PAGES = "public-pages";
+// The console's field page and its files, kept by the executor's phone for work without
+// a connection (console/field.js); it holds no appeal, and sign-out drops it.
+const FIELD = "field-shell";
 const ANONYMOUS_COPY_AGE_MS = 60 * 60 * 1000;
 const SHELL_FILES = {{ shell|safe }};
 const OFFLINE = {{ offline|safe }};
@@ -23,7 +26,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((names) => Promise.all(
-        names.filter((name) => name !== SHELL && name !== PAGES)
+        names.filter((name) => name !== SHELL && name !== PAGES && name !== FIELD)
           .map((name) => caches.delete(name))
       ))
       .then(() => self.clients.claim())
@@ -96,7 +99,7 @@ self.addEventListener("fetch", (event) => {
 // none of theirs; the public copies go too, to be safe).
 self.addEventListener("message", (event) => {
   if (event.data === "forget-pages") {
-    event.waitUntil(caches.delete(PAGES));
+    event.waitUntil(Promise.all([caches.delete(PAGES), caches.delete(FIELD)]));
   }
 });
 
