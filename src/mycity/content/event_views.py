@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from mycity.content.events import calendar_of, events_between, upcoming_events
 from mycity.content.models import Event, EventCategory
 from mycity.content.pictures import picture
+from mycity.core.public_reads import public_read
 from mycity.web.choice import city_or_404
 
 
@@ -36,6 +37,7 @@ def _month_bounds(first: date, zone: ZoneInfo) -> tuple[datetime, datetime, date
 
 
 @require_GET
+@public_read
 def events(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_or_404(slug)
     zone = ZoneInfo(city.timezone)
@@ -80,6 +82,7 @@ def _event(slug: str, event_id: int) -> Event:
 
 
 @require_GET
+@public_read
 def event(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
     found = _event(slug, event_id)
     return render(request, "content/event.html", {"city": found.city, "event": found})
@@ -92,12 +95,14 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
+@public_read
 def event_ics(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
     found = _event(slug, event_id)
     return _ics(calendar_of([found], found.name), f"event-{found.pk}.ics")
 
 
 @require_GET
+@public_read
 def events_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """The city's events as a calendar feed; ?category= for one category."""
     city = city_or_404(slug)

@@ -13,6 +13,7 @@ from mycity.appeals.models import (
     AppealKind,
     Category,
 )
+from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import City, Organisation
 
 
@@ -60,4 +61,5 @@ def upsert_category(
     category.display_order = display_order
     category.full_clean()
     category.save()
+    city_pages_changed(city)
     return category
