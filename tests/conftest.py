@@ -130,3 +130,11 @@ def platform_admin(db) -> User:
 @pytest.fixture
 def editor(city) -> User:
     return person("editor@example.org", RoleKind.EDITOR, city=city)
+
+
+@pytest.fixture(autouse=True)
+def _public_reads_computed(settings):
+    """Tests write through factories and inside a transaction that never commits, so no
+    write would make a cached public read stale: each read is computed (its ETag and
+    headers stay). tests/core/test_public_reads.py turns the cache on."""
+    settings.PUBLIC_READS_CACHE = False

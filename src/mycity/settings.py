@@ -156,6 +156,15 @@ elif CACHE_URL == "locmem://":
 else:
     raise ImproperlyConfigured("CACHE_URL must be db://, redis://… or (in debug) locmem://")
 
+# Anonymous public reads (mycity.core.public_reads): kept in the cache above until a
+# write of their city makes them stale, or this many seconds pass (what changes with time
+# alone: a notice that starts, an event that ends); and how long a browser or a shared
+# cache in front (nginx) may keep one without asking again (then the ETag makes it a 304).
+# PUBLIC_READS_CACHE=false computes every read (the ETag, 304 and headers stay).
+PUBLIC_READS_CACHE = env_bool("PUBLIC_READS_CACHE", True)
+PUBLIC_READS_TIMEOUT = env_int("PUBLIC_READS_TIMEOUT", 60)
+PUBLIC_READS_MAX_AGE = env_int("PUBLIC_READS_MAX_AGE", 1)
+
 # Sessions are read from the cache (Redis in a cluster) and written through to the
 # database, so a restarted Redis signs nobody out.
 SESSION_ENGINE = (

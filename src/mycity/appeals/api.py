@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 from pydantic import field_validator
@@ -63,6 +64,7 @@ from mycity.appeals.schemas import (
 from mycity.appeals.workflow import Move, moves_for
 from mycity.cities.models import Organisation
 from mycity.cities.selectors import city_by_slug
+from mycity.core.public_reads import public_read
 from mycity.core.stored_files import stored_file_response
 
 router = Router(tags=["appeals"])
@@ -215,6 +217,7 @@ class CategoryFilter(Schema):
     response=list[CategoryOut],
     summary="The city's catalogue of categories, parents before their children",
 )
+@decorate_view(public_read)
 def list_categories(request: HttpRequest, slug: str, filters: Query[CategoryFilter]) -> list:
     city = city_by_slug(slug)
     categories = selectors.categories_of(city, kind=filters.kind)
@@ -540,6 +543,7 @@ def report_filters(query: ReportQuery) -> selectors.ReportFilters:
     response=ReportPage,
     summary="Public problem reports, newest first (no personal data)",
 )
+@decorate_view(public_read)
 def list_reports(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> HttpResponse:
     city = city_by_slug(slug)
     reports = selectors.public_reports(
@@ -563,6 +567,7 @@ def list_reports(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> 
     response={200: dict},
     summary="Public problem reports as a GeoJSON FeatureCollection",
 )
+@decorate_view(public_read)
 def reports_geojson(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> HttpResponse:
     city = city_by_slug(slug)
     reports = selectors.public_reports(

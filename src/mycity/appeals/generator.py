@@ -64,6 +64,7 @@ from mycity.appeals.models import (
 from mycity.appeals.transitions import implied_changes
 from mycity.appeals.workflow import RULES, Move
 from mycity.cities.calendar import WorkingCalendar, calendar_for
+from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import Building, City, District, Organisation, StreetKind
 
 RESIDENT_DOMAIN = "generated.example"
@@ -1355,6 +1356,8 @@ class _Generator:
         self.report.appeals = done
         self.report.numbers = (first_number, last_number)
         self.report.seconds = time.monotonic() - started
+        # Written in bulk, without record_event: the city's public pages are stale now.
+        city_pages_changed(self.city)
         return self.report
 
     def _moments(self, count: int) -> list[float]:

@@ -54,6 +54,7 @@ from mycity.cities.models import Building, City
 from mycity.cities.selectors import active_cities, search_addresses
 from mycity.cities.text import house_number_key, parse_address
 from mycity.core.errors import DomainError
+from mycity.core.public_reads import by_jurisdiction, public_read
 from mycity.core.translated import pick_translation
 
 # "Default query limit is a span of 90 days or first 1000 requests returned."
@@ -382,12 +383,14 @@ def _attribute_out(order: int, definition: dict[str, Any]) -> dict[str, Any]:
 
 
 @_open311("GET")
+@public_read(scope=by_jurisdiction)
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     city = _city_of_request(request)
     return _render(fmt, "services", [_service_out(c) for c in _services_of(city)])
 
 
 @_open311("GET")
+@public_read(scope=by_jurisdiction)
 def service_definition(request: HttpRequest, fmt: str, service_code: str) -> HttpResponse:
     city = _city_of_request(request)
     category = _services_of(city).filter(slug=service_code).first()
@@ -600,6 +603,7 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @_open311("GET")
+@public_read(scope=by_jurisdiction)
 def service_request(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
     city = _city_of_request(request)
     not_found = Open311Error(
@@ -804,6 +808,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @csrf_exempt  # authenticated by api_key, never by a cookie
 @_open311("GET", "POST")
+@public_read(scope=by_jurisdiction)
 def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create_request(request, fmt)

@@ -41,6 +41,7 @@ from mycity.appeals.workflow import (
     allowed,
     capacities,
 )
+from mycity.cities.freshness import city_pages_changed
 from mycity.notify.services import in_language_of, notify
 
 # How an appeal that ends so is counted; an answer's result is the executor's choice.
@@ -70,7 +71,12 @@ def record_event(
 ) -> AppealEvent:
     """Put what happened to an appeal into its timeline and the audit trail. Whether the
     applicant sees it (`visible`) is always said: a staff note shown to the applicant,
-    or in their copy of their data, is a leak."""
+    or in their copy of their data, is a leak.
+
+    Every change of an appeal lands here, so here the city's cached public pages (the
+    list, the map, Open311) are made stale, from the moment the change commits."""
+    city = appeal.city if Appeal.city.is_cached(appeal) else appeal.city_id
+    city_pages_changed(city)
     return AppealEvent.objects.create(
         appeal=appeal,
         kind=kind,

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field as QueryField
 from ninja import Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 from ninja.security import django_auth
 
@@ -25,6 +26,7 @@ from mycity.cities.schemas import (
 )
 from mycity.core.errors import DomainError, NotFound
 from mycity.core.geo import distance_m
+from mycity.core.public_reads import by_roster, public_read
 from mycity.core.translated import pick_translation
 
 router = Router(tags=["cities"])
@@ -104,11 +106,13 @@ def _building_out(building: Building, *, near: tuple[float, float] | None = None
 
 
 @router.get("", response=list[CityOut], summary="Cities served by this deployment")
+@decorate_view(public_read(scope=by_roster))
 def list_cities(request: HttpRequest) -> list[dict]:
     return [_city_out(city) for city in selectors.active_cities()]
 
 
 @router.get("/{slug}", response=CityDetailOut, summary="A city with its boundary and districts")
+@decorate_view(public_read)
 def get_city(request: HttpRequest, slug: str) -> dict:
     city = selectors.city_by_slug(slug)
     return {

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mycity.accounts.permissions import Action, require
+from mycity.cities.freshness import city_list_changed, city_pages_changed
 from mycity.cities.models import (
     RESERVED_SLUGS,
     BoxedArea,
@@ -88,6 +89,8 @@ def upsert_city(
     _set_box(city, boundary)
     city.full_clean()
     city.save()
+    city_list_changed()
+    city_pages_changed(city)
     return city
 
 
@@ -102,6 +105,7 @@ def upsert_district(*, city: City, slug: str, names: Names, boundary: dict[str, 
     _set_box(district, boundary)
     district.full_clean()
     district.save()
+    city_pages_changed(city)
     return district
 
 
@@ -139,6 +143,7 @@ def upsert_organisation(
     _set_box(organisation, service_area)
     organisation.full_clean()
     organisation.save()
+    city_pages_changed(city)
     return organisation
 
 

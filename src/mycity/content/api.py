@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from mycity.appeals.api import SIGNED_IN
@@ -16,6 +17,7 @@ from mycity.content.geojson import notices_geojson
 from mycity.content.models import Notice, NoticeAddress, NoticeKind
 from mycity.content.schemas import AffectingOut, NoticeDetailOut, NoticeIn, NoticeOut
 from mycity.core.errors import DomainError, NotFound
+from mycity.core.public_reads import public_read
 
 router = Router(tags=["notices"])
 
@@ -103,6 +105,7 @@ def _city(slug: str) -> City:
     response=list[NoticeOut],
     summary="Notices of outages and works that are on now or still to come",
 )
+@decorate_view(public_read)
 def list_notices(request: HttpRequest, slug: str, params: Query[KindQuery]) -> list[dict]:
     city = _city(slug)
     notices = selectors.notices_of(city, kind=params.kind).select_related("city")
@@ -144,12 +147,14 @@ def _building(city: City, params: AffectingQuery) -> Building:
 
 
 @router.get("/{slug}/notices.geojson", summary="Notices on now or to come, as GeoJSON")
+@decorate_view(public_read)
 def notices_as_geojson(request: HttpRequest, slug: str) -> HttpResponse:
     city = _city(slug)
     return HttpResponse(notices_geojson(city), content_type="application/geo+json; charset=utf-8")
 
 
 @router.get("/{slug}/notices/{notice_id}", response=NoticeDetailOut, summary="One notice")
+@decorate_view(public_read)
 def get_notice(request: HttpRequest, slug: str, notice_id: int) -> dict:
     return notice_detail_out(selectors.public_notice(_city(slug), notice_id))
 

@@ -21,6 +21,7 @@ from mycity.content.events import (
 )
 from mycity.content.models import Event, EventCategory
 from mycity.content.pictures import picture
+from mycity.core.public_reads import public_read
 from mycity.web.choice import city_or_404
 
 UPCOMING_DAYS = 366
@@ -46,6 +47,7 @@ def _month_bounds(first: date, zone: ZoneInfo) -> tuple[datetime, datetime, date
 
 
 @require_GET
+@public_read
 def events(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_or_404(slug)
     zone = ZoneInfo(city.timezone)
@@ -90,6 +92,7 @@ def _event(slug: str, event_id: int) -> Event:
 
 
 @require_GET
+@public_read
 def event(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
     found = _event(slug, event_id)
     # The dates to come, as the month's list and the calendar file have them.
@@ -107,12 +110,14 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
+@public_read
 def event_ics(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
     found = _event(slug, event_id)
     return _ics(calendar_of([found], found.name), f"event-{found.pk}.ics")
 
 
 @require_GET
+@public_read
 def events_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """The city's events as a calendar feed; ?category= for one category."""
     city = city_or_404(slug)

@@ -19,6 +19,7 @@ from icalendar import Event as CalendarEvent
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.appeals.uploads import Upload, clean_photo
+from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import City
 from mycity.content import search as content_search
 from mycity.content.errors import InvalidEvent
@@ -113,6 +114,7 @@ def save_event(
         content_search.index("event", event)
         if newly_published:
             transaction.on_commit(partial(_announce, event.pk), robust=True)
+    city_pages_changed(event.city_id)
     return event
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from mycity.cities.clock import in_city_time
 from mycity.cities.selectors import city_by_slug
@@ -12,6 +13,7 @@ from mycity.content.events import events_between
 from mycity.content.models import EventCategory, PlaceKind
 from mycity.content.places import contacts_of, places_geojson, places_of
 from mycity.content.polls import polls_of
+from mycity.core.public_reads import public_read
 
 router = Router(tags=["city information"])
 
@@ -68,17 +70,20 @@ class EventsQuery(Schema):
 
 
 @router.get("/{slug}/places", response=list[PlaceOut], summary="Places on the city's map")
+@decorate_view(public_read)
 def list_places(request: HttpRequest, slug: str, params: Query[PlaceQuery]) -> list:
     return list(places_of(city_by_slug(slug), kind=params.kind or ""))
 
 
 @router.get("/{slug}/places.geojson", summary="Places as GeoJSON")
+@decorate_view(public_read)
 def places_as_geojson(request: HttpRequest, slug: str, params: Query[PlaceQuery]) -> HttpResponse:
     body = places_geojson(city_by_slug(slug), kind=params.kind or "")
     return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
 
 
 @router.get("/{slug}/contacts", response=list[ContactOut], summary="Useful phone numbers")
+@decorate_view(public_read)
 def list_contacts(request: HttpRequest, slug: str) -> list:
     return list(contacts_of(city_by_slug(slug)))
 
@@ -88,6 +93,7 @@ def list_contacts(request: HttpRequest, slug: str) -> list:
     response=list[OccurrenceOut],
     summary="Dates of the city's events in a window (repeating events expanded)",
 )
+@decorate_view(public_read)
 def list_events(request: HttpRequest, slug: str, params: Query[EventsQuery]) -> list[dict]:
     city = city_by_slug(slug)
     start = in_city_time(city, params.start) if params.start else timezone.now()

@@ -20,6 +20,7 @@ from django_tasks import task
 from mycity.accounts.models import SubscriptionKind, User
 from mycity.accounts.permissions import Action, require
 from mycity.appeals.uploads import Upload, clean_photo
+from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import City
 from mycity.content import search as content_search
 from mycity.content.errors import InvalidNews, NewsNotFound, NoticeStateError
@@ -115,6 +116,7 @@ def save_news(
         news.tag_rows.all().delete()
         NewsTag.objects.bulk_create(NewsTag(news=news, tag=tag) for tag in clean_tags(draft.tags))
         content_search.index("news", news)
+    city_pages_changed(news.city_id)
     return news
 
 
@@ -129,6 +131,7 @@ def publish_news(*, actor: User, news: News, at: datetime | None = None) -> News
         locked.publish_at = at or timezone.now()
         locked.save(update_fields=["state", "publish_at", "updated_at"])
         transaction.on_commit(partial(_schedule_announcement, locked.pk, locked.publish_at))
+    city_pages_changed(locked.city_id)
     return locked
 
 
@@ -136,6 +139,7 @@ def archive_news(*, actor: User, news: News) -> News:
     require(actor, Action.EDIT_CONTENT, news.city)
     News.objects.filter(pk=news.pk).update(state=NewsState.ARCHIVED, updated_at=timezone.now())
     news.refresh_from_db()
+    city_pages_changed(news.city_id)
     return news
 
 
@@ -178,6 +182,7 @@ def _tell_followers(news: News) -> int:
         write=lambda user: Message(subject=news.title, body=news.lead or news.title),
     )
     News.objects.filter(pk=news.pk).update(announced=True)
+    city_pages_changed(news.city_id)  # a scheduled item is out now
     return written
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from mycity.appeals.api import SIGNED_IN
@@ -13,6 +14,7 @@ from mycity.content import news as services
 from mycity.content.errors import NewsNotFound
 from mycity.content.models import News
 from mycity.content.schemas import Texts
+from mycity.core.public_reads import public_read
 
 router = Router(tags=["news"])
 
@@ -63,6 +65,7 @@ def news_out(item: News, *, body: bool = False) -> dict:
 
 
 @router.get("/{slug}/news", response=list[NewsOut], summary="Published news, newest first")
+@decorate_view(public_read)
 def list_news(request: HttpRequest, slug: str, params: Query[TagQuery]) -> list[dict]:
     city = city_by_slug(slug)
     items = services.visible_news(city, tag=params.tag)[:50]
@@ -72,6 +75,7 @@ def list_news(request: HttpRequest, slug: str, params: Query[TagQuery]) -> list[
 
 
 @router.get("/{slug}/news/{news_id}", response=NewsDetailOut, summary="One news item")
+@decorate_view(public_read)
 def get_news(request: HttpRequest, slug: str, news_id: int) -> dict:
     return news_out(services.news_item(city_by_slug(slug), news_id), body=True)
 

@@ -10,12 +10,14 @@ from mycity.content.errors import NewsNotFound
 from mycity.content.feeds import news_feed
 from mycity.content.news import news_item, visible_news
 from mycity.content.pictures import picture
+from mycity.core.public_reads import public_read
 from mycity.web.choice import city_or_404
 
 PAGE = 20
 
 
 @require_GET
+@public_read
 def news_list(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_or_404(slug)
     tag = slugify(request.GET.get("tag", ""), allow_unicode=True)
@@ -24,6 +26,7 @@ def news_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_read
 def news_detail(request: HttpRequest, slug: str, news_id: int) -> HttpResponse:
     city = city_or_404(slug)
     try:
@@ -34,6 +37,7 @@ def news_detail(request: HttpRequest, slug: str, news_id: int) -> HttpResponse:
 
 
 @require_GET
+@public_read
 def feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return news_feed(request, city_or_404(slug), fmt)
 

@@ -11,6 +11,7 @@ from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.content.models import ContactGroup, Place, PlaceKind
 from mycity.content.pictures import picture
 from mycity.content.places import contacts_of, json_ld, places_of
+from mycity.core.public_reads import public_read
 from mycity.web.choice import city_or_404
 
 
@@ -23,6 +24,7 @@ class PlaceKindForm(forms.Form):
 
 
 @require_GET
+@public_read
 def places(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_or_404(slug)
     form = PlaceKindForm(request.GET)
@@ -48,6 +50,7 @@ def places(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_read
 def place(request: HttpRequest, slug: str, place_id: int) -> HttpResponse:
     city = city_or_404(slug)
     found = Place.objects.filter(city=city, pk=place_id, is_active=True).first()
@@ -63,6 +66,7 @@ def place(request: HttpRequest, slug: str, place_id: int) -> HttpResponse:
 
 
 @require_GET
+@public_read
 def contacts(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_or_404(slug)
     groups: dict[str, list] = {str(label): [] for _value, label in ContactGroup.choices}

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.appeals.uploads import Upload, clean_photo
+from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import City
 from mycity.content import search as content_search
 from mycity.content.models import Contact, Place, PlaceKind
@@ -122,10 +123,12 @@ def save_place(*, actor: User, place: Place, picture: Upload | None = None) -> P
             place.photo.save(f"{uuid.uuid4().hex}.jpg", ContentFile(cleaned.content), save=False)
         place.save()
         content_search.index("place", place)
+    city_pages_changed(place.city_id)
     return place
 
 
 def save_contact(*, actor: User, contact: Contact) -> Contact:
     require(actor, Action.EDIT_CONTENT, contact.city)
     contact.save()
+    city_pages_changed(contact.city_id)
     return contact

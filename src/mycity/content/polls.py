@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
+from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import City
 from mycity.content.errors import InvalidPoll, VoteRefused
 from mycity.content.models import Poll, PollOption, ResultsShown, Vote
@@ -108,4 +109,5 @@ def save_poll(*, actor: User, poll: Poll, answers: Sequence[str]) -> Poll:
             PollOption.objects.bulk_create(
                 PollOption(poll=poll, text_ru=text, position=n) for n, text in enumerate(answers)
             )
+    city_pages_changed(poll.city_id)
     return poll

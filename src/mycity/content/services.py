@@ -21,6 +21,7 @@ from shapely import contains_xy
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
+from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import Building, City, Street
 from mycity.content import search as content_search
 from mycity.content.errors import InvalidNotice, NoticeStateError
@@ -107,6 +108,7 @@ def save_notice(
             # Residents of addresses added since publishing are told; those told already
             # are skipped by the notice's key.
             transaction.on_commit(partial(_announce, notice.pk), robust=True)
+    city_pages_changed(notice.city_id)
     return notice
 
 
@@ -120,6 +122,7 @@ def publish_notice(*, actor: User, notice: Notice) -> Notice:
         locked.state, locked.published_at = NoticeState.PUBLISHED, timezone.now()
         locked.save(update_fields=["state", "published_at", "updated_at"])
         transaction.on_commit(partial(_announce, locked.pk), robust=True)
+    city_pages_changed(locked.city_id)
     return locked
 
 
@@ -138,6 +141,7 @@ def withdraw_notice(*, actor: User, notice: Notice) -> Notice:
             notification__dedupe_key=f"notice:{locked.pk}",
             state__in=[Delivery.State.PENDING],
         ).update(state=Delivery.State.FAILED, last_error="The notice was withdrawn.")
+    city_pages_changed(locked.city_id)
     return locked
 
 

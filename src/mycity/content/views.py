@@ -16,6 +16,7 @@ from mycity.content.api import address_label
 from mycity.content.errors import NoticeNotFound
 from mycity.content.feeds import notices_feed
 from mycity.content.models import NoticeKind
+from mycity.core.public_reads import public_read
 from mycity.web.choice import city_or_404
 
 
@@ -36,6 +37,7 @@ class KindForm(forms.Form):
 
 
 @require_GET
+@public_read
 def notices(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_or_404(slug)
     kinds = KindForm(request.GET)
@@ -83,6 +85,7 @@ def _address_check(request: HttpRequest, city: City) -> dict:
 
 
 @require_GET
+@public_read
 def notice(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
     city = city_or_404(slug)
     try:
@@ -103,5 +106,6 @@ def notice(request: HttpRequest, slug: str, notice_id: int) -> HttpResponse:
 
 
 @require_GET
+@public_read
 def feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return notices_feed(request, city_or_404(slug), fmt)

@@ -1,7 +1,7 @@
 """Which city a visitor is looking at: their choice, then their home city, then the default."""
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from mycity.accounts.models import User
 from mycity.cities.errors import CityNotFound
@@ -29,10 +29,10 @@ def chosen_city(request: HttpRequest) -> City | None:
     return None
 
 
-def remember_city(response: HttpResponse, city: City) -> None:
+def remember_city(response: HttpResponseBase, slug: str) -> None:
     response.set_cookie(
         CITY_COOKIE,
-        city.slug,
+        slug,
         max_age=CITY_COOKIE_AGE,
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from mycity.appeals import selectors
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.content.selectors import notices_of
+from mycity.core.public_reads import public_read
 from mycity.web.choice import city_or_404
 from mycity.web.report_views import category_choices
 
@@ -37,6 +38,7 @@ NOTICES_LISTED = 10
 
 
 @require_GET
+@public_read
 def report_map(request: HttpRequest, slug: str) -> HttpResponse:
     city = city_or_404(slug)
     form = ReportMapForm(category_choices(city, often=False)[0], request.GET or {"status": "open"})

@@ -2,11 +2,12 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mycity.accounts.models import User
@@ -17,7 +18,8 @@ from mycity.cities.errors import CityNotFound
 from mycity.cities.models import Region
 from mycity.content.news import visible_news
 from mycity.content.selectors import notices_of
-from mycity.web.choice import chosen_city, remember_city
+from mycity.core.public_reads import public_read
+from mycity.web.choice import CITY_COOKIE, chosen_city, remember_city
 from mycity.web.form_errors import refusals
 from mycity.web.forms import CityChoiceForm, LanguageForm, PersonalSettingsForm
 
@@ -35,7 +37,7 @@ def city_chooser(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         city = form.cleaned_data["city"]
         response = redirect("web:city_home", slug=city.slug)
-        remember_city(response, city)
+        remember_city(response, city.slug)
         return response
     by_region: dict[str, list] = {}
     for city in selectors.active_cities().order_by(f"name_{_language()}"):
@@ -53,14 +55,24 @@ HOME_NOTICES = 5
 HOME_NEWS = 3
 
 
-def city_home(request: HttpRequest, slug: str) -> HttpResponse:
+def city_home(request: HttpRequest, slug: str) -> HttpResponseBase:
+    response = _city_home_page(request, slug=slug)
+    if response.status_code in (200, 304) and request.COOKIES.get(CITY_COOKIE) != slug:
+        # Outside the cached page, and only when it changes. The cookie follows from the
+        # address alone, the same for every reader, so the answer stays public.
+        remember_city(response, slug)
+    return response
+
+
+@public_read
+def _city_home_page(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         city = selectors.city_by_slug(slug)
     except CityNotFound:
         return render(request, "web/city_not_found.html", {"slug": slug[:60]}, status=404)
     # The page shows names and contacts; areas are large JSON documents it never reads.
     organisations = list(selectors.organisations_of(city).defer("service_area"))
-    response = render(
+    return render(
         request,
         "web/city_home.html",
         {
@@ -73,14 +85,29 @@ def city_home(request: HttpRequest, slug: str) -> HttpResponse:
             "items": list(visible_news(city)[:HOME_NEWS]),
         },
     )
-    remember_city(response, city)
-    return response
 
 
+@csrf_exempt
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Like Django's set_language, but an unknown language is a 400, and the choice
-    is saved to a signed-in user's settings."""
+    is saved to a signed-in user's settings.
+
+    An anonymous visitor's choice is only a cookie of their own browser, so it needs no
+    CSRF token: the pages that carry the switcher are shared by every anonymous reader
+    (mycity.core.public_reads) and cannot hold anyone's token. A signed-in user's choice
+    changes their account, so it is checked as every other form is."""
+    if request.user.is_authenticated:
+        return _set_saved_language(request)
+    return _set_language(request)
+
+
+@csrf_protect
+def _set_saved_language(request: HttpRequest) -> HttpResponse:
+    return _set_language(request)
+
+
+def _set_language(request: HttpRequest) -> HttpResponse:
     form = LanguageForm(request.POST)
     if not form.is_valid():
         codes = ", ".join(code for code, _name in settings.LANGUAGES)

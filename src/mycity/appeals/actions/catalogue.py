@@ -14,6 +14,7 @@ from mycity.appeals.models import (
     Category,
     synonym_list,
 )
+from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import City, Organisation
 
 
@@ -63,4 +64,5 @@ def upsert_category(
     category.display_order = display_order
     category.full_clean()
     category.save()
+    city_pages_changed(city)
     return category

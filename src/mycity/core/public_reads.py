@@ -1,0 +1,199 @@
+"""Public reads at cache speed: an anonymous read is computed once per version of what it
+shows, kept in the shared cache (Django's cache API: the database or Redis), answered
+with an ETag (a repeat is a 304) and `Cache-Control: public`, so nginx and browsers may
+keep it for a moment too.
+
+What a read shows is named by versions: one per city (`city_scope`), bumped on commit by
+every write that changes what the city's public pages show (an appeal's event, a notice,
+news, an event, a place, a category, an organisation), `ANY_CITY`, bumped with every
+city's (for reads that do not name their city), and `ROSTER`, bumped when the list of
+cities changes. A cached answer carries the versions it was computed at; the next read
+after a bump finds them old and computes it anew, so a new report is in the list at
+once, not after a timeout. The entry's timeout only bounds what changes with time alone
+(a notice that starts, an event that passes).
+
+Nothing personal is kept: a signed-in visitor, a bearer token, a personal path, or any
+session or messages cookie (an anonymous session may hold flash messages or a draft) is
+answered by the view itself, uncached and `private, no-store`; so is an answer that sets
+a cookie. The key holds the language and the full path, so languages never mix."""
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from mycity.core.caching import PRIVATE, is_personal
+
+ANY_CITY = "public-reads:v:any-city"
+ROSTER = "public-reads:v:roster"
+# What selects a public read's content besides its address: the language (a cookie or
+# Accept-Language) and, for whether it is personal at all, the session cookie.
+VARY = ("Accept-Language", "Cookie")
+# Cookies that may make an anonymous answer personal (Django's messages and sessions).
+PERSONAL_COOKIES = ("messages",)
+# Headers of the view's answer kept with the cached body.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Link")
+
+
+def city_scope(slug: str) -> str:
+    return f"public-reads:v:city:{slug}"
+
+
+def by_city_slug(request: HttpRequest, kwargs: dict[str, Any]) -> list[str]:
+    """The versions of a read addressed by a city's slug (`/<slug>/…`)."""
+    return [city_scope(str(kwargs.get("slug", "")))]
+
+
+def by_jurisdiction(request: HttpRequest, kwargs: dict[str, Any]) -> list[str]:
+    """The versions of an Open311 read: its `jurisdiction_id`, or any city without one."""
+    slug = request.GET.get("jurisdiction_id", "").strip()
+    return [city_scope(slug)] if slug else [ANY_CITY]
+
+
+def by_roster(request: HttpRequest, kwargs: dict[str, Any]) -> list[str]:
+    return [ROSTER]
+
+
+def city_changed(slug: str) -> None:
+    """After the current transaction commits, make every cached public read of the
+    city (and every read not naming its city) out of date."""
+    transaction.on_commit(lambda: _bump(city_scope(slug), ANY_CITY))
+
+
+def roster_changed() -> None:
+    """After commit, make the list of cities out of date."""
+    transaction.on_commit(lambda: _bump(ROSTER, ANY_CITY))
+
+
+def _bump(*keys: str) -> None:
+    # A new value, not an increment: two writers at once both make every old entry
+    # stale, whatever the order, and a version lost by the cache can never come back.
+    token = time.time_ns()
+    cache.set_many(dict.fromkeys(keys, token), timeout=None)
+
+
+def _current(keys: Sequence[str], found: dict[str, Any]) -> tuple[int, ...]:
+    missing = [key for key in keys if found.get(key) is None]
+    if missing:
+        # A version never written (or dropped by the cache): start one; `add` keeps a
+        # value another process started meanwhile.
+        for key in missing:
+            cache.add(key, time.time_ns(), timeout=None)
+        found = {**found, **cache.get_many(missing)}
+    return tuple(int(found.get(key) or 0) for key in keys)
+
+
+def may_share(request: HttpRequest) -> bool:
+    """Whether the answer to this request is the same for everyone who asks it in the
+    same language."""
+    if request.method not in ("GET", "HEAD") or is_personal(request):
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and not any(
+        name in cookies for name in PERSONAL_COOKIES
+    )
+
+
+@dataclass(frozen=True)
+class CachedRead:
+    versions: tuple[int, ...]
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+    etag: str
+
+    def answer(self, request: HttpRequest) -> HttpResponseBase:
+        response: HttpResponseBase
+        if self.etag in _etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(self.content, status=self.status)
+            for name, value in self.headers:
+                response[name] = value
+        response["ETag"] = self.etag
+        response["Cache-Control"] = f"public, max-age={settings.PUBLIC_READS_MAX_AGE}"
+        patch_vary_headers(response, VARY)
+        return response
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        # A page that asked for the CSRF token would set its cookie on the way out.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+Scope = Callable[[HttpRequest, dict[str, Any]], list[str]]
+View = Callable[..., HttpResponseBase]
+
+
+def public_read(view: View | None = None, *, scope: Scope = by_city_slug) -> Any:
+    """Serve `view` from the shared cache to those `may_share` its answer."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def read(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not may_share(request):
+                response = view(request, *args, **kwargs)
+                if request.method in ("GET", "HEAD"):
+                    # An anonymous session may show its own messages: not for sharing.
+                    response["Cache-Control"] = PRIVATE
+                return response
+            if not settings.PUBLIC_READS_CACHE:
+                entry = _compute(view, request, args, kwargs, versions=())
+                return entry.answer(request) if isinstance(entry, CachedRead) else entry
+            keys = scope(request, kwargs)
+            page = _page_key(request)
+            found = cache.get_many([page, *keys])
+            versions = _current(keys, found)
+            cached = found.get(page)
+            if isinstance(cached, CachedRead) and cached.versions == versions:
+                return cached.answer(request)
+            entry = _compute(view, request, args, kwargs, versions=versions)
+            if not isinstance(entry, CachedRead):
+                return entry
+            cache.set(page, entry, timeout=settings.PUBLIC_READS_TIMEOUT)
+            return entry.answer(request)
+
+        read.public_read = True  # type: ignore[attr-defined]
+        return read
+
+    return decorate(view) if view is not None else decorate
+
+
+def _compute(
+    view: View, request: HttpRequest, args: Any, kwargs: Any, *, versions: tuple[int, ...]
+) -> CachedRead | HttpResponseBase:
+    """The view's answer as an entry to share, or as it is when it may not be shared."""
+    response = view(request, *args, **kwargs)
+    if not isinstance(response, HttpResponse) or not _storable(request, response):
+        if response.status_code < 400:
+            response["Cache-Control"] = PRIVATE
+        return response
+    return CachedRead(
+        versions=versions,
+        status=response.status_code,
+        headers=tuple((h, response[h]) for h in KEPT_HEADERS if h in response),
+        content=response.content,
+        etag='"' + hashlib.blake2b(response.content, digest_size=12).hexdigest() + '"',
+    )
+
+
+def _page_key(request: HttpRequest) -> str:
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    return f"public-reads:page:{translation.get_language()}:{path}"
