@@ -244,3 +244,35 @@ def today_figures(counts: Iterable[DayCounts], selection: Selection) -> Figures:
                 continue
             total = total + Figures.of_tally(tally)
     return total
+
+
+def breakdown_by_city_and_sector(selection: Selection) -> dict[tuple[int, str], Figures]:
+    rows = (
+        selected_rows(selection)
+        .values("city_id", "sector")
+        .annotate(**SUMS)
+        .order_by("city_id", "sector")
+    )
+    return {(row["city_id"], row["sector"]): Figures.of(dict(row)) for row in rows}
+
+
+@dataclass(frozen=True)
+class Place:
+    city_id: int
+    figures: Figures
+    rate: float | None  # received per 10,000 residents
+    rank: int | None  # None: too few appeals (or no population) to be ranked
+
+
+def ranking(by_city: dict[int, Figures], populations: dict[int, int]) -> list[Place]:
+    """Fewest appeals per 10,000 residents first; the cities under the minimum count
+    (or without a population) last, unranked, by name order of their ids."""
+    places = [
+        Place(city_id, figures, figures.per_residents(populations.get(city_id, 0)), None)
+        for city_id, figures in by_city.items()
+    ]
+    ranked = sorted((p for p in places if p.rate is not None), key=lambda p: (p.rate, p.city_id))
+    unranked = sorted((p for p in places if p.rate is None), key=lambda p: p.city_id)
+    return [
+        Place(p.city_id, p.figures, p.rate, rank) for rank, p in enumerate(ranked, start=1)
+    ] + unranked

@@ -130,19 +130,24 @@ class AggregatedDay(models.Model):
 
 
 class ObserverKind(models.TextChoices):
+    # The chair of the city's executive committee and the deputies: the whole city.
+    MAYOR = "mayor", _("Head of the city executive committee")
     OBLAST = "oblast", _("Oblast executive committee")
     MINISTRY = "ministry", _("Ministry")
 
 
 class Observer(models.Model):
-    """Someone above the cities who reads their figures, never an appeal or a person:
-    an oblast executive committee's official (the cities of one region) or a
-    ministry's (every city)."""
+    """Someone who reads figures, never an appeal or a person: the head of a city's
+    executive committee (that city), an oblast executive committee's official (the
+    cities of one region) or a ministry's (every city)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="observer_roles"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ObserverKind.choices)
+    city = models.ForeignKey(
+        "cities.City", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
@@ -152,11 +157,21 @@ class Observer(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="observer_region_matches_kind",
-                condition=models.Q(kind="oblast") & ~models.Q(region="")
-                | models.Q(kind="ministry", region=""),
+                condition=models.Q(kind="mayor", city__isnull=False, region="")
+                | (models.Q(kind="oblast", city__isnull=True) & ~models.Q(region=""))
+                | models.Q(kind="ministry", city__isnull=True, region=""),
             ),
-            models.UniqueConstraint(fields=["user", "kind", "region"], name="observer_unique"),
+            models.UniqueConstraint(
+                fields=["user", "kind", "city"],
+                condition=models.Q(city__isnull=False),
+                name="observer_unique_in_city",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "region"],
+                condition=models.Q(city__isnull=True),
+                name="observer_unique_above_cities",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.region}".strip()
+        return f"{self.get_kind_display()} {self.city or self.region}".strip()
