@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from mycity.analytics.api import router as analytics_router
 from mycity.appeals.api import router as appeals_router
 from mycity.cities.api import router as cities_router
 from mycity.content.api import router as content_router
@@ -31,3 +32,4 @@ api.add_router("/cities", listing_router)
 api.add_router("/me/notifications", notify_router)
 api.add_router("/me/push-subscriptions", push_router)
 api.add_router("/cities", reports_router)
+api.add_router("/analytics", analytics_router)

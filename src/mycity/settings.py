@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "mycity.reception",
     "mycity.privacy",
     "mycity.reports",
+    "mycity.analytics",
     "mycity.console",
     "mycity.web",
     "mycity.demo",

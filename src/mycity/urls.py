@@ -12,7 +12,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("open311/v2/", include("mycity.appeals.open311_urls")),
+    # Before the console: its "<slug>/" would take "analytics" for a city.
+    path("console/analytics/", include("mycity.analytics.urls")),
     path("console/", include("mycity.console.urls")),
+    path("", include("mycity.analytics.public_urls")),
     path("", include("mycity.content.urls")),
     path("", include("mycity.web.urls")),
 ]

@@ -40,6 +40,18 @@ def open_data(request: HttpRequest, slug: str) -> HttpResponse:
             "Open311 GeoReport v2",
             f"/open311/v2/requests.json?jurisdiction_id={slug}",
         ),
+        # The analytics' daily figures (docs/analytics.md), under CC BY 4.0.
+        (
+            _("Daily figures on appeals (CC BY 4.0)"),
+            "CSV",
+            f"/{slug}/open-data/daily-figures.csv",
+        ),
+        (
+            _("Daily figures on appeals (CC BY 4.0)"),
+            "JSON",
+            f"/{slug}/open-data/daily-figures.json",
+        ),
+        (_("How the city answers: the last 12 months"), "HTML", f"/{slug}/performance/"),
         (_("Everything above and more"), "OpenAPI 3 (REST)", "/api/v1/openapi.json"),
     ]
     return render(request, "web/open_data.html", {"city": city, "rows": rows})

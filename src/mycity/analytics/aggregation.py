@@ -1,0 +1,113 @@
+"""Writing the daily figures: one closed day of one city at a time, idempotently (the
+day's rows are replaced in one transaction), by the nightly task for the days that
+have closed since, and by `mycity aggregate_figures --from --to` for any past days."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django_tasks import task
+
+from mycity.analytics.daily import count_day
+from mycity.analytics.models import AggregatedDay, DailyCell, DailyFigures
+from mycity.cities.calendar import calendar_for
+from mycity.cities.models import City
+
+# The first run (or a city added later) writes this many closed days; older ones are
+# for the backfill command.
+FIRST_RUN_DAYS = 1
+
+
+class DayNotClosed(ValueError):
+    """Today (or a later day) has no final figures yet."""
+
+
+def today_in(city: City, now: datetime | None = None) -> date:
+    return calendar_for(city).local_date(now or timezone.now())
+
+
+def write_day(*, city: City, day: date, now: datetime | None = None) -> int:
+    """Replace the city's rows of `day` with what the appeals say now; the number of
+    rows written. Only a day that has ended in the city's time zone."""
+    now = now or timezone.now()
+    if day >= today_in(city, now):
+        raise DayNotClosed(f"{day} has not ended in {city.slug} yet")
+    counts = count_day(city, day)
+    figures = [
+        DailyFigures(
+            city=city,
+            day=day,
+            category_id=category_id,
+            sector=counts.sectors.get(category_id, "other"),
+            district_id=district_id,
+            organisation_id=organisation_id,
+            channel=channel,
+            **tally.columns(),
+        )
+        for (category_id, district_id, organisation_id, channel), tally in counts.groups.items()
+    ]
+    cells = [
+        DailyCell(
+            city=city,
+            day=day,
+            category_id=category_id,
+            sector=counts.sectors.get(category_id, "other"),
+            row=row,
+            col=col,
+            reports=n,
+        )
+        for (category_id, row, col), n in counts.cells.items()
+    ]
+    with transaction.atomic():
+        DailyFigures.objects.filter(city=city, day=day).delete()
+        DailyCell.objects.filter(city=city, day=day).delete()
+        DailyFigures.objects.bulk_create(figures, batch_size=500)
+        DailyCell.objects.bulk_create(cells, batch_size=500)
+        AggregatedDay.objects.update_or_create(city=city, day=day, defaults={"written_at": now})
+    return len(figures)
+
+
+@dataclass(frozen=True)
+class Written:
+    days: int
+    rows: int
+
+
+def write_days(*, city: City, first: date, last: date, now: datetime | None = None) -> Written:
+    """Every day from `first` to `last`, both included (the backfill)."""
+    days = rows = 0
+    day = first
+    while day <= last:
+        rows += write_day(city=city, day=day, now=now)
+        days += 1
+        day += timedelta(days=1)
+    return Written(days=days, rows=rows)
+
+
+def write_closed_days(*, now: datetime | None = None) -> Written:
+    """The nightly run: for every active city, the days that have closed in its time
+    zone since its last written day. Run twice, it writes nothing the second time."""
+    now = now or timezone.now()
+    last_written = dict(
+        AggregatedDay.objects.values_list("city_id").annotate(last=Max("day")).order_by()
+    )
+    days = rows = 0
+    for city in City.objects.filter(is_active=True).order_by("pk"):
+        yesterday = today_in(city, now) - timedelta(days=1)
+        last = last_written.get(city.pk)
+        first = last + timedelta(days=1) if last else yesterday - timedelta(days=FIRST_RUN_DAYS - 1)
+        if first > yesterday:
+            continue
+        written = write_days(city=city, first=first, last=yesterday, now=now)
+        days += written.days
+        rows += written.rows
+    return Written(days=days, rows=rows)
+
+
+@task()
+def write_closed_days_task() -> dict[str, int]:
+    """The nightly task (run after midnight in the cities' time zone)."""
+    written = write_closed_days()
+    return {"days": written.days, "rows": written.rows}
