@@ -7,6 +7,7 @@ from mycity.console import (
     letters_views,
     news_views,
     notice_views,
+    people_views,
     staff_views,
     views,
 )
@@ -50,6 +51,14 @@ urlpatterns = [
         content_views.item,
         name="content_item",
     ),
+    path("<slug:slug>/people/", people_views.people, name="people"),
+    path("<slug:slug>/people/<int:user_id>/", people_views.person, name="person"),
+    path(
+        "<slug:slug>/people/<int:user_id>/roles/<int:role_id>/withdraw",
+        people_views.withdraw,
+        name="withdraw_role",
+    ),
+    path("<slug:slug>/people/<int:user_id>/release", people_views.release, name="release"),
     path("<slug:slug>/intake/", intake_views.intake, name="intake"),
     path("<slug:slug>/letters/", letters_views.letters, name="letters"),
     path("<slug:slug>/collective/", collective_views.collective, name="collective"),
