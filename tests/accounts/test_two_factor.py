@@ -72,3 +72,14 @@ def test_an_executor_is_asked_in_every_city_console_page(client, required, city,
     executor = person("e2@example.org", RoleKind.EXECUTOR, organisation=organisation)
     client.force_login(executor)
     assert client.get(reverse("console:notifications")).status_code == 302
+
+
+def test_the_api_refuses_a_session_without_the_second_factor(client, required, dispatcher, city):
+    client.force_login(dispatcher)
+    response = client.get(f"/api/v1/cities/{city.slug}")
+    assert response.status_code == 403
+    assert response.json()["code"] == "second_factor_required"
+
+
+def test_the_api_is_open_to_anonymous_readers(client, required, city):
+    assert client.get(f"/api/v1/cities/{city.slug}").status_code == 200

@@ -1,16 +1,19 @@
-"""Staff who see personal data set up their second factor before the console opens."""
+"""Staff who see personal data set up their second factor before the console (or the
+API, signed in with the same session) opens."""
 
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mycity.accounts.two_factor import must_add_second_factor
+from mycity.core.errors import error_body
 
-GUARDED_PREFIXES = ("/console/",)
+CONSOLE_PREFIX = "/console/"
+API_PREFIX = "/api/"
 
 
 class SecondFactorForStaffMiddleware:
@@ -18,10 +21,13 @@ class SecondFactorForStaffMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(GUARDED_PREFIXES) and must_add_second_factor(request.user):
-            messages.warning(
-                request,
-                _("Your role shows residents' personal data: add a second factor to continue."),
+        guarded = request.path.startswith((CONSOLE_PREFIX, API_PREFIX))
+        if guarded and must_add_second_factor(request.user):
+            message = _(
+                "Your role shows residents' personal data: add a second factor to continue."
             )
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse(error_body("second_factor_required", message), status=403)
+            messages.warning(request, message)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
