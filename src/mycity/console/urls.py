@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from mycity.console import (
+    category_views,
     collective_views,
     content_views,
     intake_views,
@@ -50,6 +51,13 @@ urlpatterns = [
         "<slug:slug>/city/<str:kind>/<int:item_id>/",
         content_views.item,
         name="content_item",
+    ),
+    path("<slug:slug>/categories/", category_views.categories, name="categories"),
+    path("<slug:slug>/categories/new", category_views.category, name="new_category"),
+    path(
+        "<slug:slug>/categories/<int:category_id>/",
+        category_views.category,
+        name="category",
     ),
     path("<slug:slug>/people/", people_views.people, name="people"),
     path("<slug:slug>/people/<int:user_id>/", people_views.person, name="person"),

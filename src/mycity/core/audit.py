@@ -13,6 +13,7 @@ CHANGES = {
     "staff.invited": _("Staff member invited"),
     "staff.deactivated": _("Staff member deactivated"),
     "work.handed_over": _("Work handed over"),
+    "category.saved": _("Category saved"),
 }
 
 

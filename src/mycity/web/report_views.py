@@ -142,6 +142,15 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "problems": problems,
         "max_photos": MAX_PHOTOS,
+        # What the city tells residents about some categories ("for an emergency call
+        # 112"): all of them under the list, readable without JavaScript.
+        "category_notices": [
+            category
+            for category in selectors.leaf_categories(city)
+            .exclude(notice_ru="")
+            .order_by("name_ru")
+            if category.kind == AppealKind.PROBLEM
+        ],
         "report_map": {
             "lat": city.centre_lat,
             "lon": city.centre_lon,
