@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from mycity.analytics.api import router as analytics_router
 from mycity.appeals.api import router as appeals_router
 from mycity.cities.api import router as cities_router
+from mycity.console.staff_api import router as staff_router
 from mycity.content.api import router as content_router
 from mycity.content.listing_api import router as listing_router
 from mycity.content.news_api import router as news_router
@@ -33,3 +34,4 @@ api.add_router("/me/notifications", notify_router)
 api.add_router("/me/push-subscriptions", push_router)
 api.add_router("/cities", reports_router)
 api.add_router("/analytics", analytics_router)
+api.add_router("/cities", staff_router)

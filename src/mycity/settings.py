@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mycity.accounts.middleware.SecondFactorForStaffMiddleware",
 ]
 
 ROOT_URLCONF = "mycity.urls"
@@ -243,6 +244,10 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "mycity")
+# Staff whose roles show residents' personal data must set up TOTP before the console
+# opens (mycity.accounts.two_factor). Off only in the demo, whose people sign in with
+# one click.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", not DEMO_MODE)
 
 # A national identity provider (or any OpenID Connect issuer) is switched on by
 # setting these three; nothing else in the code changes.

@@ -10,14 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from mycity.accounts.models import Role, User
-
-
-class RoleInline(admin.TabularInline):
-    model = Role
-    fk_name = "user"
-    extra = 0
-    raw_id_fields = ["city", "organisation", "granted_by"]
+from mycity.accounts.models import User
 
 
 @admin.register(User)
@@ -34,7 +27,8 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     raw_id_fields = ["home_city", "home_building"]
     filter_horizontal = ()
-    inlines = [RoleInline]
+    # Roles are granted and withdrawn only through `grant_role` and `withdraw_role`
+    # (the console's People page), which check the rule and write the audit trail.
 
 
 # --- Signing in to the admin -------------------------------------------------------

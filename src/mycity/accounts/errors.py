@@ -22,3 +22,8 @@ class AddressOutsideCity(DomainError):
 class InvalidSubscription(DomainError):
     code = "invalid_subscription"
     message = _("The subscription is not valid.")
+
+
+class InvalidInvitation(DomainError):
+    code = "invalid_invitation"
+    message = _("The invitation is not valid.")

@@ -4,7 +4,11 @@ from typing import Any
 
 from django.db import transaction
 
-from mycity.accounts.errors import AddressOutsideCity, RoleNotAllowed, RoleScopeInvalid
+from mycity.accounts.errors import (
+    AddressOutsideCity,
+    RoleNotAllowed,
+    RoleScopeInvalid,
+)
 from mycity.accounts.models import (
     ROLES_NEEDING_ORGANISATION,
     ROLES_WITHOUT_CITY,
@@ -14,6 +18,32 @@ from mycity.accounts.models import (
 )
 from mycity.accounts.permissions import Action, may
 from mycity.cities.models import Building, City, Organisation
+from mycity.core.audit import record_change
+
+
+def role_subject(role: Role) -> str:
+    """A role as the audit trail names it: whose, which, where."""
+    return f"{role.user.email}: {role}"
+
+
+def role_values(role: Role) -> dict[str, Any]:
+    return {
+        "user": role.user.email,
+        "role": role.kind,
+        "organisation": role.organisation.slug if role.organisation else "",
+    }
+
+
+def _require_granting(actor: User | None, kind: str, city: City | None) -> None:
+    if actor is None:
+        return
+    allowed = (
+        kind != RoleKind.PLATFORM_ADMIN
+        and city is not None
+        and may(actor, Action.GRANT_ROLES, city)
+    ) or any(role.kind == RoleKind.PLATFORM_ADMIN for role in actor.roles.all())
+    if not allowed:
+        raise RoleNotAllowed()
 
 
 def grant_role(
@@ -33,24 +63,64 @@ def grant_role(
         raise RoleScopeInvalid(field="city")
     if (kind in ROLES_NEEDING_ORGANISATION) != (organisation is not None):
         raise RoleScopeInvalid(field="organisation")
-    if actor is not None:
-        allowed = (
-            kind != RoleKind.PLATFORM_ADMIN
-            and city is not None
-            and may(actor, Action.GRANT_ROLES, city)
-        ) or any(role.kind == RoleKind.PLATFORM_ADMIN for role in actor.roles.all())
-        if not allowed:
-            raise RoleNotAllowed()
+    if organisation is not None and not organisation.is_active:
+        raise RoleScopeInvalid(field="organisation")
+    _require_granting(actor, kind, city)
     with transaction.atomic():
-        role, _created = Role.objects.get_or_create(
+        role, created = Role.objects.get_or_create(
             user=user,
             kind=kind,
             city=city,
             organisation=organisation,
             defaults={"granted_by": actor},
         )
+        if created:
+            record_change(
+                actor=actor,
+                city=city,
+                action="role.granted",
+                subject=role_subject(role),
+                after=role_values(role),
+            )
     user.__dict__.pop("_mycity_roles", None)
     return role
+
+
+def withdraw_role(*, actor: User | None, role: Role) -> None:
+    """Take a role away; the audit trail keeps what it was."""
+    _require_granting(actor, role.kind, role.city)
+    with transaction.atomic():
+        record_change(
+            actor=actor,
+            city=role.city,
+            action="role.withdrawn",
+            subject=role_subject(role),
+            before=role_values(role),
+        )
+        role.delete()
+    role.user.__dict__.pop("_mycity_roles", None)
+
+
+def deactivate_user(*, actor: User | None, user: User, city: City | None) -> bool:
+    """Close the account of one who left, once no role is left to them anywhere: their
+    sessions end at the next request (`is_active` is checked on every one). Returns
+    whether the account was closed; one who still works in another city keeps it."""
+    with transaction.atomic():
+        if Role.objects.filter(user=user).exclude(kind=RoleKind.RESIDENT).exists():
+            return False
+        if not user.is_active:
+            return True
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        record_change(
+            actor=actor,
+            city=city,
+            action="staff.deactivated",
+            subject=user.email,
+            before={"active": True},
+            after={"active": False},
+        )
+    return True
 
 
 def update_personal_settings(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mycity.cities.models import LATITUDE, LONGITUDE, Activity
-from mycity.core.translated import TranslatedName
+from mycity.core.translated import TranslatedName, pick_translation
 
 
 class AppealKind(models.TextChoices):
@@ -68,6 +68,14 @@ class Category(TranslatedName):
     extra_fields = models.JSONField(_("extra fields"), default=list, blank=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
+    # What a resident reads when choosing the category, e.g. "for an emergency call 112".
+    notice_ru = models.CharField(_("notice to residents (Russian)"), max_length=300, blank=True)
+    notice_be = models.CharField(_("notice to residents (Belarusian)"), max_length=300, blank=True)
+    notice_en = models.CharField(_("notice to residents (English)"), max_length=300, blank=True)
+
+    @property
+    def notice(self) -> str:
+        return pick_translation({"ru": self.notice_ru, "be": self.notice_be, "en": self.notice_en})
 
     class Meta:
         verbose_name = _("category")

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from mycity.console import (
+    category_views,
     collective_views,
     content_views,
     field,
@@ -8,6 +9,7 @@ from mycity.console import (
     letters_views,
     news_views,
     notice_views,
+    people_views,
     staff_views,
     views,
 )
@@ -51,6 +53,21 @@ urlpatterns = [
         content_views.item,
         name="content_item",
     ),
+    path("<slug:slug>/categories/", category_views.categories, name="categories"),
+    path("<slug:slug>/categories/new", category_views.category, name="new_category"),
+    path(
+        "<slug:slug>/categories/<int:category_id>/",
+        category_views.category,
+        name="category",
+    ),
+    path("<slug:slug>/people/", people_views.people, name="people"),
+    path("<slug:slug>/people/<int:user_id>/", people_views.person, name="person"),
+    path(
+        "<slug:slug>/people/<int:user_id>/roles/<int:role_id>/withdraw",
+        people_views.withdraw,
+        name="withdraw_role",
+    ),
+    path("<slug:slug>/people/<int:user_id>/release", people_views.release, name="release"),
     path("<slug:slug>/intake/", intake_views.intake, name="intake"),
     path("<slug:slug>/letters/", letters_views.letters, name="letters"),
     path("<slug:slug>/collective/", collective_views.collective, name="collective"),

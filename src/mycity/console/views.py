@@ -51,6 +51,7 @@ from mycity.console.field import navigation
 from mycity.console.forms import TABS, ActionForm, AuditForm, QueueForm
 from mycity.console.law_actions import law_context, perform_law_action
 from mycity.console.staff_views import answer_template_context, queue_tools
+from mycity.core.audit import change_name, setup_changes
 from mycity.web.form_errors import refusals
 
 QUEUE_PAGE = 50
@@ -404,6 +405,7 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
         "filters": filters,
         "rows": [(event, _changes(event)) for event in events],
         "more": more,
+        "setup_changes": [(change, change_name(change.action)) for change in setup_changes(city)],
     }
     return render(request, "console/audit.html", context)
 

@@ -151,6 +151,15 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         # The form came back: the photos chosen for it are put back in the box.
         "restore_photos": request.method == "POST" or bool(draft),
         "photos_not_sent": len(request.FILES.getlist("photos")),
+        # What the city tells residents about some categories ("for an emergency call
+        # 112"): all of them under the list, readable without JavaScript.
+        "category_notices": [
+            category
+            for category in selectors.leaf_categories(city)
+            .exclude(notice_ru="")
+            .order_by("name_ru")
+            if category.kind == AppealKind.PROBLEM
+        ],
         "report_map": {
             "lat": city.centre_lat,
             "lon": city.centre_lon,

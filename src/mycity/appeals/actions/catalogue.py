@@ -1,10 +1,13 @@
 """The city's catalogue of categories."""
 
+import re
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mycity.accounts.models import User
+from mycity.accounts.permissions import Action, require
 from mycity.appeals.errors import (
     InvalidAppeal,
 )
@@ -12,10 +15,12 @@ from mycity.appeals.extra_fields import check_definitions
 from mycity.appeals.models import (
     AppealKind,
     Category,
+    TimeUnit,
     synonym_list,
 )
 from mycity.cities.freshness import city_pages_changed
-from mycity.cities.models import City, Organisation
+from mycity.cities.models import Activity, City, Organisation
+from mycity.core.audit import record_change
 
 
 @transaction.atomic
@@ -66,3 +71,166 @@ def upsert_category(
     category.save()
     city_pages_changed(city)
     return category
+
+
+# --- the city administrator's editor -----------------------------------------------
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NAME_LIMIT = 200
+NOTICE_LIMIT = 300
+# What the editor changes, in the order the audit trail lists it.
+EDITABLE = (
+    "slug",
+    "parent",
+    "kind",
+    "name_ru",
+    "name_be",
+    "name_en",
+    "notice_ru",
+    "notice_be",
+    "notice_en",
+    "icon",
+    "activity",
+    "default_organisation",
+    "is_public",
+    "needs_moderation",
+    "service_time_value",
+    "service_time_unit",
+    "extra_fields",
+    "display_order",
+    "is_active",
+)
+
+
+def category_values(category: Category) -> dict[str, Any]:
+    """A category's editable values as the audit trail keeps them (slugs for links)."""
+    values: dict[str, Any] = {}
+    for name in EDITABLE:
+        value = getattr(category, name)
+        if name in ("parent", "default_organisation"):
+            value = value.slug if value is not None else ""
+        values[name] = value
+    return values
+
+
+def _has_route(city: City, activity: str, default: Organisation | None) -> bool:
+    if default is not None:
+        return True
+    return any(
+        activity in (org.activities or [])
+        for org in Organisation.objects.filter(
+            city=city, kind=Organisation.Kind.EXECUTOR, is_active=True
+        ).only("activities")
+    )
+
+
+def _descends_from(parent: Category | None, category: Category) -> bool:
+    seen = set()
+    while parent is not None and parent.pk not in seen:
+        if parent.pk == category.pk:
+            return True
+        seen.add(parent.pk)
+        parent = parent.parent
+    return False
+
+
+def _problems(city: City, category: Category, values: dict[str, Any]) -> list[dict[str, str]]:
+    problems: list[dict[str, str]] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append({"field": field, "message": message})
+
+    slug = values["slug"]
+    if not SLUG.match(slug) or len(slug) > 80:
+        problem("slug", _("Use small Latin letters, digits and hyphens."))
+    elif Category.objects.filter(city=city, slug=slug).exclude(pk=category.pk).exists():
+        problem("slug", _("Another category of the city has this slug."))
+    if not values["name_ru"]:
+        problem("name_ru", _("The Russian name is required."))
+    for language in ("ru", "be", "en"):
+        if len(values[f"name_{language}"]) > NAME_LIMIT:
+            problem(f"name_{language}", _("The name is too long."))
+        if len(values[f"notice_{language}"]) > NOTICE_LIMIT:
+            problem(f"notice_{language}", _("The notice is too long."))
+    if values["kind"] not in AppealKind.values:
+        problem("kind", _("Choose a kind."))
+    elif category.pk and values["kind"] != category.kind and category.appeals.exists():
+        problem("kind", _("Appeals are filed under this category: its kind cannot change."))
+    if values["activity"] not in Activity.values:
+        problem("activity", _("Choose an activity."))
+    if values["service_time_unit"] not in TimeUnit.values:
+        problem("service_time_unit", _("Choose a unit."))
+    if not 1 <= values["service_time_value"] <= 365:
+        problem("service_time_value", _("Enter a number from 1 to 365."))
+    parent = values["parent"]
+    if parent is not None and parent.city_id != city.pk:
+        problem("parent", _("The parent category is of another city."))
+    elif parent is not None and category.pk and _descends_from(parent, category):
+        problem("parent", _("A category cannot be inside itself."))
+    default = values["default_organisation"]
+    if default is not None and (default.city_id != city.pk or not default.is_active):
+        problem("default_organisation", _("There is no such organisation in this city."))
+    try:
+        check_definitions(values["extra_fields"])
+    except ValueError as exc:
+        problem("extra_fields", str(exc))
+    is_leaf = not category.pk or not category.children.exists()
+    if (
+        values["kind"] == AppealKind.PROBLEM
+        and values["is_active"]
+        and is_leaf
+        and not problems
+        and not _has_route(city, values["activity"], default)
+    ):
+        problem(
+            "default_organisation",
+            _(
+                "No organisation of the city does this activity: choose a default executor, "
+                "or another activity."
+            ),
+        )
+    return problems
+
+
+def save_category(
+    *, actor: User, city: City, category: Category | None, values: dict[str, Any]
+) -> Category:
+    """Create (`category` None) or change a category of the city's catalogue, written to
+    the audit trail with its values before and after. Appeals filed under it keep what
+    they were filed with: their kind, deadline, executor and extra values are their own."""
+    require(actor, Action.EDIT_CITY, city)
+    target = category if category is not None else Category(city=city)
+    if target.pk and target.city_id != city.pk:
+        raise InvalidAppeal(_("There is no such category in this city."), field="slug")
+    values = {name: values.get(name, getattr(target, name, None)) for name in EDITABLE}
+    for name in (
+        "slug",
+        "icon",
+        *(f"{k}_{lang}" for k in ("name", "notice") for lang in ["ru", "be", "en"]),
+    ):
+        values[name] = (values[name] or "").strip()
+    for language in ("be", "en"):
+        values[f"name_{language}"] = values[f"name_{language}"] or values["name_ru"]
+    values["extra_fields"] = values["extra_fields"] or []
+    if values["kind"] != AppealKind.PROBLEM:
+        values["is_public"] = False
+    problems = _problems(city, target, values)
+    if problems:
+        raise InvalidAppeal(details=problems)
+    before = category_values(target) if target.pk else {}
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(target, name, value)
+        target.save()
+        after = category_values(target)
+        changed = [name for name in EDITABLE if before.get(name) != after[name]]
+        if changed:
+            record_change(
+                actor=actor,
+                city=city,
+                action="category.saved",
+                subject=target.slug,
+                before={name: before[name] for name in changed if name in before},
+                after={name: after[name] for name in changed},
+            )
+    return target

@@ -1,0 +1,51 @@
+"""Writing and naming the setup's audit trail (`SetupChange`)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from mycity.core.models import SetupChange
+
+# What each action is called in the audit trail.
+CHANGES = {
+    "role.granted": _("Role granted"),
+    "role.withdrawn": _("Role withdrawn"),
+    "staff.invited": _("Staff member invited"),
+    "staff.deactivated": _("Staff member deactivated"),
+    "work.handed_over": _("Work handed over"),
+    "category.saved": _("Category saved"),
+}
+
+
+def record_change(
+    *,
+    actor: Any,
+    city: Any,
+    action: str,
+    subject: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> SetupChange:
+    """Write one change of the setup. Call it inside the transaction that makes the
+    change, so that the row and the change stand or fall together."""
+    if action not in CHANGES:
+        raise ValueError(f"Unknown setup change {action!r}")
+    return SetupChange.objects.create(
+        city=city,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        subject=subject[:300],
+        before=before or {},
+        after=after or {},
+    )
+
+
+def change_name(action: str) -> str:
+    return str(CHANGES.get(action, action))
+
+
+def setup_changes(city: Any, *, limit: int = 50) -> list[SetupChange]:
+    """The city's newest changes of the setup, with who made them; one query."""
+    return list(
+        SetupChange.objects.filter(city=city).select_related("actor").order_by("-pk")[:limit]
+    )
