@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from mycity.appeals.actions import submission
@@ -324,7 +324,7 @@ def test_an_e_appeal_of_a_legal_entity_needs_its_name_number_and_signatory(
         housing_question,
         applicant_type="legal_entity",
         legal_name="ООО «Полоцкий хлеб»",
-        legal_reg_number="391234567",
+        legal_reg_number="391234566",
         signatory="Директор Петров П. П.",
     )
     appeal = submit_appeal(applicant=resident, city=housing_question.city, draft=draft).appeal
@@ -376,3 +376,37 @@ def test_a_resident_submitting_too_often_is_asked_to_wait(resident, street_light
         submit_report(resident, street_light)
     assert caught.value.status == 429
     assert Appeal.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [
+        ("391234567", "The УНП does not add up: check its digits."),
+        ("39123456", "A legal entity's УНП is 9 digits."),
+        ("МА1953684", "A legal entity's УНП is 9 digits."),  # an entrepreneur's, with letters
+    ],
+)
+def test_a_legal_entitys_unp_must_be_nine_digits_that_add_up(
+    resident, housing_question, number, problem
+):
+    draft = e_appeal_draft(
+        housing_question,
+        applicant_type="legal_entity",
+        legal_name="ООО «Полоцкий хлеб»",
+        legal_reg_number=number,
+        signatory="Директор Петров П. П.",
+    )
+    with translation.override("en"), pytest.raises(InvalidAppeal) as caught:
+        submit_appeal(applicant=resident, city=housing_question.city, draft=draft)
+    assert caught.value.details == [{"field": "legal_reg_number", "message": problem}]
+
+
+def test_a_unp_is_read_as_people_write_it(resident, housing_question):
+    draft = e_appeal_draft(
+        housing_question,
+        applicant_type="legal_entity",
+        legal_name="ООО «Полоцкий хлеб»",
+        legal_reg_number="УНП 200 988 541",
+        signatory="Директор Петров П. П.",
+    )
+    assert submit_appeal(applicant=resident, city=housing_question.city, draft=draft).appeal

@@ -67,3 +67,47 @@ def test_a_resident_gets_the_answer_rates_it_and_then_disagrees(
     appeal.refresh_from_db()
     assert (appeal.status, appeal.rating) == ("reopened", 4)
     assert Appeal.objects.count() == 1
+
+
+def test_the_report_page_shows_where_it_is_and_labels_the_executors_after_photo(
+    site, page, context, resident, leaking_roof
+):
+    from mycity.accounts.models import RoleKind
+    from tests.appeal_fixtures import jpeg
+    from tests.conftest import person
+    from tests.factories import BuildingFactory, StreetFactory
+
+    street = StreetFactory(city=leaking_roof.city, name_ru="Ленина", name_be="Леніна")
+    BuildingFactory(street=street, number="11", lat=55.4870, lon=28.7700)
+    # A pin in a yard, further than the reach of an address: no address was set.
+    appeal = submit_report(
+        resident, leaking_roof, files=[jpeg()], lat=55.4880, lon=28.7720, extra={"entrance": 1}
+    )
+    assert appeal.address == ""
+    executor = person("roofer@example.org", RoleKind.EXECUTOR, organisation=appeal.organisation)
+    client = Client()
+    token = issue_api_client(city=appeal.city, name="app", user=executor).key
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    version = client.get(f"/api/v1/appeals/{appeal.pk}", **auth).json()["version"]
+    client.post(
+        f"/api/v1/appeals/{appeal.pk}/moves",
+        json.dumps({"move": "start", "expected_version": version}),
+        content_type="application/json",
+        **auth,
+    )
+    answered = client.post(
+        f"/api/v1/appeals/{appeal.pk}/answer",
+        {"text": "<p>Кровлю отремонтировали.</p>", "files": [jpeg()]},
+        **auth,
+    )
+    assert answered.status_code == 200, answered.content
+    assert Appeal.objects.get(pk=appeal.pk).files.count() == 2
+
+    sign_in(context, site, resident)
+    page.goto(site.url + f"/my/appeals/{appeal.pk}/")
+    expect(page.locator(".appeal-facts")).to_contain_text("рядом с адресом ул. Ленина, 11")
+    text = page.get_by_role("region", name="Текст")
+    expect(text.get_by_role("img")).to_have_count(1)  # the resident's own photo
+    after = page.get_by_role("region", name="После работ: от исполнителя")
+    expect(after.get_by_role("img", name="Фото после работ 1")).to_be_visible()
+    expect(after.locator("figcaption")).to_contain_text("Фото после работ")

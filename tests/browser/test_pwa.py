@@ -59,8 +59,12 @@ new Promise((resolve) => {
   const store = "waiting-reports";
   opened.onupgradeneeded = () => opened.result.createObjectStore(store, { keyPath: "key" });
   opened.onsuccess = () => {
-    const read = opened.result.transaction(store).objectStore(store).count();
-    read.onsuccess = () => { opened.result.close(); resolve(read.result); };
+    // What still waits to be sent; a sent report stays only as the news that it was.
+    const read = opened.result.transaction(store).objectStore(store).getAll();
+    read.onsuccess = () => {
+      opened.result.close();
+      resolve(read.result.filter((entry) => !entry.sent).length);
+    };
   };
 })
 """
@@ -106,10 +110,17 @@ def test_a_report_made_offline_waits_on_the_phone_and_arrives_once_when_back_onl
     assert page.evaluate(WAITING_REPORTS) == 0
     appeal = Appeal.objects.get(applicant=resident)
     assert appeal.description == "Не горит фонарь во дворе"
-    # Opening the app again sends nothing more.
+    # Opening the app again sends nothing more, and the news that it was sent is not
+    # lost by going elsewhere: it stays until the resident has seen the report.
     page.goto(site.url + "/polotsk/")
+    expect(page.locator("#report-queue")).to_contain_text("отправлено")
     page.goto(site.url + "/my/appeals/")
     expect(page.get_by_role("link", name=re.compile(appeal.number))).to_be_visible()
+    page.locator("#report-queue").get_by_role("link", name="Открыть").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(appeal.number)
+    expect(page.locator("#report-queue")).to_be_hidden()
+    page.goto(site.url + "/polotsk/")
+    expect(page.locator("#report-queue")).to_be_hidden()
     assert Appeal.objects.filter(applicant=resident).count() == 1
 
 

@@ -61,6 +61,7 @@ from mycity.appeals.models import (
     Status,
     TimeUnit,
 )
+from mycity.appeals.payer_number import check_digit
 from mycity.appeals.transitions import implied_changes
 from mycity.appeals.workflow import RULES, Move
 from mycity.cities.calendar import WorkingCalendar, calendar_for
@@ -1942,7 +1943,7 @@ class _Generator:
             personal |= {
                 "applicant_type": ApplicantType.LEGAL_ENTITY,
                 "legal_name": rng.choice(COMPANIES),
-                "legal_reg_number": f"39{rng.randint(0, 9_999_999):07d}",
+                "legal_reg_number": _payer_number(rng),
                 "signatory": f"Директор {surname} {first[0]}. {patronymic[0]}.",
             }
         plan.personal = personal
@@ -2275,6 +2276,14 @@ _INVENTED_CHOICES = {"route": BUS_ROUTES, "stop": STOPS, "business": BUSINESSES}
 
 def _abbreviation(kind: str) -> tuple[str, str]:
     return STREET_ABBREVIATIONS.get(kind, ("ул.", "вул."))
+
+
+def _payer_number(rng: random.Random) -> str:
+    """A legal entity's УНП of the Vitebsk region (3…) whose check digit adds up."""
+    while True:
+        first_eight = f"39{rng.randint(0, 999_999):06d}"
+        if (digit := check_digit(first_eight)) is not None:
+            return first_eight + digit
 
 
 def _cumulative(weights: Sequence[float]) -> list[float]:

@@ -24,7 +24,10 @@ class ApplicantFields(forms.Form):
         label=gettext_lazy("Organisation's name"), max_length=300, required=False
     )
     legal_reg_number = forms.CharField(
-        label=gettext_lazy("Registration number (УНП)"), max_length=30, required=False
+        label=gettext_lazy("Registration number (УНП)"),
+        max_length=30,
+        required=False,
+        help_text=gettext_lazy("9 digits, as on the organisation's registration certificate."),
     )
     signatory = forms.CharField(
         label=gettext_lazy("Signed by (full name, position)"), max_length=200, required=False

@@ -18,12 +18,14 @@ from mycity.appeals import selectors
 from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.applicant import APPLICANT_FIELDS
 from mycity.appeals.errors import InvalidAppeal
+from mycity.appeals.limits import MAX_E_APPEAL_TEXT
 from mycity.appeals.models import AppealKind, Channel
 from mycity.cities.models import City, Organisation
 from mycity.web.applicant_form import ApplicantFields
 from mycity.web.choice import city_or_404
 from mycity.web.form_errors import refusals
 from mycity.web.report_views import to_registered_appeal
+from mycity.web.text_limit import count_characters
 
 MAX_ATTACHMENTS = 5
 
@@ -35,7 +37,7 @@ class EAppealForm(ApplicantFields):
     addressee = forms.ChoiceField(label=gettext_lazy("To"), required=False)
     description = forms.CharField(
         label=gettext_lazy("Text of the appeal"),
-        max_length=5000,
+        max_length=MAX_E_APPEAL_TEXT,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     consent = forms.BooleanField(
@@ -45,6 +47,7 @@ class EAppealForm(ApplicantFields):
 
     def __init__(self, city: City, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        count_characters(self, "description")
         # The resident is signed in and is answered in the app; e-mail is optional.
         email = self.fields["applicant_email"]
         email.required = False

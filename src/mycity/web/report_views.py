@@ -27,6 +27,7 @@ from mycity.appeals.actions.moves import join_report
 from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.category_words import category_words
 from mycity.appeals.errors import InvalidAppeal
+from mycity.appeals.limits import MAX_DESCRIPTION
 from mycity.appeals.models import Appeal, AppealKind, Category, Channel
 from mycity.cities import selectors as city_selectors
 from mycity.cities.addresses import suggestion_attrs
@@ -34,6 +35,7 @@ from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City
 from mycity.web.choice import city_or_404
 from mycity.web.form_errors import refusals
+from mycity.web.text_limit import count_characters
 
 DRAFT_KEY = "report_draft"
 MAX_PHOTOS = 5
@@ -65,7 +67,7 @@ class ReportForm(forms.Form):
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     description = forms.CharField(
         label=gettext_lazy("Describe the problem"),
-        max_length=5000,
+        max_length=MAX_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     consent = forms.BooleanField(
@@ -78,6 +80,7 @@ class ReportForm(forms.Form):
         field = cast(forms.ChoiceField, self.fields["category"])
         field.choices, cast(CategorySelect, field.widget).words = category_choices(city)
         self.fields["address"].widget.attrs.update(suggestion_attrs(city))
+        count_characters(self, "description")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -19,8 +19,10 @@ from mycity.appeals.access import get_own_appeal
 from mycity.appeals.actions.moderation import add_information
 from mycity.appeals.actions.moves import disagree_with_answer, disagreement_window, rate_answer
 from mycity.appeals.errors import AppealNotFound
-from mycity.appeals.models import Appeal, Status
+from mycity.appeals.models import Appeal, FileRole, Status
 from mycity.appeals.workflow import Actor, Move, allowed
+from mycity.cities.addresses import building_label
+from mycity.cities.selectors import nearest_buildings
 from mycity.notify import services as notify_services
 from mycity.web.form_errors import refusals
 
@@ -160,6 +162,21 @@ def _act(user: User, appeal: Appeal, action: str, data: dict[str, Any], files: l
         add_information(actor=user, appeal=appeal, text=data["text"], files=files)
 
 
+def place_of(appeal: Appeal) -> str:
+    """Where a report is, in words: its address; for a pin far from any registry
+    building, the nearest one ("near …") or, with none, the pin's coordinates."""
+    if appeal.address:
+        return appeal.address
+    if appeal.building is not None:
+        return building_label(appeal.building)
+    if appeal.lat is None or appeal.lon is None:
+        return ""
+    near = nearest_buildings(appeal.city, lat=appeal.lat, lon=appeal.lon, limit=1)
+    if near:
+        return _("near %(address)s") % {"address": building_label(near[0])}
+    return f"{appeal.lat:.5f}, {appeal.lon:.5f}"
+
+
 def _context(appeal: Appeal, bound: dict[str, forms.Form]) -> dict[str, Any]:
     seen = selectors.seen_by_applicant(appeal)
     answered = appeal.answered_at is not None and appeal.status in (
@@ -172,7 +189,10 @@ def _context(appeal: Appeal, bound: dict[str, forms.Form]) -> dict[str, Any]:
     return {
         "appeal": appeal,
         "timeline": seen.timeline,
-        "files": seen.files,
+        # The executor's files (an after-photo) apart from the resident's, and labelled.
+        "files": [f for f in seen.files if f.role != FileRole.ANSWER],
+        "answer_files": [f for f in seen.files if f.role == FileRole.ANSWER],
+        "place": place_of(appeal),
         "answers": seen.answers,
         "open_questions": seen.open_questions,
         "can_rate": answered and appeal.rating is None,

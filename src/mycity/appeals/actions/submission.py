@@ -50,6 +50,7 @@ from mycity.appeals.models import (
     Status,
     SubmissionKey,
 )
+from mycity.appeals.payer_number import PayerNumberError, legal_entity_payer_number
 from mycity.appeals.policy import name_key
 from mycity.appeals.registration import bump_counter, next_registration_number
 from mycity.appeals.repeats import stop_for
@@ -201,6 +202,17 @@ def _check_e_appeal(
     for name, message in required.items():
         if not str(getattr(draft, name) or "").strip():
             _problem(problems, name, message)
+    if draft.applicant_type == ApplicantType.LEGAL_ENTITY and draft.legal_reg_number.strip():
+        try:
+            legal_entity_payer_number(draft.legal_reg_number)
+        except PayerNumberError as error:
+            _problem(
+                problems,
+                "legal_reg_number",
+                _("The УНП does not add up: check its digits.")
+                if error.checksum
+                else _("A legal entity's УНП is 9 digits."),
+            )
     email = draft.applicant_email.strip()
     if email:
         try:
@@ -432,6 +444,10 @@ def _register(
     personal: dict[str, Any] = {}
     if category.kind == AppealKind.E_APPEAL:
         personal = {name: str(getattr(draft, name) or "").strip() for name in APPLICANT_FIELDS}
+        if personal["applicant_type"] != ApplicantType.LEGAL_ENTITY:
+            # What a person typed in the organisation's fields before choosing "a person"
+            # (the form hides them) is not theirs to keep.
+            personal |= dict.fromkeys(("legal_name", "legal_reg_number", "signatory"), "")
     elif applicant is not None:
         personal = {"applicant_name": applicant.full_name, "applicant_email": applicant.email}
     else:

@@ -83,9 +83,31 @@
     return button;
   }
 
+  // A sent report is told of until the resident has seen it: on every page (a page
+  // left before the news came would lose it) until dismissed or its appeal is opened.
+  function dismissButton(entry) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "link";
+    button.textContent = texts.dismiss;
+    button.addEventListener("click", function () { remove(entry.key).then(function () { return show(); }); });
+    return button;
+  }
+
   function show(extra) {
     return all().then(function (entries) {
+      var here = entries.filter(function (e) { return e.sent && new URL(e.sent, location.href).pathname === location.pathname; });
+      return Promise.all(here.map(function (e) { return remove(e.key); })).then(function () {
+        return entries.filter(function (e) { return here.indexOf(e) < 0; });
+      });
+    }).then(function (entries) {
       var parts = entries.filter(mine).map(function (entry) {
+        if (entry.sent) {
+          var told = line(texts.sent + " " + describe(entry), { href: entry.sent, text: texts.open }, null);
+          told.appendChild(document.createTextNode(" "));
+          told.appendChild(dismissButton(entry));
+          return told;
+        }
         if (entry.refused) {
           return line(texts.refused + " " + describe(entry) + ": " + entry.refused, null,
                       discardButton(entry));
@@ -138,9 +160,9 @@
       .then(function (response) {
         var path = new URL(response.url).pathname;
         if (response.ok && /^\/my\/appeals\/\d+\/$/.test(path)) {
-          return remove(entry.key).then(function () {
-            return line(texts.sent, { href: response.url, text: texts.open });
-          });
+          // Kept, without its fields and photos, as the news that it was sent.
+          return put({ key: entry.key, sent: path, summary: entry.summary, user: entry.user })
+            .then(function () { return true; });
         }
         if (response.status === 401 || (response.ok && path.indexOf("/accounts/") === 0)) {
           entry.needsSignIn = true;
@@ -164,13 +186,13 @@
     sending = true;
     var pass = function () {
       return all().then(function (entries) {
-        var waiting = entries.filter(function (e) { return !e.refused && mine(e); });
+        var waiting = entries.filter(function (e) { return !e.refused && !e.sent && mine(e); });
         if (!waiting.length) return [];
         return signedIn().then(function (known) { return known ? waiting : []; });
       }).then(function (due) {
         return due.reduce(function (chain, entry) {
           return chain.then(function (sent) {
-            return send(entry).then(function (done) { return done ? sent.concat([done]) : sent; });
+            return send(entry).then(function () { return sent; });
           });
         }, Promise.resolve([]));
       }).then(show);
