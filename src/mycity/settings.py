@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost: the site's 404 and 403 pages in debug mode too (the demo).
+    "mycity.web.errors.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "mycity.urls"
