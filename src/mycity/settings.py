@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mycity.accounts.middleware.SecondFactorForStaffMiddleware",
+    # Innermost: the site's 404 and 403 pages in debug mode too (the demo).
+    "mycity.web.errors.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "mycity.urls"

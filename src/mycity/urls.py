@@ -24,5 +24,6 @@ if settings.MYCITY_BENCH_ENDPOINTS:
     urlpatterns.insert(0, path("bench/ceiling", health.bench_ceiling))
 
 handler400 = "mycity.web.errors.bad_request"
+handler403 = "mycity.web.errors.forbidden"
 handler404 = "mycity.web.errors.not_found"
 handler500 = "mycity.web.errors.server_error"

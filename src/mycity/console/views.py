@@ -82,19 +82,30 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(desks[0].url)
 
 
-def _queue_filters(form: QueueForm, now: Any) -> tuple[str, selectors.QueueFilters]:
+def first_tab(user: Any, city: City) -> str:
+    """Where a person's work is: new appeals for those who accept or moderate them, the
+    appeals in work for an organisation's executors, head and officials."""
+    if may(user, Action.DISPATCH, city) or may(user, Action.MODERATE, city):
+        return "new"
+    return "work"
+
+
+def _queue_filters(form: QueueForm, now: Any, first: str) -> tuple[str, selectors.QueueFilters]:
     data = form.cleaned_data if form.is_valid() else {}
-    tab = data.get("tab") or "new"
+    tab = data.get("tab") or first
     band = data.get("band")
+    number = (data.get("number") or "").strip() or None
     return tab, selectors.QueueFilters(
-        statuses=tuple(TABS[tab][1]),
+        # A number names one appeal: it is found whatever its status, not only in the
+        # tab that happens to be open.
+        statuses=() if number else tuple(TABS[tab][1]),
         categories=(data["category"],) if data.get("category") else (),
         district=data.get("district") or None,
         organisation=data.get("organisation") or None,
         kind=data.get("kind") or None,
         overdue_at=now if band == "overdue" else None,
         due_before=now + timedelta(days=1) if band == "due_soon" else None,
-        number=(data.get("number") or "").strip() or None,
+        number=number,
         text=(data.get("q") or "").strip() or None,
         by_deadline=data.get("sort") == "deadline",
     )
@@ -108,7 +119,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     now = timezone.now()
     form = QueueForm(request.GET or None)
-    tab, filters = _queue_filters(form, now)
+    tab, filters = _queue_filters(form, now, first_tab(request.user, city))
     page = (
         selectors.appeals_handled_by(
             request.user, city, filters, limit=QUEUE_PAGE, with_details=False
@@ -134,6 +145,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "tab": tab,
         "tabs": tabs,
+        "by_number": filters.number,
         "rows": [(a, deadline_state(a, now)) for a in page],
         "categories": selectors.leaf_categories(city).order_by("name_ru"),
         "districts": districts_of(city).defer("boundary"),

@@ -242,8 +242,11 @@ def workload(
     city: City, filters: ReportFilters, *, calendar: WorkingCalendar, now: datetime
 ) -> list[OfficialLoad]:
     """Each member of staff in scope (the city's, or the filtered organisations'):
-    what they did in the period on the appeals the filters allow, and what is open now
-    at their organisations. Four queries, whatever the number of people."""
+    what they did in the period on the appeals registered in it, and which of those are
+    open now at their organisations. The same appeals as every other table's, so the
+    workload never counts an answer or an open appeal that the timeliness and result
+    tables do not (a month's answers to the month before's appeals did). Four queries,
+    whatever the number of people."""
     roles = Role.objects.filter(city=city).exclude(kind=RoleKind.RESIDENT)
     if filters.organisations is not None:
         roles = roles.filter(organisation_id__in=filters.organisations)
@@ -257,7 +260,7 @@ def workload(
     if not staff:
         return []
 
-    appeals = scoped_appeals(city, filters)
+    appeals = appeals_in_period(city, filters)
     first, last = period_moments(calendar, filters)
     answers: dict[int, dict[str, Any]] = {
         row["author_id"]: dict(row)
