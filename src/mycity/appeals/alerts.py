@@ -321,5 +321,8 @@ def on_new_report(appeal: Appeal) -> None:
 
 
 def on_report_event(appeal: Appeal, event: AppealEvent) -> None:
-    """After a public move of a public report commits."""
+    """After a public move of a public report commits, if anyone follows it: most
+    reports have no follower, and one indexed look costs less than a task."""
+    if not ReportAlert.objects.filter(kind=ReportAlertKind.REPORT, appeal=appeal).exists():
+        return
     transaction.on_commit(lambda: announce_report_update.enqueue(appeal.pk, event.pk), robust=True)
