@@ -61,7 +61,8 @@ def test_no_serious_violations(site, browser, resident, street_light, language, 
     problems.watch(page)
     found = {}
     try:
-        for path in [*PAGES, f"/my/appeals/{report.pk}/", *content]:
+        report_pages = [f"/my/appeals/{report.pk}/", f"/polotsk/reports/{report.pk}/"]
+        for path in [*PAGES, *report_pages, *content]:
             page.goto(site.url + path)
             if violations := serious_violations(page):
                 found[path] = violations

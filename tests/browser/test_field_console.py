@@ -41,6 +41,7 @@ def test_an_executor_completes_appeals_from_a_phone_online_and_offline(
     sign_in_as(page, site, "executor")
     page.get_by_role("link", name="In the field").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Today in the field")
+    page.wait_for_load_state()  # the stylesheets applied before measuring
     assert page.evaluate(FITS)
     item = page.locator(".field-item", has_text=by_the_school.number)
     expect(item.get_by_role("link", name="Navigate")).to_have_attribute(

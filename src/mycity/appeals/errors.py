@@ -103,3 +103,8 @@ class ImageTooLarge(UploadRefused):
 class UnsupportedFile(UploadRefused):
     code = "unsupported_file"
     message = _("This type of file is not accepted; upload one of: %(formats)s.")
+
+
+class InvalidAlert(DomainError):
+    code = "invalid_alert"
+    message = _("The alert cannot be saved.")

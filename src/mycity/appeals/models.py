@@ -583,6 +583,110 @@ class MoveKey(models.Model):
         return f"{self.owner_id}:{self.key}"
 
 
+class ReportAlertKind(models.TextChoices):
+    AREA = "area", _("New reports within a radius of a point")
+    DISTRICT = "district", _("New reports in a district")
+    CATEGORY = "category", _("New reports of a category")
+    REPORT = "report", _("Updates of a report")
+
+
+class ReportAlert(models.Model):
+    """A resident's alert about public problem reports (as FixMyStreet's by area and
+    radius): new ones around a point, in a district or of a category, or the updates of
+    one report, theirs or not. Delivered through the notification outbox
+    (`appeals.alerts`) on the channels chosen here, in the app always."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_alerts"
+    )
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportAlertKind.choices)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    radius_m = models.PositiveIntegerField(null=True, blank=True)
+    # The circle's box: a new report finds the areas around it on an index.
+    min_lat = models.FloatField(null=True, blank=True)
+    max_lat = models.FloatField(null=True, blank=True)
+    min_lon = models.FloatField(null=True, blank=True)
+    max_lon = models.FloatField(null=True, blank=True)
+    # What the resident typed for the point (an address), to show it back.
+    label = models.CharField(max_length=200, blank=True)
+    district = models.ForeignKey(
+        "cities.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    channels = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="report_alert_target_matches_kind",
+                condition=(
+                    Q(
+                        kind="area",
+                        lat__isnull=False,
+                        lon__isnull=False,
+                        radius_m__isnull=False,
+                        min_lat__isnull=False,
+                        district__isnull=True,
+                        category__isnull=True,
+                        appeal__isnull=True,
+                    )
+                    | Q(
+                        kind="district",
+                        district__isnull=False,
+                        lat__isnull=True,
+                        category__isnull=True,
+                        appeal__isnull=True,
+                    )
+                    | Q(
+                        kind="category",
+                        category__isnull=False,
+                        lat__isnull=True,
+                        district__isnull=True,
+                        appeal__isnull=True,
+                    )
+                    | Q(
+                        kind="report",
+                        appeal__isnull=False,
+                        lat__isnull=True,
+                        district__isnull=True,
+                        category__isnull=True,
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "appeal"], condition=Q(kind="report"), name="report_alert_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "district"],
+                condition=Q(kind="district"),
+                name="report_alert_district_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "category"],
+                condition=Q(kind="category"),
+                name="report_alert_category_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["city", "min_lat", "max_lat"],
+                condition=Q(kind="area"),
+                name="report_alert_area_box",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind}"
+
+
 class ApiClient(models.Model):
     """An integrator's key for Open311 POST and staff tokens for the REST API."""
 

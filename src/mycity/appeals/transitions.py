@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mycity.accounts.models import User
-from mycity.appeals import search
+from mycity.appeals import alerts, search
 from mycity.appeals.errors import (
     MoveNotAllowed,
     NoteRequired,
@@ -150,7 +150,7 @@ def transition(
     if "organisation" in changes:
         search.follow_executor(appeal)
     event_data = {"move": move.value, **(data or {})}
-    return record_event(
+    event = record_event(
         appeal,
         EventKind.TRANSITION,
         actor=actor,
@@ -161,6 +161,10 @@ def transition(
         data=event_data,
         visible=visible,
     )
+    # Those who follow a public report hear of what its public timeline shows.
+    if visible and appeal.is_public and move not in (Move.ACCEPT, Move.APPROVE):
+        alerts.on_report_event(appeal, event)
+    return event
 
 
 # What the applicant is told after each move, if anything.

@@ -112,7 +112,7 @@ def email_body(notification: Notification) -> str:
 
 
 # Notifications a resident gets because they subscribed (not about their own appeals).
-SUBSCRIBED_TOPICS = frozenset({"notice"})
+SUBSCRIBED_TOPICS = frozenset({"notice", "report_alert"})
 
 
 def unsubscribe_link(notification: Notification) -> str:

@@ -22,6 +22,7 @@ from mycity.accounts.subscriptions import (
     set_quiet_hours,
     unsubscribe_from_email,
 )
+from mycity.appeals.alerts import stop_alert_emails
 from mycity.cities.addresses import building_label, suggestion_attrs
 from mycity.cities.models import Building, City, District
 from mycity.cities.selectors import search_addresses
@@ -29,6 +30,7 @@ from mycity.content.models import EventCategory, NoticeKind
 from mycity.notify.push import push_enabled
 from mycity.web.choice import chosen_city
 from mycity.web.form_errors import refusals
+from mycity.web.report_alert_views import alert_context
 
 
 class SubscriptionsForm(forms.Form):
@@ -153,6 +155,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             "problems": problems,
             "home": building_label(home) if home is not None and home.city_id == city.pk else "",
             "push_key": settings.VAPID_PUBLIC_KEY if push_enabled() else "",
+            **alert_context(user, city),
         },
         status=status,
     )
@@ -184,8 +187,9 @@ def _save(user: User, city: City, data: dict[str, Any], addresses: list[Building
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "web/unsubscribe.html", {"token": token})
-    with refusals() as refused:
-        unsubscribe_from_email(token)
+    with refusals() as refused, transaction.atomic():
+        user = unsubscribe_from_email(token)
+        stop_alert_emails(user)
     if refused:
         return render(
             request,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mycity.accounts.models import User
-from mycity.appeals import deadlines, routing, staff_notices
+from mycity.appeals import alerts, deadlines, routing, staff_notices
 from mycity.appeals.appeal_files import attach_files, forget_files, write_files
 from mycity.appeals.applicant_notices import give_notice
 from mycity.appeals.errors import (
@@ -65,6 +65,8 @@ def accept_and_route(
 ) -> None:
     public = appeal.kind == AppealKind.PROBLEM and appeal.category.is_public
     transition(appeal, move, actor=actor, changes={"is_public": public})
+    if public:
+        alerts.on_new_report(appeal)
     if organisation is _ROUTE:
         if appeal.kind == AppealKind.E_APPEAL:
             addressee = appeal.addressee

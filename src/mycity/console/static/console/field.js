@@ -298,6 +298,7 @@
         if (appeal.id !== appealOut.id) return;
         appeal.version = appealOut.version;
         appeal.status = appealOut.status;
+        appeal.status_label = appealOut.status_name;
         appeal.can_start = appealOut.moves.indexOf("start") >= 0;
         appeal.can_answer = appealOut.moves.indexOf("answer") >= 0;
       });
