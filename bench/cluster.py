@@ -257,7 +257,8 @@ def freshness(env: dict[str, str], samples: int = 5) -> list[float]:
         boundary = "fresh" + uuid.uuid4().hex
         form = (
             b"".join(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"'
+                f"\r\n\r\n{v}\r\n".encode()
                 for k, v in json.loads(body).items()
             )
             + f"--{boundary}--\r\n".encode()
@@ -429,7 +430,8 @@ def bench_faults(env: dict[str, str], duration: int, residents: int) -> dict:
         app_shell(
             env,
             "from mycity.notify.models import Delivery\n"
-            "print('LAST', Delivery.objects.order_by('-pk').values_list('pk', flat=True).first() or 0)",
+            "last = Delivery.objects.order_by('-pk').values_list('pk', flat=True).first()\n"
+            "print('LAST', last or 0)",
         ).split("LAST")[-1]
     )
     boundary = "faults" + uuid.uuid4().hex

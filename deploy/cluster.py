@@ -176,7 +176,7 @@ def nginx_conf() -> str:
 
 
 def supervisorctl(*args: str) -> str:
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 (our own programs)
         [str(BIN / "supervisorctl"), "-c", str(DIR / "supervisord.conf"), *args],
         capture_output=True,
         text=True,
@@ -185,7 +185,7 @@ def supervisorctl(*args: str) -> str:
 
 
 def mycity(*args: str) -> None:
-    subprocess.run([str(BIN / "mycity"), *args], env={**os.environ, **app_env()}, check=True)
+    subprocess.run([str(BIN / "mycity"), *args], env={**os.environ, **app_env()}, check=True)  # noqa: S603
 
 
 def create_database() -> None:
@@ -246,7 +246,7 @@ def up() -> None:
     (DIR / "supervisord.conf").write_text(supervisor_conf())
     (DIR / "nginx.conf").write_text(nginx_conf())
     if not (DIR / "supervisor.sock").exists() or "RUNNING" not in supervisorctl("status"):
-        subprocess.run([str(BIN / "supervisord"), "-c", str(DIR / "supervisord.conf")], check=True)
+        subprocess.run([str(BIN / "supervisord"), "-c", str(DIR / "supervisord.conf")], check=True)  # noqa: S603
     else:
         supervisorctl("reread")
         supervisorctl("update")
