@@ -524,6 +524,8 @@ def main() -> int:
     parser.add_argument("--residents", type=int, default=8)
     options = parser.parse_args()
     env = ensure_cluster()
+    # The machine is shared: say how busy it was, since every figure depends on it.
+    print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results = {}
     if options.what in ("submissions", "all"):
         results["submissions"] = bench_submissions(env, options.duration, options.connections or 16)
@@ -531,6 +533,7 @@ def main() -> int:
         results["reads"] = bench_reads(env, options.duration, options.connections or 64)
     if options.what in ("faults", "all"):
         results["faults"] = bench_faults(env, max(options.duration, 30), options.residents)
+    print(f"load average after the run: {os.getloadavg()[0]:.1f}")
     out = ROOT / "var" / "bench" / "cluster.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, default=str, indent=1, ensure_ascii=False))

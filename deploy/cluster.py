@@ -172,6 +172,7 @@ def nginx_conf() -> str:
         .replace("@UPSTREAMS@", "\n".join(f"    server 127.0.0.1:{p};" for p in WEB_PORTS))
         .replace("@MIME@", "/etc/nginx/mime.types")
         .replace("@PARAMS@", str(ROOT / "deploy" / "nginx-proxy.conf"))
+        .replace("@MICROCACHE@", str(ROOT / "deploy" / "nginx-microcache.conf"))
     )
 
 
