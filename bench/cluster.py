@@ -186,15 +186,13 @@ def bench_reads(env: dict[str, str], duration: int, connections: int) -> dict:
                 paths=lua_list([p for _, p in MIX]), weights=lua_list([w for w, _ in MIX])
             )
         )
+        ceiling_run = ["-t2", f"-c{connections}", f"-d{max(5, duration // 2)}s", "--latency"]
+        # The bare view answered by the nodes (credentials bypass the micro-cache), and
+        # answered by nginx from the micro-cache: the two ceilings of the mix.
         ceiling = parse_wrk(
-            wrk(
-                "-t2",
-                f"-c{connections}",
-                f"-d{max(5, duration // 2)}s",
-                "--latency",
-                BASE + "/bench/ceiling",
-            )
+            wrk(*ceiling_run, "-H", "Authorization: Bearer none", BASE + "/bench/ceiling")
         )
+        cached = parse_wrk(wrk(*ceiling_run, BASE + "/bench/ceiling"))
         out = wrk(
             "-t2",
             f"-c{connections}",
@@ -212,8 +210,12 @@ def bench_reads(env: dict[str, str], duration: int, connections: int) -> dict:
     print("| load | requests/s | p50 ms | p99 ms | non-2xx | ratio to the ceiling |")
     print("|---|---|---|---|---|---|")
     print(
-        f"| bare view (ceiling) | {ceiling['rps']:.0f} | {ceiling['p50']:.1f} "
-        f"| {ceiling['p99']:.1f} | {ceiling['non_2xx']} | 1.00 |"
+        f"| bare view through nginx to the nodes (ceiling) | {ceiling['rps']:.0f} "
+        f"| {ceiling['p50']:.1f} | {ceiling['p99']:.1f} | {ceiling['non_2xx']} | 1.00 |"
+    )
+    print(
+        f"| bare view from nginx's micro-cache | {cached['rps']:.0f} | {cached['p50']:.1f} "
+        f"| {cached['p99']:.1f} | {cached['non_2xx']} | {cached['rps'] / ceiling['rps']:.2f} |"
     )
     print(
         f"| mix (home 30, reports+GeoJSON 30, map 10, news+notices 20, Open311 10) "
@@ -224,7 +226,13 @@ def bench_reads(env: dict[str, str], duration: int, connections: int) -> dict:
     verdict = "meets" if mixed["rps"] >= 3000 and mixed["p99"] < 50 else "below"
     print(f"target ≥ 3,000 requests/s with p99 < 50 ms: {verdict}")
     fresh = freshness(env)
-    return {"ceiling": ceiling, "mixed": mixed, "cache": hits, "freshness": fresh}
+    return {
+        "ceiling": ceiling,
+        "cached_ceiling": cached,
+        "mixed": mixed,
+        "cache": hits,
+        "freshness": fresh,
+    }
 
 
 def cache_share(env: dict[str, str], duration: int) -> dict[str, str]:
