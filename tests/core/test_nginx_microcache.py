@@ -37,7 +37,7 @@ class Node(BaseHTTPRequestHandler):
 
     served = itertools.count(1)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         body = str(next(self.served)).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
@@ -77,7 +77,7 @@ def nginx(tmp_path_factory):
         for name in ("CLUSTER_DIR", "CLUSTER_PORT", "CLUSTER_WEB_PORTS"):
             del os.environ[name]
     (directory / "nginx.conf").write_text(cluster.nginx_conf())
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [NGINX, "-c", str(directory / "nginx.conf")],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -99,7 +99,7 @@ def nginx(tmp_path_factory):
 
 
 def get(url: str, **headers: str) -> tuple[str, str]:
-    request = urllib.request.Request(url, headers=headers)
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (local)
     with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (local)
         return answer.read().decode(), answer.headers.get("X-Cache", "")
 
