@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/mycity
 
-.PHONY: setup run serve test test-pg test-browser lint bench lighthouse demo clean
+.PHONY: setup run serve test test-pg test-browser lint bench lighthouse demo clean cluster cluster-stop
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -60,3 +60,12 @@ lighthouse: setup
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+# The cluster on this machine (docs/deploy.md): SeaweedFS, two web nodes, task workers,
+# the outbox and nginx under supervisord, on the machine's PostgreSQL and Redis.
+cluster: setup
+	@test -x /usr/sbin/nginx || { [ "$$(id -u)" = 0 ] && apt-get install -y -q nginx-light >/dev/null; } || { echo "nginx is needed: apt-get install nginx-light"; exit 1; }
+	$(BIN)/python deploy/cluster.py up
+
+cluster-stop:
+	$(BIN)/python deploy/cluster.py down

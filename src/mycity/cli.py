@@ -88,6 +88,10 @@ def serve(argv: list[str]) -> int:
         "warning",
         "mycity.wsgi:application",
     ]
+    if not options.worker:
+        # Nothing to run beside it: become the server, so that a supervisor's signals
+        # (and a kill) reach granian itself.
+        os.execv(sys.executable, server_cmd)  # noqa: S606
     # Each child leads its own process group, so stopping it also stops whatever
     # it spawned (granian's worker processes, the autoreloader's child).
     children = [subprocess.Popen(server_cmd, start_new_session=True)]  # noqa: S603

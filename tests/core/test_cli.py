@@ -1,4 +1,5 @@
-"""`mycity serve --worker` runs granian, the task worker and the outbox, and stops them together."""
+"""`mycity serve --worker` runs granian, the task worker and the outbox, and stops them together;
+`mycity serve` alone is granian itself."""
 
 import os
 import signal
@@ -78,3 +79,30 @@ def test_help_lists_the_project_commands():
     )
     for command in ("serve", "worker", "migrate", "demo"):
         assert command in result.stdout
+
+
+def test_serve_alone_becomes_granian_so_a_supervisor_signals_the_server_itself(demo_env):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mycity.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=demo_env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        with open(f"/proc/{server.pid}/cmdline", "rb") as cmdline:
+            assert b"granian" in cmdline.read()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) is not None
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
@@ -432,7 +433,7 @@ def get_file(
     file_id: int,
     thumbnail: bool = False,
     original: bool = False,
-) -> HttpResponse:
+) -> HttpResponseBase:
     appeal, audience = get_appeal_for(_viewer(request), appeal_id)
     row = next((f for f in selectors.files_of(appeal, audience) if f.pk == file_id), None)
     # A blurred photo's original is for the staff who handle the appeal, and no one else.

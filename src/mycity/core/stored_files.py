@@ -7,10 +7,13 @@ bytes leave the bucket straight to the person allowed to read them, and the link
 worthless soon after. On the local disk everything is streamed.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
 
@@ -22,8 +25,9 @@ def signs_urls(storage: Storage) -> bool:
 def signed_url(stored: FieldFile, *, content_type: str, filename: str, as_attachment: bool) -> str:
     """A URL of the object that expires; the bucket answers it with our type and name."""
     disposition = content_disposition_header(as_attachment, filename) or "inline"
+    storage: Any = stored.storage  # S3Storage.url takes parameters and an expiry
     return str(
-        stored.storage.url(
+        storage.url(
             stored.name,
             parameters={
                 "ResponseContentType": content_type,
@@ -36,9 +40,9 @@ def signed_url(stored: FieldFile, *, content_type: str, filename: str, as_attach
 
 def stored_file_response(
     stored: FieldFile, *, content_type: str, filename: str, as_attachment: bool, private: bool
-) -> HttpResponse:
+) -> HttpResponseBase:
     if private and signs_urls(stored.storage):
-        response: HttpResponse = HttpResponseRedirect(
+        response = HttpResponseRedirect(
             signed_url(
                 stored, content_type=content_type, filename=filename, as_attachment=as_attachment
             )

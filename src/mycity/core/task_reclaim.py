@@ -20,6 +20,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -98,7 +99,7 @@ def _reclaim_jobs() -> int:
 class RetryingQueue(DjangoRQ):
     """Every job may run again after its worker died (RQ's clean-up retries it)."""
 
-    def create_job(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def create_job(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("retry", Retry(max=3))
         # Short enough that RQ notices a dead worker's job within minutes.
         kwargs.setdefault("timeout", settings.TASK_LEASE_SECONDS)
