@@ -39,11 +39,19 @@ FEW_ROWS = 5000  # a queue's filtered appeals up to which their ids are read fir
 LATELY = 2000  # the newest public reports that say which categories are most used
 
 
-def categories_of(city: City, *, kind: str | None = None) -> list[Category]:
-    """The city's active categories, each parent followed by its children (depth first)."""
-    categories = Category.objects.filter(city=city, is_active=True).select_related(
-        "default_organisation"
-    )
+def categories_of(
+    city: City, *, kind: str | None = None, names_only: bool = False
+) -> list[Category]:
+    """The city's active categories, each parent followed by its children (depth first);
+    `names_only` loads just what a list of choices shows (the catalogue's rows are wide,
+    with their default organisation's even wider: most of a choice list's time)."""
+    categories = Category.objects.filter(city=city, is_active=True)
+    if names_only:
+        categories = categories.only(
+            "parent", "slug", "kind", "display_order", "name_ru", "name_be", "name_en", "synonyms"
+        )
+    else:
+        categories = categories.select_related("default_organisation")
     if kind:
         categories = categories.filter(kind=kind)
     ordered = list(categories.order_by("display_order", "name_ru", "pk"))

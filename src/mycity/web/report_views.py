@@ -98,7 +98,7 @@ def category_choices(
     """The leaf problem categories under their parents' names (the select's groups), with
     (`often`) the most reported lately first; and each one's words and stems to search by
     (`category_words`)."""
-    tree = selectors.categories_of(city, kind=AppealKind.PROBLEM)
+    tree = selectors.categories_of(city, kind=AppealKind.PROBLEM, names_only=True)
     parents = {c.parent_id for c in tree if c.parent_id}
     by_id = {c.pk: c for c in tree}
     leaves = [c for c in tree if c.pk not in parents]
