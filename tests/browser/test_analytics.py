@@ -57,7 +57,8 @@ def test_the_mayors_dashboard_fits_a_phone_and_draws_the_heat_map(page, figures,
     page.goto(figures.url + "/console/analytics/polotsk/")
     page.locator(".heat-map path.leaflet-interactive").first.wait_for()
     wide = page.evaluate(
-        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321)"
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > 321)"
         ".map(e => e.tagName + '.' + e.className).slice(0, 8)"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide
