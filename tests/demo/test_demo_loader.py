@@ -202,3 +202,31 @@ def test_polotsk_has_a_register_of_letters_the_law_was_applied_to(demo):
     assert ApplicantNotice.objects.filter(appeal__in=letters, sent_at__isnull=True).count() == 1
     assert Control.objects.filter(appeal__in=letters).count() == 1
     assert load_demo().letters == 0
+
+
+@pytest.mark.django_db
+def test_every_pilot_city_has_a_year_of_daily_figures_for_the_republic_view(demo):
+    from mycity.analytics.models import AggregatedDay, DailyFigures
+
+    assert demo.pilot_appeals > 0
+    for city in City.objects.filter(is_active=True):
+        assert Appeal.objects.filter(city=city).exists(), city.slug
+        assert AggregatedDay.objects.filter(city=city).count() == 365, city.slug
+        assert DailyFigures.objects.filter(city=city).exists(), city.slug
+
+
+@pytest.mark.django_db
+def test_the_analytics_observers_sign_in_in_one_click(demo, client, settings):
+    from mycity.analytics.models import Observer
+
+    settings.MYCITY_DEMO_SIGNIN = True
+    kinds = set(Observer.objects.values_list("user__email", "kind"))
+    assert kinds == {
+        ("mayor@polotsk.example", "mayor"),
+        ("oblast@polotsk.example", "oblast"),
+        ("ministry@polotsk.example", "ministry"),
+    }
+    response = client.post("/console/demo/", {"as": "ministry"})
+    assert response.url == "/console/analytics/"
+    assert client.get("/console/analytics/").url == "/console/analytics/cities/"
+    assert client.get("/console/analytics/cities/").status_code == 200

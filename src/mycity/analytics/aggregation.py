@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django_tasks import task
 
-from mycity.analytics.daily import count_day
+from mycity.analytics.daily import DayCounts, count_days
 from mycity.analytics.models import AggregatedDay, DailyCell, DailyFigures
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import City
@@ -31,10 +31,11 @@ def today_in(city: City, now: datetime | None = None) -> date:
 def write_day(*, city: City, day: date, now: datetime | None = None) -> int:
     """Replace the city's rows of `day` with what the appeals say now; the number of
     rows written. Only a day that has ended in the city's time zone."""
-    now = now or timezone.now()
-    if day >= today_in(city, now):
-        raise DayNotClosed(f"{day} has not ended in {city.slug} yet")
-    counts = count_day(city, day)
+    return write_days(city=city, first=day, last=day, now=now).rows
+
+
+def _rows(counts: DayCounts) -> tuple[list[DailyFigures], list[DailyCell]]:
+    city, day = counts.city, counts.day
     figures = [
         DailyFigures(
             city=city,
@@ -60,13 +61,7 @@ def write_day(*, city: City, day: date, now: datetime | None = None) -> int:
         )
         for (category_id, row, col), n in counts.cells.items()
     ]
-    with transaction.atomic():
-        DailyFigures.objects.filter(city=city, day=day).delete()
-        DailyCell.objects.filter(city=city, day=day).delete()
-        DailyFigures.objects.bulk_create(figures, batch_size=500)
-        DailyCell.objects.bulk_create(cells, batch_size=500)
-        AggregatedDay.objects.update_or_create(city=city, day=day, defaults={"written_at": now})
-    return len(figures)
+    return figures, cells
 
 
 @dataclass(frozen=True)
@@ -75,14 +70,40 @@ class Written:
     rows: int
 
 
+# Days counted together by the backfill: the same seven queries for a month as for a day.
+CHUNK_DAYS = 31
+
+
 def write_days(*, city: City, first: date, last: date, now: datetime | None = None) -> Written:
-    """Every day from `first` to `last`, both included (the backfill)."""
+    """Every day from `first` to `last`, both included, each replaced whole; a month of
+    days per transaction."""
+    now = now or timezone.now()
+    if last >= today_in(city, now):
+        raise DayNotClosed(f"{last} has not ended in {city.slug} yet")
     days = rows = 0
-    day = first
-    while day <= last:
-        rows += write_day(city=city, day=day, now=now)
-        days += 1
-        day += timedelta(days=1)
+    chunk_start = first
+    while chunk_start <= last:
+        chunk_end = min(last, chunk_start + timedelta(days=CHUNK_DAYS - 1))
+        counted = count_days(city, chunk_start, chunk_end)
+        figures: list[DailyFigures] = []
+        cells: list[DailyCell] = []
+        for counts in counted.values():
+            more_figures, more_cells = _rows(counts)
+            figures += more_figures
+            cells += more_cells
+        with transaction.atomic():
+            period = {"city": city, "day__gte": chunk_start, "day__lte": chunk_end}
+            DailyFigures.objects.filter(**period).delete()
+            DailyCell.objects.filter(**period).delete()
+            DailyFigures.objects.bulk_create(figures, batch_size=500)
+            DailyCell.objects.bulk_create(cells, batch_size=500)
+            AggregatedDay.objects.filter(**period).delete()
+            AggregatedDay.objects.bulk_create(
+                AggregatedDay(city=city, day=day, written_at=now) for day in counted
+            )
+        days += len(counted)
+        rows += len(figures)
+        chunk_start = chunk_end + timedelta(days=1)
     return Written(days=days, rows=rows)
 
 

@@ -8,7 +8,6 @@ district, executor and channel as they are when counted. Seven indexed queries p
 city and day, whatever the size of the register.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -93,30 +92,54 @@ def day_window(city: City, day: date) -> tuple[datetime, datetime]:
 
 def count_day(city: City, day: date, *, until: datetime | None = None) -> DayCounts:
     """The city's counts of `day`; `until` cuts today's short at the present moment."""
-    start, end = day_window(city, day)
+    return count_days(city, day, day, until=until)[day]
+
+
+def count_days(
+    city: City, first: date, last: date, *, until: datetime | None = None
+) -> dict[date, DayCounts]:
+    """The counts of every day from `first` to `last` (both included) with the same
+    seven queries as one day: each row goes to the local day of its moment."""
+    start = day_window(city, first)[0]
+    end = day_window(city, last)[1]
     if until is not None:
         end = min(end, until)
-    groups: dict[GroupKey, Tally] = defaultdict(Tally)
-    appeals = Appeal.objects.filter(city=city).order_by()
+    zone = ZoneInfo(city.timezone)
+    sectors = sectors_of(city)
+    days: dict[date, DayCounts] = {}
+    day = first
+    while day <= last:
+        days[day] = DayCounts(city=city, day=day, sectors=sectors, groups={}, cells={})
+        day += timedelta(days=1)
 
-    for key in appeals.filter(registered_on=day).values_list(*GROUP):
-        groups[key].received += 1
+    def tally(moment: date | datetime, key: tuple) -> Tally:
+        local = moment if not isinstance(moment, datetime) else moment.astimezone(zone).date()
+        groups = days[local].groups
+        if key not in groups:
+            groups[key] = Tally()
+        return groups[key]
+
+    appeals = Appeal.objects.filter(city=city).order_by()
+    registered = appeals.filter(registered_on__gte=first, registered_on__lte=last)
+
+    for *key, registered_on in registered.values_list(*GROUP, "registered_on"):
+        tally(registered_on, tuple(key)).received += 1
 
     for *key, submitted_at, answered_at, deadline in appeals.filter(
         answered_at__gte=start, answered_at__lt=end
     ).values_list(*GROUP, "submitted_at", "answered_at", "deadline"):
-        tally = groups[tuple(key)]
-        tally.answered += 1
-        tally.answer[duration_bucket(submitted_at, answered_at)] += 1
-        tally.finished += 1
-        tally.finished_on_time += answered_at <= deadline
+        counted = tally(answered_at, tuple(key))
+        counted.answered += 1
+        counted.answer[duration_bucket(submitted_at, answered_at)] += 1
+        counted.finished += 1
+        counted.finished_on_time += answered_at <= deadline
 
     for *key, closed_at, deadline in appeals.filter(
         answered_at__isnull=True, closed_at__gte=start, closed_at__lt=end
     ).values_list(*GROUP, "closed_at", "deadline"):
-        tally = groups[tuple(key)]
-        tally.finished += 1
-        tally.finished_on_time += closed_at <= deadline
+        counted = tally(closed_at, tuple(key))
+        counted.finished += 1
+        counted.finished_on_time += closed_at <= deadline
 
     events = AppealEvent.objects.filter(
         appeal__city=city, created_at__gte=start, created_at__lt=end
@@ -137,30 +160,29 @@ def count_day(city: City, day: date, *, until: datetime | None = None) -> DayCou
         if appeal_id in seen:  # two moves at the very same moment
             continue
         seen.add(appeal_id)
-        tally = groups[tuple(key)]
-        tally.first_actions += 1
-        tally.first_action[duration_bucket(submitted_at, created_at)] += 1
+        counted = tally(created_at, tuple(key))
+        counted.first_actions += 1
+        counted.first_action[duration_bucket(submitted_at, created_at)] += 1
 
-    for key in events.filter(kind=EventKind.TRANSITION, to_status=Status.REOPENED).values_list(
-        *APPEAL_GROUP
-    ):
-        groups[key].reopened += 1
+    for *key, created_at in events.filter(
+        kind=EventKind.TRANSITION, to_status=Status.REOPENED
+    ).values_list(*APPEAL_GROUP, "created_at"):
+        tally(created_at, tuple(key)).reopened += 1
 
-    for *key, rating in events.filter(kind=EventKind.RATED).values_list(
-        *APPEAL_GROUP, "data__rating"
+    for *key, rating, created_at in events.filter(kind=EventKind.RATED).values_list(
+        *APPEAL_GROUP, "data__rating", "created_at"
     ):
         if isinstance(rating, int) and 1 <= rating <= 5:
-            tally = groups[tuple(key)]
-            tally.ratings += 1
-            tally.rating_sum += rating
+            counted = tally(created_at, tuple(key))
+            counted.ratings += 1
+            counted.rating_sum += rating
 
-    cells: dict[tuple[int, int, int], int] = defaultdict(int)
-    for category_id, lat, lon in appeals.filter(
-        registered_on=day, kind=AppealKind.PROBLEM, lat__isnull=False, lon__isnull=False
-    ).values_list("category_id", "lat", "lon"):
+    for category_id, lat, lon, registered_on in registered.filter(
+        kind=AppealKind.PROBLEM, lat__isnull=False, lon__isnull=False
+    ).values_list("category_id", "lat", "lon", "registered_on"):
         if lat is not None and lon is not None:  # the filter says so; mypy cannot know
-            cells[(category_id, *cell_of(lat, lon))] += 1
+            cells = days[registered_on].cells
+            cell = (category_id, *cell_of(lat, lon))
+            cells[cell] = cells.get(cell, 0) + 1
 
-    return DayCounts(
-        city=city, day=day, sectors=sectors_of(city), groups=dict(groups), cells=dict(cells)
-    )
+    return days

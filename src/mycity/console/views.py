@@ -433,7 +433,12 @@ DEMO_LOGINS = (
     "deputy",
     "privacy",
     "resident",
+    # Read-only observers of the analytics (mycity.analytics): figures, no appeals.
+    "mayor",
+    "oblast",
+    "ministry",
 )
+ANALYTICS_LOGINS = frozenset({"mayor", "oblast", "ministry"})
 
 
 @require_http_methods(["GET", "POST"])
@@ -453,5 +458,7 @@ def demo_sign_in(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if request.POST.get("as") == "resident":
             return redirect("/")
+        if request.POST.get("as") in ANALYTICS_LOGINS:
+            return redirect(reverse("analytics:home"))
         return redirect(reverse("console:home"))
     return render(request, "console/demo.html", {"people": people})

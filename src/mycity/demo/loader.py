@@ -34,6 +34,12 @@ from mycity.content.models import Contact, News, Notice, Place, Poll, PollOption
 from mycity.content.news import NewsDraft, publish_news, save_news
 from mycity.content.search import reindex as reindex_content
 from mycity.content.services import AddressLine, NoticeDraft, publish_notice, save_notice
+from mycity.demo.analytics import (
+    load_daily_figures,
+    load_observers,
+    load_pilot_appeals,
+    observer_sign_ins,
+)
 from mycity.demo.register import load_register
 from mycity.reception.demo import load_demo_schedule
 
@@ -64,6 +70,7 @@ class DemoReport:
     users: list[tuple[str, str]] = field(default_factory=list)
     appeals: int = 0
     appeals_seconds: float = 0.0
+    pilot_appeals: int = 0  # the other pilot cities', for the republic's analytics
     letters: int = 0
     notices: int = 0
     news: int = 0
@@ -133,8 +140,13 @@ def load_city(
 
 
 def load_categories(city: City, report: DemoReport) -> None:
-    """The catalogue of categories modelled on what Belarusian city services handle."""
-    organisations = {o.slug: o for o in city.organisations.all()}
+    """The catalogue of categories modelled on what Belarusian city services handle.
+    A city without Polotsk's organisations (a pilot city with only its committee and
+    its housing and utilities company) sends letters to the former, reports to the
+    latter."""
+    organisations: dict[str, Any] = {o.slug: o for o in city.organisations.all()}
+    department = city.organisations.filter(kind="department").order_by("pk").first()
+    executor = city.organisations.filter(kind="executor").order_by("pk").first()
     groups = json.loads(CATEGORIES_FILE.read_text("utf-8"))
     for group_order, group in enumerate(groups):
         parent = upsert_category(
@@ -159,7 +171,10 @@ def load_categories(city: City, report: DemoReport) -> None:
                 activity=leaf.get("activity", "general"),
                 is_public=leaf.get("is_public", True),
                 needs_moderation=leaf.get("needs_moderation", False),
-                default_organisation=organisations[organisation_slug]
+                default_organisation=(
+                    organisations.get(organisation_slug)
+                    or (department if leaf["kind"] == "e_appeal" else executor)
+                )
                 if organisation_slug
                 else None,
                 service_time=(leaf["service_time"]["value"], leaf["service_time"]["unit"]),
@@ -415,6 +430,14 @@ def load_demo(*, with_users: bool = True, with_appeals: bool = True) -> DemoRepo
         load_appeals(polotsk, report)
     if with_users:
         report.letters = load_register(polotsk)
+        report.users += load_observers(polotsk, domain=DEMO_DOMAIN, make_user=_demo_user)
+    if with_appeals:
+        # The other pilot cities' appeals and everyone's year of daily figures, for the
+        # republic's view (docs/analytics.md).
+        report.pilot_appeals = load_pilot_appeals(
+            polotsk, load_categories=lambda city: load_categories(city, report)
+        )
+        load_daily_figures()
     return report
 
 
@@ -436,4 +459,4 @@ def demo_sign_ins() -> list[tuple[str, str]]:
     return [
         (f"{kind} ({', '.join(where)})" if where else kind, email)
         for (email, kind), where in lines.items()
-    ]
+    ] + observer_sign_ins(DEMO_DOMAIN)

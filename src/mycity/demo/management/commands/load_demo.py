@@ -34,6 +34,8 @@ class Command(BaseCommand):
                 if report.appeals
                 else ""
             )
+            if report.pilot_appeals:
+                appeals += f", {report.pilot_appeals} appeals of the other pilot cities"
             self.stdout.write(
                 f"Demo loaded: {report.cities} cities, {report.districts} districts, "
                 f"{report.organisations} organisations, {report.streets} streets, "

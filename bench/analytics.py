@@ -1,0 +1,164 @@
+"""The analytics on a republic's register: the city dashboard and the republic view
+(p50/p95), the nightly aggregation of one day for every city, the year's backfill, and
+the daily figures' size per year, projected to 10,000,000 appeals.
+
+In-process, on a throw-away database with the demo cities and `--appeals` appeals
+spread over the eleven pilot cities by population (the appeals' bulk generator; the
+pilot cities get the demo catalogue first), a year of them:
+
+    python bench/analytics.py [--appeals 1000000] [--samples 40]
+        [--database-url postgres://postgres@127.0.0.1:5432/mycity_analytics_bench]
+"""
+
+import argparse
+import time
+from datetime import timedelta
+
+from common import add_database_options, in_bench_database, percentile, timed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_database_options(parser, appeals=0)
+    parser.add_argument("--spread", type=int, default=1_000_000, help="appeals to generate")
+    options = parser.parse_args()
+    options.samples = min(options.samples, 200)
+    in_bench_database(options, "mycity-analytics-", run)
+
+
+def generate(total: int) -> None:
+    from mycity.appeals.generator import generate_appeals
+    from mycity.appeals.models import Appeal, Category
+    from mycity.cities.models import City
+    from mycity.demo.loader import DemoReport, load_categories
+
+    cities = list(City.objects.filter(is_active=True).order_by("-population"))
+    population = sum(c.population for c in cities)
+    started = time.monotonic()
+    for city in cities:
+        count = round(total * city.population / population)
+        if Appeal.objects.filter(city=city).count() >= count // 2:
+            continue
+        if not Category.objects.filter(city=city).exists():
+            load_categories(city, DemoReport())
+        generate_appeals(city=city, count=count, days=365, seed=city.pk)
+        print(f"  {city.slug}: {count} appeals ({time.monotonic() - started:.0f} s)", flush=True)
+
+
+def table_bytes() -> tuple[int, int]:
+    """Rows and bytes (table and its indexes) of the daily figures."""
+    from django.db import connection
+
+    from mycity.analytics.models import DailyFigures
+
+    rows = DailyFigures.objects.count()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_total_relation_size('analytics_dailyfigures')")
+            return rows, int(cursor.fetchone()[0])
+        try:
+            cursor.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name = 'analytics_dailyfigures' "
+                "OR name IN (SELECT name FROM sqlite_master WHERE tbl_name = "
+                "'analytics_dailyfigures' AND type = 'index')"
+            )
+            return rows, int(cursor.fetchone()[0] or 0)
+        except Exception:
+            return rows, 0
+
+
+def run(options: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from mycity.accounts.models import User
+    from mycity.analytics.aggregation import today_in, write_closed_days, write_days
+    from mycity.analytics.models import AggregatedDay, DailyCell, Observer
+    from mycity.appeals.models import Appeal
+    from mycity.cities.models import City
+
+    if options.spread and Appeal.objects.count() < options.spread // 2:
+        started = time.monotonic()
+        generate(options.spread)
+        print(f"generated in {time.monotonic() - started:.0f} s", flush=True)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+    total = Appeal.objects.count()
+    cities = list(City.objects.filter(is_active=True).order_by("pk"))
+    print(f"{connection.vendor}: {total} appeals in {len(cities)} cities", flush=True)
+
+    # The year's backfill, a month of days per transaction.
+    if not AggregatedDay.objects.exists():
+        started = time.monotonic()
+        for city in cities:
+            yesterday = today_in(city) - timedelta(days=1)
+            write_days(city=city, first=yesterday - timedelta(days=364), last=yesterday)
+        print(f"backfill of 365 days × {len(cities)} cities: {time.monotonic() - started:.1f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+
+    # The nightly run: yesterday for the whole republic, as the task does it.
+    runs = []
+    for _ in range(3):
+        yesterday = today_in(cities[0]) - timedelta(days=1)
+        AggregatedDay.objects.filter(day=yesterday).delete()
+        runs.append(timed(write_closed_days)[0])
+    print(f"nightly aggregation of one day, {len(cities)} cities: "
+          f"{min(runs):.0f} ms best, {max(runs):.0f} ms worst of 3")  # fmt: skip
+
+    rows, size = table_bytes()
+    cells = DailyCell.objects.count()
+    per_appeal = rows / total if total else 0
+    print(f"daily figures: {rows} rows/year ({per_appeal:.3f} per appeal), "
+          f"{size / 1e6:.1f} MB with indexes; cells: {cells} rows")  # fmt: skip
+    if rows and size:
+        scale = 10_000_000 / total
+        print(f"  projected to 10,000,000 appeals a year, linearly (an upper bound: rows are "
+              f"groups of a day, which saturate): {rows * scale:,.0f} rows, "
+              f"{size * scale / 1e6:,.0f} MB per year")  # fmt: skip
+
+    # The pages, as their readers open them, in this process.
+    from mycity.accounts.models import RoleKind
+    from mycity.accounts.services import grant_role
+
+    polotsk = City.objects.get(slug="polotsk")
+    mayor, _ = User.objects.get_or_create(email="bench-dispatcher@example.org")
+    if not mayor.roles.exists():
+        grant_role(actor=None, user=mayor, kind=RoleKind.DISPATCHER, city=polotsk)
+    minister, _ = User.objects.get_or_create(email="bench-ministry@example.org")
+    Observer.objects.get_or_create(user=minister, kind="ministry", city=None, region="")
+    today = today_in(polotsk)
+    year = {"date_from": (today - timedelta(days=365)).isoformat(),
+            "date_to": (today - timedelta(days=1)).isoformat()}  # fmt: skip
+    cases = [
+        ("city dashboard, 90 days", mayor, "/console/analytics/polotsk/", {}),
+        ("city dashboard, a year", mayor, "/console/analytics/polotsk/", year),
+        ("city dashboard, a year, housing", mayor, "/console/analytics/polotsk/",
+         {**year, "sector": "housing"}),
+        ("republic view, 90 days", minister, "/console/analytics/cities/", {}),
+        ("republic view, a year", minister, "/console/analytics/cities/", year),
+        ("public performance page", None, "/polotsk/performance/", {}),
+        ("API: city figures, a year", mayor, "/api/v1/analytics/cities/polotsk/figures", year),
+    ]  # fmt: skip
+    print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, user, url, params in cases:
+        client = Client(HTTP_HOST="127.0.0.1")
+        if user is not None:
+            client.force_login(user)
+        client.get(url, params)  # warm
+        times = []
+        for _ in range(options.samples):
+            elapsed, response = timed(lambda c=client, u=url, p=params: c.get(u, p))
+            assert response.status_code == 200, (url, response.status_code)
+            times.append(elapsed)
+        print(f"{label:<36} {percentile(times, 0.5):>8.1f} {percentile(times, 0.95):>8.1f}",
+              flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
