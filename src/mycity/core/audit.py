@@ -14,6 +14,7 @@ CHANGES = {
     "staff.deactivated": _("Staff member deactivated"),
     "work.handed_over": _("Work handed over"),
     "category.saved": _("Category saved"),
+    "organisation.saved": _("Organisation saved"),
 }
 
 
