@@ -23,7 +23,7 @@ from mycity.web.form_errors import refusals
 
 
 def area_map(
-    city: City, *, others: list[Organisation], gaps: list[CategoryCoverage] | None = None
+    city: City, *, others: list[tuple[str, dict | None]], gaps: list[CategoryCoverage] | None = None
 ) -> dict:
     """What the area editor draws: the city's boundary, the other organisations' areas,
     and the gaps the last check found."""
@@ -34,11 +34,7 @@ def area_map(
         "tiles": tiles.url,
         "attribution": tiles.attribution,
         "boundary": city.boundary,
-        "others": [
-            {"name": other.name, "area": other.service_area}
-            for other in others
-            if other.service_area is not None
-        ],
+        "others": [{"name": name, "area": area} for name, area in others if area is not None],
         "gaps": [row.coverage.gap for row in gaps or [] if row.coverage.has_gap],
     }
 
@@ -114,7 +110,7 @@ def organisation(
         form=form,
         problems=problems,
         checked=checked,
-        area_map=area_map(city, others=others, gaps=checked),
+        area_map=area_map(city, others=[(o.name, o.service_area) for o in others], gaps=checked),
         can_read_audit=may(request.user, Action.READ_AUDIT, city),
         status=status,
     )

@@ -10,6 +10,7 @@ from mycity.console import (
     notice_views,
     organisation_views,
     people_views,
+    settings_views,
     staff_views,
     views,
 )
@@ -70,6 +71,19 @@ urlpatterns = [
         "<slug:slug>/organisations/<int:organisation_id>/",
         organisation_views.organisation,
         name="organisation",
+    ),
+    path("<slug:slug>/settings/", settings_views.city_settings, name="city_settings"),
+    path(
+        "<slug:slug>/settings/preview",
+        settings_views.registration_preview,
+        name="registration_preview",
+    ),
+    path("<slug:slug>/districts/", settings_views.districts, name="districts"),
+    path("<slug:slug>/districts/new", settings_views.district, name="new_district"),
+    path(
+        "<slug:slug>/districts/<int:district_id>/",
+        settings_views.district,
+        name="district",
     ),
     path("<slug:slug>/people/", people_views.people, name="people"),
     path("<slug:slug>/people/<int:user_id>/", people_views.person, name="person"),

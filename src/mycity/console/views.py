@@ -408,6 +408,7 @@ DEMO_LOGINS = (
     "head",
     "deputy",
     "privacy",
+    "cityadmin",
     "resident",
 )
 

@@ -15,6 +15,9 @@ CHANGES = {
     "work.handed_over": _("Work handed over"),
     "category.saved": _("Category saved"),
     "organisation.saved": _("Organisation saved"),
+    "city.saved": _("City settings saved"),
+    "district.saved": _("District saved"),
+    "city.went_live": _("City went live"),
 }
 
 
