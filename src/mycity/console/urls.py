@@ -11,6 +11,7 @@ from mycity.console import (
     organisation_views,
     people_views,
     settings_views,
+    setup_views,
     staff_views,
     views,
 )
@@ -72,6 +73,8 @@ urlpatterns = [
         organisation_views.organisation,
         name="organisation",
     ),
+    path("<slug:slug>/setup/", setup_views.setup, name="setup"),
+    path("<slug:slug>/setup/live", setup_views.live, name="go_live"),
     path("<slug:slug>/settings/", settings_views.city_settings, name="city_settings"),
     path(
         "<slug:slug>/settings/preview",
