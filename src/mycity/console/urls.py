@@ -4,6 +4,7 @@ from mycity.console import (
     category_views,
     collective_views,
     content_views,
+    copy_views,
     intake_views,
     letters_views,
     news_views,
@@ -75,6 +76,8 @@ urlpatterns = [
     ),
     path("<slug:slug>/setup/", setup_views.setup, name="setup"),
     path("<slug:slug>/setup/live", setup_views.live, name="go_live"),
+    path("<slug:slug>/setup/export", copy_views.export, name="export_setup"),
+    path("<slug:slug>/setup/copy", copy_views.copy_setup, name="copy_setup"),
     path("<slug:slug>/settings/", settings_views.city_settings, name="city_settings"),
     path(
         "<slug:slug>/settings/preview",
