@@ -132,7 +132,7 @@ def test_the_card_links_to_the_appeals_audit_for_those_who_may_read_it(
     assert link in client.get(card_url(appeal)).content.decode()
 
 
-def test_the_city_admins_console_opens_on_the_audit(client, city_admin, city):
+def test_the_city_admins_console_opens_on_the_onboarding_checklist(client, city_admin, city):
     client.force_login(city_admin)
     response = client.get(reverse("console:home"))
-    assert response["Location"] == audit_url(city)
+    assert response["Location"] == reverse("console:setup", kwargs={"slug": city.slug})

@@ -11,3 +11,8 @@ class CityNotFound(NotFound):
 class RegistryImportError(DomainError):
     code = "registry_import_failed"
     message = _("The address registry file could not be imported.")
+
+
+class InvalidSetup(DomainError):
+    code = "invalid_setup"
+    message = _("Some values are not valid.")

@@ -81,6 +81,9 @@ class City(TranslatedName, BoxedArea):
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Minsk")
     geonames_id = models.PositiveIntegerField(_("GeoNames id"), null=True, blank=True, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # When the city's administrator declared its setup complete (the onboarding
+    # checklist, `mycity.setup.checklist.go_live`); empty while it is being set up.
+    live_since = models.DateTimeField(_("live since"), null=True, blank=True)
     map_tiles_url = models.CharField(
         _("map tiles"),
         max_length=300,

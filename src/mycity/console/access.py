@@ -32,10 +32,11 @@ class Desk:
 
     @property
     def url(self) -> str:
-        """Where the desk opens: a city administrator's on the audit trail, an
-        executor's on the queue of their organisation, the others on the city's queue."""
+        """Where the desk opens: a city administrator's on the city's setup (the
+        onboarding checklist), an executor's on the queue of their organisation, the
+        others on the city's queue."""
         if self.kind == RoleKind.CITY_ADMIN:
-            return reverse("console:audit", kwargs={"slug": self.city.slug})
+            return reverse("console:setup", kwargs={"slug": self.city.slug})
         if self.kind == RoleKind.EDITOR:
             return reverse("console:notices", kwargs={"slug": self.city.slug})
         if self.kind == RoleKind.INTAKE:

@@ -14,6 +14,10 @@ CHANGES = {
     "staff.deactivated": _("Staff member deactivated"),
     "work.handed_over": _("Work handed over"),
     "category.saved": _("Category saved"),
+    "organisation.saved": _("Organisation saved"),
+    "city.saved": _("City settings saved"),
+    "district.saved": _("District saved"),
+    "city.went_live": _("City went live"),
 }
 
 

@@ -134,7 +134,9 @@ def _descends_from(parent: Category | None, category: Category) -> bool:
     return False
 
 
-def _problems(city: City, category: Category, values: dict[str, Any]) -> list[dict[str, str]]:
+def _problems(
+    city: City, category: Category, values: dict[str, Any], *, container: bool = False
+) -> list[dict[str, str]]:
     problems: list[dict[str, str]] = []
 
     def problem(field: str, message: str) -> None:
@@ -174,7 +176,7 @@ def _problems(city: City, category: Category, values: dict[str, Any]) -> list[di
         check_definitions(values["extra_fields"])
     except ValueError as exc:
         problem("extra_fields", str(exc))
-    is_leaf = not category.pk or not category.children.exists()
+    is_leaf = not container and (not category.pk or not category.children.exists())
     if (
         values["kind"] == AppealKind.PROBLEM
         and values["is_active"]
@@ -193,11 +195,17 @@ def _problems(city: City, category: Category, values: dict[str, Any]) -> list[di
 
 
 def save_category(
-    *, actor: User, city: City, category: Category | None, values: dict[str, Any]
+    *,
+    actor: User,
+    city: City,
+    category: Category | None,
+    values: dict[str, Any],
+    container: bool = False,
 ) -> Category:
     """Create (`category` None) or change a category of the city's catalogue, written to
     the audit trail with its values before and after. Appeals filed under it keep what
-    they were filed with: their kind, deadline, executor and extra values are their own."""
+    they were filed with: their kind, deadline, executor and extra values are their own.
+    A `container` (a group that other categories will be put in) needs no route."""
     require(actor, Action.EDIT_CITY, city)
     target = category if category is not None else Category(city=city)
     if target.pk and target.city_id != city.pk:
@@ -214,7 +222,7 @@ def save_category(
     values["extra_fields"] = values["extra_fields"] or []
     if values["kind"] != AppealKind.PROBLEM:
         values["is_public"] = False
-    problems = _problems(city, target, values)
+    problems = _problems(city, target, values, container=container)
     if problems:
         raise InvalidAppeal(details=problems)
     before = category_values(target) if target.pk else {}

@@ -1,0 +1,54 @@
+"""An area typed, pasted, uploaded or drawn as GeoJSON: a geometry, a Feature or a
+FeatureCollection (what QGIS, geojson.io and OpenStreetMap exports give) becomes one
+Polygon or MultiPolygon."""
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
+
+from mycity.core.geo import parse_area
+
+MAX_GEOJSON = 2_000_000  # characters: a city's boundary with every bend of its river
+
+
+def _geometries(data: Any) -> list[dict[str, Any]]:
+    if not isinstance(data, dict):
+        return []
+    kind = data.get("type")
+    if kind == "FeatureCollection":
+        return [g for f in data.get("features") or [] for g in _geometries(f)]
+    if kind == "Feature":
+        return _geometries(data.get("geometry"))
+    if kind == "GeometryCollection":
+        return [g for part in data.get("geometries") or [] for g in _geometries(part)]
+    if kind in ("Polygon", "MultiPolygon"):
+        return [data]
+    return []
+
+
+def area_from_text(text: str) -> dict[str, Any]:
+    """One Polygon or MultiPolygon from GeoJSON text, or ValidationError in words."""
+    if len(text) > MAX_GEOJSON:
+        raise ValidationError(_("The GeoJSON is too large."))
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValidationError(_("This is not GeoJSON.")) from None
+    parts = _geometries(data)
+    if not parts:
+        raise ValidationError(_("The GeoJSON holds no polygon."))
+    shapes = []
+    for part in parts:
+        try:
+            shapes.append(shape(part))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            raise ValidationError(_("The area is not valid GeoJSON.")) from None
+    merged = shapes[0] if len(shapes) == 1 else unary_union(shapes)
+    area = dict(mapping(merged))
+    area = json.loads(json.dumps(area))  # tuples to lists, as the JSON column keeps them
+    parse_area(area)
+    return area

@@ -1,0 +1,143 @@
+"""The city administrator's command on organisations: one form's values saved whole or
+not at all, with the audit row of what changed."""
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mycity.accounts.models import User
+from mycity.accounts.permissions import Action, require
+from mycity.cities.coverage import coverage, serving
+from mycity.cities.errors import InvalidSetup
+from mycity.cities.models import Activity, City, Organisation
+from mycity.cities.services import save_area
+from mycity.core.audit import record_change
+from mycity.core.geo import parse_area
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGUAGES = ("ru", "be", "en")
+EDITABLE = (
+    "slug",
+    "kind",
+    *(f"name_{lang}" for lang in LANGUAGES),
+    *(f"short_name_{lang}" for lang in LANGUAGES),
+    "activities",
+    "phone",
+    "email",
+    "address",
+    "website",
+    "service_area",
+    "display_order",
+    "is_active",
+)
+TEXT_LIMITS = {"phone": 50, "address": 300, "website": 200}
+
+
+def organisation_values(organisation: Organisation) -> dict[str, Any]:
+    return {name: getattr(organisation, name) for name in EDITABLE}
+
+
+def _area_problems(city: City, target: Organisation, area: Any) -> list[str]:
+    """What is wrong with a proposed service area: not an area, outside the city, or
+    overlapping another executor's for an activity they share."""
+    if area is None:
+        return []
+    try:
+        shape = parse_area(area)
+    except ValidationError as error:
+        return [str(message) for message in error.messages]
+    boundary = parse_area(city.boundary)
+    if shape.intersection(boundary).area <= boundary.area * 1e-4:
+        return [_("The area lies outside the city.")]
+    problems = []
+    for activity in target.activities or []:
+        for overlap in coverage(city, serving(city, activity, replacing=target)).overlaps:
+            other = overlap.second if overlap.first is target else overlap.first
+            if target not in (overlap.first, overlap.second):
+                continue
+            problems.append(
+                _("The area overlaps the area of %(other)s for «%(activity)s».")
+                % {"other": other.name, "activity": Activity(activity).label}
+            )
+    return problems
+
+
+def _problems(city: City, target: Organisation) -> list[dict[str, str]]:
+    problems: list[dict[str, str]] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append({"field": field, "message": message})
+
+    if not SLUG.match(target.slug or "") or len(target.slug) > 80:
+        problem("slug", _("Use small Latin letters, digits and hyphens."))
+    elif Organisation.objects.filter(city=city, slug=target.slug).exclude(pk=target.pk).exists():
+        problem("slug", _("Another organisation of the city has this slug."))
+    if not target.name_ru:
+        problem("name_ru", _("The Russian name is required."))
+    if target.kind not in Organisation.Kind.values:
+        problem("kind", _("Choose a kind."))
+    if not isinstance(target.activities, list) or not set(target.activities) <= set(
+        Activity.values
+    ):
+        problem("activities", _("Choose activities from the list."))
+    if target.email:
+        try:
+            validate_email(target.email)
+        except ValidationError:
+            problem("email", _("Enter a valid e-mail address."))
+    if target.website:
+        try:
+            URLValidator(schemes=["http", "https"])(target.website)
+        except ValidationError:
+            problem("website", _("Enter a web address that starts with https://."))
+    for name, limit in TEXT_LIMITS.items():
+        if len(getattr(target, name)) > limit:
+            problem(name, _("No more than %(max)s characters.") % {"max": limit})
+    if not problems:
+        for message in _area_problems(city, target, target.service_area):
+            problem("service_area", message)
+    return problems
+
+
+def save_organisation(
+    *, actor: User, city: City, organisation: Organisation | None, values: dict[str, Any]
+) -> Organisation:
+    """Create (`organisation` None) or change an organisation of the city: its names,
+    contacts, activities and service area (None: the whole city)."""
+    require(actor, Action.EDIT_CITY, city)
+    target = organisation if organisation is not None else Organisation(city=city)
+    before = organisation_values(target) if target.pk else {}
+    for name in EDITABLE:
+        if name in values:
+            value = values[name]
+            setattr(target, name, value.strip() if isinstance(value, str) else value)
+    for prefix in ("name", "short_name"):
+        for language in ("be", "en"):
+            if not getattr(target, f"{prefix}_{language}"):
+                setattr(target, f"{prefix}_{language}", getattr(target, f"{prefix}_ru"))
+    for language in LANGUAGES:
+        if not getattr(target, f"short_name_{language}"):
+            setattr(target, f"short_name_{language}", getattr(target, f"name_{language}")[:100])
+    problems = _problems(city, target)
+    if problems:
+        if target.pk:
+            target.refresh_from_db()
+        raise InvalidSetup(details=problems)
+    with transaction.atomic():
+        save_area(target, target.service_area)
+        after = organisation_values(target)
+        changed = [name for name in EDITABLE if before.get(name) != after[name]]
+        if changed:
+            record_change(
+                actor=actor,
+                city=city,
+                action="organisation.saved",
+                subject=target.slug,
+                before={name: before[name] for name in changed if name in before},
+                after={name: after[name] for name in changed},
+            )
+    return target
