@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/mycity
 
-.PHONY: setup run serve test test-pg test-browser lint bench lighthouse demo clean cluster cluster-stop
+.PHONY: setup run serve test test-pg test-browser lint contract openapi bench lighthouse demo clean cluster cluster-stop
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -49,6 +49,15 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The API's contract from outside: schemathesis over every operation (.ci/contract).
+contract: setup
+	.ci/contract
+
+# Regenerate the published OpenAPI document after a reviewed change of the API.
+openapi: setup
+	$(BIN)/mycity export_openapi_schema --api mycity.api.api --indent 2 --sorted --output docs/openapi.json
+	@echo >> docs/openapi.json
 
 bench: setup
 	$(BIN)/python bench/run.py

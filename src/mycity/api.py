@@ -1,7 +1,5 @@
 """The open API, version 1: wires each domain's router and the shared error handling."""
 
-from ninja import NinjaAPI
-
 from mycity.analytics.api import router as analytics_router
 from mycity.appeals.api import router as appeals_router
 from mycity.cities.api import router as cities_router
@@ -9,14 +7,19 @@ from mycity.console.staff_api import router as staff_router
 from mycity.content.api import router as content_router
 from mycity.content.listing_api import router as listing_router
 from mycity.content.news_api import router as news_router
+from mycity.core.api_contract import ContractAPI
 from mycity.core.api_errors import install_error_handlers
 from mycity.notify.api import router as notify_router
 from mycity.notify.push_api import router as push_router
 from mycity.reports.api import router as reports_router
 
-api = NinjaAPI(
+# The document's version: the major is the path's (/api/v1), which stays compatible; the
+# minor grows with each compatible addition (docs/api.md keeps the changelog).
+API_VERSION = "1.1.0"
+
+api = ContractAPI(
     title="mycity API",
-    version="1",
+    version=API_VERSION,
     description="The open API of «Мой город» (mycity): cities, organisations, addresses, "
     "categories, appeals and public reports, news, notices of outages and works, events, "
     "places, contacts and polls.",

@@ -1,8 +1,8 @@
 """The appeals API: categories, submission, my appeals, public reports, staff moves."""
 
-import base64
 import json
-from datetime import datetime
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -67,6 +67,16 @@ from mycity.cities.models import Organisation
 from mycity.cities.selectors import city_by_slug
 from mycity.core.public_reads import public_read
 from mycity.core.stored_files import stored_file_response
+from mycity.core.api_contract import errors, geojson
+from mycity.core.api_formats import (
+    BBOX_PATTERN,
+    CURSOR_MAX_LENGTH,
+    CURSOR_PATTERN,
+    POINT_PATTERN,
+    IsoDateTime,
+    cursor_for,
+    id_of_cursor,
+)
 
 router = Router(tags=["appeals"])
 
@@ -279,6 +289,7 @@ def idempotency_key(request: HttpRequest) -> str | None:
     description="Send an `Idempotency-Key` header: a retry with the same key and the same "
     "body returns the first appeal (200) instead of filing a second one (201); the same key "
     "with another body is refused (422, `idempotency_key_reused`).",
+    openapi_extra=errors(422, 429),
 )
 def submit(
     request: HttpRequest,
@@ -334,25 +345,33 @@ def submit(
 def _cursor(items: list[Appeal], limit: int) -> str | None:
     if len(items) < limit:
         return None
-    return base64.urlsafe_b64encode(str(items[-1].pk).encode()).decode()
+    return cursor_for(items[-1].pk)
 
 
 def _after(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    try:
-        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidAppeal(_("The cursor is not valid."), field="cursor") from None
+    # The query's pattern has let through only cursors that decode to an id.
+    return id_of_cursor(cursor) if cursor else None
 
 
 class PageQuery(Schema):
-    cursor: str | None = Field(None, max_length=40)
+    cursor: str | None = Field(
+        None,
+        max_length=CURSOR_MAX_LENGTH,
+        pattern=CURSOR_PATTERN,
+        description="Where the page starts: the previous page's `next_cursor`.",
+    )
     limit: int = Field(50, ge=1, le=200)
 
 
+# What a `status` filter takes: open, closed, or one of the lifecycle's statuses.
+StatusWord = StrEnum(  # type: ignore[misc]
+    "StatusWord",
+    {"OPEN": "open", "CLOSED": "closed"} | {s.name: s.value for s in AppealStatus},
+)
+
+
 class QueueQuery(PageQuery):
-    status: list[str] = Field(default_factory=list, description="open, closed or statuses")
+    status: list[StatusWord] = Field(default_factory=list, description="open, closed or statuses")
     organisation: str | None = Field(None, max_length=80)
     kind: str | None = Field(None, pattern="^(problem|e_appeal)$")
     category: list[str] = Field(default_factory=list)
@@ -424,8 +443,20 @@ def get_appeal(request: HttpRequest, appeal_id: int) -> dict:
 
 @router.get(
     "/appeals/{appeal_id}/files/{file_id}",
-    response={200: None},
     summary="A photo or attachment of an appeal (the same rules as the appeal)",
+    description="Photos are stored re-encoded as JPEG; attachments of e-appeals are JPEG or "
+    "PDF (a PDF is sent as a download).",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file",
+                "content": {
+                    kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in ("image/jpeg", "application/pdf")
+                },
+            }
+        }
+    },
 )
 def get_file(
     request: HttpRequest,
@@ -470,63 +501,54 @@ def get_file(
 EARLIEST, LATEST = datetime(1900, 1, 1), datetime(3000, 1, 1)
 
 
-class ReportQuery(PageQuery):
+class PublicReportQuery(PageQuery):
     category: list[str] = Field(default_factory=list, description="category slugs")
-    status: list[str] = Field(
+    status: list[StatusWord] = Field(
         default_factory=list, description="open, closed or lifecycle statuses"
     )
     district: str | None = Field(None, max_length=50)
-    bbox: str | None = Field(None, max_length=100, description="min_lat,min_lon,max_lat,max_lon")
-    near: str | None = Field(None, max_length=60, description="lat,lon")
+    bbox: str | None = Field(
+        None,
+        max_length=100,
+        pattern=BBOX_PATTERN,
+        description="Two opposite corners, lat,lon,lat,lon (min_lat,min_lon,max_lat,max_lon)",
+    )
+    near: str | None = Field(None, max_length=60, pattern=POINT_PATTERN, description="lat,lon")
     radius: float = Field(500, gt=0, le=5000, description="metres, with near")
-    since: datetime | None = None
-    until: datetime | None = None
+    since: IsoDateTime | None = None
+    until: IsoDateTime | None = None
 
     @field_validator("since", "until")
     @classmethod
     def within_reason(cls, value: datetime | None) -> datetime | None:
         if value is None:
             return None
-        if not EARLIEST <= value.replace(tzinfo=None) <= LATEST:
-            raise ValueError("out of range")
+        # No appeal is older than EARLIEST or newer than LATEST: a bound beyond them
+        # selects what the nearer one does, and stays within what databases store.
+        naive = min(max(value.replace(tzinfo=None), EARLIEST), LATEST)
+        if naive != value.replace(tzinfo=None):
+            return timezone.make_aware(naive, UTC)
         return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
-STATUS_WORDS = {"open", "closed", *(s.value for s in AppealStatus)}
+def _floats(raw: str) -> list[float]:
+    # The query's patterns have let through only numbers within the Earth's degrees.
+    return [float(part) for part in raw.split(",")]
 
 
-def _floats(raw: str, count: int, field: str) -> list[float]:
-    try:
-        values = [float(part) for part in raw.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != count or any(v != v or abs(v) > 180 for v in values):
-        raise InvalidAppeal(
-            _("Give %(count)s numbers separated by commas.") % {"count": count}, field=field
-        )
-    return values
+def _statuses(values: list[StatusWord]) -> tuple[str, ...]:
+    return tuple(str(value.value) for value in values)
 
 
-def _statuses(values: list[str]) -> tuple[str, ...]:
-    unknown = [s for s in values if s not in STATUS_WORDS]
-    if unknown:
-        raise InvalidAppeal(
-            _("Unknown status: %(status)s.") % {"status": ", ".join(unknown)}, field="status"
-        )
-    return tuple(values)
-
-
-def report_filters(query: ReportQuery) -> selectors.ReportFilters:
+def report_filters(query: PublicReportQuery) -> selectors.ReportFilters:
     bbox = near = None
     if query.bbox:
-        min_lat, min_lon, max_lat, max_lon = _floats(query.bbox, 4, "bbox")
-        if min_lat > max_lat or min_lon > max_lon or abs(min_lat) > 90 or abs(max_lat) > 90:
-            raise InvalidAppeal(_("The box's corners are swapped or off the Earth."), field="bbox")
-        bbox = (min_lat, min_lon, max_lat, max_lon)
+        lat_a, lon_a, lat_b, lon_b = _floats(query.bbox)
+        # Any two opposite corners span the same box (a box across the antimeridian
+        # is no city's).
+        bbox = (min(lat_a, lat_b), min(lon_a, lon_b), max(lat_a, lat_b), max(lon_a, lon_b))
     if query.near:
-        lat, lon = _floats(query.near, 2, "near")
-        if abs(lat) > 90:
-            raise InvalidAppeal(_("Latitude must be within ±90."), field="near")
+        lat, lon = _floats(query.near)
         near = (lat, lon, query.radius)
     return selectors.ReportFilters(
         categories=tuple(query.category),
@@ -545,7 +567,7 @@ def report_filters(query: ReportQuery) -> selectors.ReportFilters:
     summary="Public problem reports, newest first (no personal data)",
 )
 @decorate_view(public_read)
-def list_reports(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> HttpResponse:
+def list_reports(request: HttpRequest, slug: str, query: Query[PublicReportQuery]) -> HttpResponse:
     city = city_by_slug(slug)
     reports = selectors.public_reports(
         city, report_filters(query), after_id=_after(query.cursor), limit=query.limit
@@ -565,11 +587,16 @@ def list_reports(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> 
 
 @router.get(
     "/cities/{slug}/reports.geojson",
-    response={200: dict},
     summary="Public problem reports as a GeoJSON FeatureCollection",
+    openapi_extra=geojson(
+        "Reports as Point features; `next_cursor` while more follow",
+        next_cursor={"type": "string", "description": "The next page's cursor."},
+    ),
 )
 @decorate_view(public_read)
-def reports_geojson(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> HttpResponse:
+def reports_geojson(
+    request: HttpRequest, slug: str, query: Query[PublicReportQuery]
+) -> HttpResponse:
     city = city_by_slug(slug)
     reports = selectors.public_reports(
         city, report_filters(query), after_id=_after(query.cursor), limit=query.limit
@@ -603,6 +630,7 @@ def reports_geojson(request: HttpRequest, slug: str, query: Query[ReportQuery]) 
     response=MeTooOut,
     auth=SIGNED_IN,
     summary="Join an open public report instead of filing the same problem again",
+    openapi_extra=errors(409),
 )
 def me_too(request: HttpRequest, appeal_id: int) -> dict:
     appeal, _audience = get_appeal_for(request.auth, appeal_id)  # type: ignore[attr-defined]
@@ -615,6 +643,7 @@ def me_too(request: HttpRequest, appeal_id: int) -> dict:
     response=AppealOut,
     auth=SIGNED_IN,
     summary="The applicant rates the answer (1–5); this closes the appeal",
+    openapi_extra=errors(409),
 )
 def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> dict:
     appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
@@ -632,6 +661,7 @@ def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> dict:
     response=AppealOut,
     auth=SIGNED_IN,
     summary="The applicant disagrees with the answer within the city's window: it reopens",
+    openapi_extra=errors(409),
 )
 def disagree(request: HttpRequest, appeal_id: int, payload: DisagreementIn) -> dict:
     appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
@@ -690,16 +720,12 @@ def _publication(appeal: Appeal, publication_id: int | None) -> CollectiveAnswer
     description="With an `Idempotency-Key` header, a retry with the same key and body "
     "makes the move once and returns the appeal; the same key with another body is "
     "refused (422, `idempotency_key_reused`).",
+    openapi_extra=errors(409),
 )
 def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
     appeal = get_appeal_to_handle(actor, appeal_id)
-    try:
-        move = Move(payload.move)
-    except ValueError:
-        raise InvalidAppeal(_("Unknown move."), field="move") from None
-    if move in (Move.ANSWER, Move.REOPEN, Move.SEND_TO_MODERATION):
-        raise InvalidAppeal(_("This move has its own endpoint."), field="move")
+    move = Move(payload.move)  # the schema takes only the moves made here
     make_once(
         actor=actor,
         appeal=appeal,
@@ -731,6 +757,7 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
     "after_photos)",
     description="With an `Idempotency-Key` header, a retry with the same key, text and "
     "files answers once and returns the appeal (a phone sending what it kept offline).",
+    openapi_extra=errors(409),
 )
 def answer(
     request: HttpRequest,
@@ -767,6 +794,7 @@ def answer(
     response=AppealOut,
     auth=SIGNED_IN,
     summary="Staff: extend the term with a reason (the applicant is told)",
+    openapi_extra=errors(409),
 )
 def extend(request: HttpRequest, appeal_id: int, payload: ExtensionIn) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
@@ -789,6 +817,7 @@ def extend(request: HttpRequest, appeal_id: int, payload: ExtensionIn) -> dict:
     auth=SIGNED_IN,
     summary="Moderator or dispatcher: replace a report's public text to hide personal data "
     "(the original is kept in the audit trail only)",
+    openapi_extra=errors(409),
 )
 def redact(request: HttpRequest, appeal_id: int, payload: RedactionIn) -> dict:
     actor = request.auth  # type: ignore[attr-defined]
@@ -808,6 +837,7 @@ def redact(request: HttpRequest, appeal_id: int, payload: RedactionIn) -> dict:
     response=AppealOut,
     auth=SIGNED_IN,
     summary="Moderator or dispatcher: take a photo off the public map and feeds",
+    openapi_extra=errors(409),
 )
 def hide_photo(
     request: HttpRequest, appeal_id: int, file_id: int, payload: PhotoModerationIn
@@ -824,6 +854,7 @@ def hide_photo(
     auth=SIGNED_IN,
     summary="Moderator or dispatcher: blur a photo (faces, plates); the original stays "
     "with the handling staff (`?original=1`)",
+    openapi_extra=errors(409),
 )
 def blur_photo(
     request: HttpRequest, appeal_id: int, file_id: int, payload: PhotoModerationIn
@@ -840,6 +871,7 @@ def blur_photo(
     auth=SIGNED_IN,
     summary="Dispatcher or the assigned executor: ask the applicant for more information "
     "(they are told the question)",
+    openapi_extra=errors(409),
 )
 def ask_for_information(
     request: HttpRequest, appeal_id: int, payload: InformationRequestIn
@@ -861,6 +893,7 @@ def ask_for_information(
     auth=SIGNED_IN,
     summary="The applicant answers a request for information (multipart: text and up to "
     "5 photos, or 10 files for an e-appeal)",
+    openapi_extra=errors(409),
 )
 def add_information(
     request: HttpRequest,

@@ -1,9 +1,19 @@
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from ninja import Field, Schema
 
+from mycity.appeals.policy import Ground, needs_where_to_apply
+from mycity.appeals.workflow import Move
 from mycity.cities.schemas import Names
+from mycity.core.api_formats import JsonInt
+
+# The moves `POST /appeals/{id}/moves` makes; the others have endpoints of their own.
+OWN_ENDPOINT_MOVES = (Move.ANSWER, Move.REOPEN, Move.SEND_TO_MODERATION)
+GeneralMove = StrEnum(  # type: ignore[misc]
+    "GeneralMove", {m.name: m.value for m in Move if m not in OWN_ENDPOINT_MOVES}
+)
 
 
 class ServiceTime(Schema):
@@ -130,7 +140,7 @@ class MeTooOut(Schema):
 
 
 class RatingIn(Schema):
-    rating: int = Field(..., ge=1, le=5)
+    rating: JsonInt = Field(..., ge=1, le=5)
     comment: str = Field("", max_length=2000)
 
 
@@ -138,24 +148,58 @@ class DisagreementIn(Schema):
     reason: str = Field(..., min_length=1, max_length=5000)
 
 
+_TEXT = {"type": "string", "pattern": r"\S"}
+_ID = {"type": "integer"}
+_NEEDS_MORE = {"assign", "merge", "redirect", "leave"}
+
+
+def _variant(move: str | list[str], needs: dict[str, Any], **more: Any) -> dict[str, Any]:
+    moves = move if isinstance(move, list) else [move]
+    return {
+        "properties": {"move": {"enum": moves}} | more | needs,
+        "required": ["move", *needs],
+    }
+
+
+def _move_variants() -> list[dict[str, Any]]:
+    """What each move needs beside its name, as alternatives of the body (the service
+    refuses the same with a 400 naming the field)."""
+    plain = [m.value for m in Move if m not in OWN_ENDPOINT_MOVES and m.value not in _NEEDS_MORE]
+    where = [g.value for g in Ground if needs_where_to_apply(g)]
+    other_grounds = [g.value for g in Ground if g.value not in (*where, "repeat", "published")]
+    return [
+        _variant(plain, {}),
+        _variant("assign", {"organisation": _TEXT}),
+        _variant("merge", {"duplicate_of": _ID}),
+        _variant("redirect", {"redirected_to": _TEXT}),
+        _variant("leave", {"ground": {"enum": other_grounds}}),
+        _variant("leave", {"ground": {"enum": where}, "where_to_apply": _TEXT}),
+        _variant("leave", {"ground": {"enum": ["repeat"]}, "repeat_of": _ID}),
+        _variant("leave", {"ground": {"enum": ["published"]}, "publication": _ID}),
+    ]
+
+
 class MoveIn(Schema):
-    move: str = Field(
+    model_config = {"json_schema_extra": {"anyOf": _move_variants()}}  # type: ignore[dict-item]
+
+    move: GeneralMove = Field(
         ...,
         description=(
             "accept, approve, assign, start, return, reject, redirect, merge, close; "
-            "leave (without consideration: give `ground`), withdraw, thank"
+            "leave (without consideration: give `ground`), withdraw, thank. Answering, "
+            "reopening and sending to moderation have their own endpoints."
         ),
     )
     note: str = Field("", max_length=5000)
     organisation: str | None = Field(None, description="assign: the organisation's slug")
-    duplicate_of: int | None = Field(None, description="merge: the original appeal's id")
+    duplicate_of: JsonInt | None = Field(None, description="merge: the original appeal's id")
     redirected_to: str | None = Field(None, max_length=300, description="redirect: the body")
-    ground: str | None = Field(
+    ground: Ground | None = Field(
         None,
         description="leave: the law's ground (requirements, abusive, other_procedure, "
         "not_competent, complaint_late, repeat, corr_stopped, published, threats, anonymous)",
     )
-    repeat_of: int | None = Field(
+    repeat_of: JsonInt | None = Field(
         None,
         description="leave on the ground `repeat`: the earlier appeal's id (to the same "
         "organisation, on the same question, answered on its merits)",
@@ -166,12 +210,12 @@ class MoveIn(Schema):
         description="leave on `other_procedure` or `not_competent` (required): where the "
         "applicant may apply; shown to them",
     )
-    publication: int | None = Field(
+    publication: JsonInt | None = Field(
         None,
         description="leave on `published` (required): the id of the organisation's "
         "publication that answers the question (art. 25¹)",
     )
-    expected_version: int | None = Field(
+    expected_version: JsonInt | None = Field(
         None, description="The version the client saw; a stale one gets 409."
     )
 
@@ -183,9 +227,9 @@ class AnswerIn(Schema):
 
 
 class ExtensionIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=2000)
-    working_days: int | None = Field(None, ge=1, le=30, description="problem reports only")
-    expected_version: int | None = None
+    reason: str = Field(..., min_length=1, max_length=2000, pattern=r"\S")
+    working_days: JsonInt | None = Field(None, ge=1, le=30, description="problem reports only")
+    expected_version: JsonInt | None = None
 
 
 class RedactionIn(Schema):
@@ -193,7 +237,7 @@ class RedactionIn(Schema):
     reason: str = Field(
         ..., min_length=1, max_length=2000, description="What was hidden and why (staff only)."
     )
-    expected_version: int | None = None
+    expected_version: JsonInt | None = None
 
 
 class PhotoModerationIn(Schema):
@@ -207,7 +251,7 @@ class InformationRequestIn(Schema):
         max_length=2000,
         description="What the applicant is asked; they are told.",
     )
-    expected_version: int | None = None
+    expected_version: JsonInt | None = None
 
 
 class InformationIn(Schema):

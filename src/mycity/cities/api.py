@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field as QueryField
@@ -24,6 +22,8 @@ from mycity.cities.schemas import (
     OrganisationOut,
     StreetRef,
 )
+from mycity.core.api_contract import exactly_one_of
+from mycity.core.api_formats import POINT_PATTERN, IsoDate
 from mycity.core.errors import DomainError, NotFound
 from mycity.core.geo import distance_m
 from mycity.core.public_reads import by_roster, public_read
@@ -146,7 +146,9 @@ class AddressQuery(Schema):
         description="Words of a street name, then optionally a house number "
         "(Russian or Belarusian): «Ниж», «Ніжне-Пакроўская 5».",
     )
-    near: str | None = QueryField(None, max_length=60, description="lat,lon: nearest buildings.")
+    near: str | None = QueryField(
+        None, max_length=60, pattern=POINT_PATTERN, description="lat,lon: nearest buildings."
+    )
     limit: int = QueryField(10, ge=1, le=50)
 
 
@@ -171,6 +173,9 @@ def _parse_point(raw: str) -> tuple[float, float]:
     "/{slug}/addresses",
     response=AddressList,
     summary="Search the address registry by words, or find the buildings nearest a point",
+    description="Give exactly one of `q` and `near`. A point outside the city is refused "
+    "(400, `outside_city`).",
+    openapi_extra=exactly_one_of("where", "q", "near"),
 )
 def search_addresses(request: HttpRequest, slug: str, params: Query[AddressQuery]) -> dict:
     city = selectors.city_by_slug(slug)
@@ -227,7 +232,7 @@ def get_calendar(request: HttpRequest, slug: str, path: Path[CalendarYear]) -> d
     auth=django_auth,
     summary="Mark a day as working or not in this city (city administrators)",
 )
-def put_calendar_day(request: HttpRequest, slug: str, day: date, payload: CalendarDayIn) -> dict:
+def put_calendar_day(request: HttpRequest, slug: str, day: IsoDate, payload: CalendarDayIn) -> dict:
     city = selectors.city_by_slug(slug)
     row = services.set_calendar_day(
         actor=request.user, city=city, day=day, is_working=payload.is_working, note=payload.note
@@ -241,7 +246,7 @@ def put_calendar_day(request: HttpRequest, slug: str, day: date, payload: Calend
     auth=django_auth,
     summary="Remove the city's own exception for a day (city administrators)",
 )
-def delete_calendar_day(request: HttpRequest, slug: str, day: date) -> Status[None]:
+def delete_calendar_day(request: HttpRequest, slug: str, day: IsoDate) -> Status[None]:
     city = selectors.city_by_slug(slug)
     if not services.clear_calendar_day(actor=request.user, city=city, day=day):
         raise NotFound(_("This city has no exception for that day."), field="day")

@@ -2,6 +2,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from mycity.core.api_formats import JsonBool
+
 
 class Names(Schema):
     ru: str
@@ -95,7 +97,7 @@ class CalendarYearOut(Schema):
 
 
 class CalendarDayIn(Schema):
-    is_working: bool
+    is_working: JsonBool
     note: str = Field("", max_length=200)
 
 

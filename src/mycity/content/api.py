@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.responses import Status
 
@@ -16,6 +16,8 @@ from mycity.content.errors import NoticeNotFound
 from mycity.content.geojson import notices_geojson
 from mycity.content.models import Notice, NoticeAddress, NoticeKind
 from mycity.content.schemas import AffectingOut, NoticeDetailOut, NoticeIn, NoticeOut
+from mycity.core.api_contract import errors, exactly_one_of, geojson
+from mycity.core.api_formats import MAX_ID
 from mycity.core.errors import DomainError, NotFound
 from mycity.core.public_reads import public_read
 
@@ -31,8 +33,10 @@ class KindQuery(Schema):
 
 
 class AffectingQuery(Schema):
-    building: int | None = None
-    address: str | None = None
+    building: int | None = Field(None, ge=1, le=MAX_ID, description="A building's id.")
+    address: str | None = Field(
+        None, min_length=1, max_length=200, description="Words of an address."
+    )
 
 
 def notice_out(notice: Notice) -> dict:
@@ -116,6 +120,7 @@ def list_notices(request: HttpRequest, slug: str, params: Query[KindQuery]) -> l
     "/{slug}/notices/affecting",
     response=AffectingOut,
     summary="Does anything affect this address? (a building id, or words of an address)",
+    openapi_extra=exactly_one_of("which", "building", "address"),
 )
 def notices_affecting(request: HttpRequest, slug: str, params: Query[AffectingQuery]) -> dict:
     city = _city(slug)
@@ -146,7 +151,11 @@ def _building(city: City, params: AffectingQuery) -> Building:
     return building
 
 
-@router.get("/{slug}/notices.geojson", summary="Notices on now or to come, as GeoJSON")
+@router.get(
+    "/{slug}/notices.geojson",
+    summary="Notices on now or to come, as GeoJSON",
+    openapi_extra=geojson("Notices with the area or buildings they affect"),
+)
 @decorate_view(public_read)
 def notices_as_geojson(request: HttpRequest, slug: str) -> HttpResponse:
     city = _city(slug)
@@ -164,6 +173,7 @@ def get_notice(request: HttpRequest, slug: str, notice_id: int) -> dict:
     response={201: NoticeDetailOut},
     auth=SIGNED_IN,
     summary="Write a notice (a draft; editors of the city)",
+    openapi_extra=errors(422),
 )
 def create_notice(request: HttpRequest, slug: str, payload: NoticeIn) -> Status[dict]:
     city = _city(slug)
@@ -176,6 +186,7 @@ def create_notice(request: HttpRequest, slug: str, payload: NoticeIn) -> Status[
     response=NoticeDetailOut,
     auth=SIGNED_IN,
     summary="Change a notice (editors of the city)",
+    openapi_extra=errors(409, 422),
 )
 def change_notice(request: HttpRequest, slug: str, notice_id: int, payload: NoticeIn) -> dict:
     city = _city(slug)
@@ -194,6 +205,7 @@ def change_notice(request: HttpRequest, slug: str, notice_id: int, payload: Noti
     response=NoticeDetailOut,
     auth=SIGNED_IN,
     summary="Publish a draft notice and tell the residents it concerns",
+    openapi_extra=errors(409, 422),
 )
 def publish_notice(request: HttpRequest, slug: str, notice_id: int) -> dict:
     notice = services.publish_notice(actor=request.auth, notice=_editable(_city(slug), notice_id))  # type: ignore[attr-defined]
@@ -205,6 +217,7 @@ def publish_notice(request: HttpRequest, slug: str, notice_id: int) -> dict:
     response=NoticeDetailOut,
     auth=SIGNED_IN,
     summary="Withdraw a notice",
+    openapi_extra=errors(409),
 )
 def withdraw_notice(request: HttpRequest, slug: str, notice_id: int) -> dict:
     notice = services.withdraw_notice(actor=request.auth, notice=_editable(_city(slug), notice_id))  # type: ignore[attr-defined]

@@ -14,6 +14,8 @@ from mycity.content.models import EventCategory, PlaceKind
 from mycity.content.places import contacts_of, places_geojson, places_of
 from mycity.content.polls import polls_of
 from mycity.core.public_reads import public_read
+from mycity.core.api_contract import geojson
+from mycity.core.api_formats import IsoDateTime
 
 router = Router(tags=["city information"])
 
@@ -64,7 +66,7 @@ class PlaceQuery(Schema):
 
 
 class EventsQuery(Schema):
-    start: datetime | None = Field(None, description="From (default: now).")
+    start: IsoDateTime | None = Field(None, description="From (default: now).")
     days: int = Field(31, ge=1, le=366)
     category: EventCategory | None = None
 
@@ -75,7 +77,11 @@ def list_places(request: HttpRequest, slug: str, params: Query[PlaceQuery]) -> l
     return list(places_of(city_by_slug(slug), kind=params.kind or ""))
 
 
-@router.get("/{slug}/places.geojson", summary="Places as GeoJSON")
+@router.get(
+    "/{slug}/places.geojson",
+    summary="Places as GeoJSON",
+    openapi_extra=geojson("Places as Point features"),
+)
 @decorate_view(public_read)
 def places_as_geojson(request: HttpRequest, slug: str, params: Query[PlaceQuery]) -> HttpResponse:
     body = places_geojson(city_by_slug(slug), kind=params.kind or "")

@@ -15,6 +15,8 @@ from mycity.content.errors import NewsNotFound
 from mycity.content.models import News
 from mycity.content.schemas import Texts
 from mycity.core.public_reads import public_read
+from mycity.core.api_contract import errors
+from mycity.core.api_formats import IsoDateTime
 
 router = Router(tags=["news"])
 
@@ -42,7 +44,7 @@ class NewsIn(Schema):
 
 
 class PublishIn(Schema):
-    at: datetime | None = None
+    at: IsoDateTime | None = None
 
 
 class TagQuery(Schema):
@@ -85,6 +87,7 @@ def get_news(request: HttpRequest, slug: str, news_id: int) -> dict:
     response={201: NewsDetailOut},
     auth=SIGNED_IN,
     summary="Write a news item (a draft; editors of the city). HTML is cleaned.",
+    openapi_extra=errors(422),
 )
 def create_news(request: HttpRequest, slug: str, payload: NewsIn) -> Status[dict]:
     item = services.save_news(
@@ -105,6 +108,7 @@ def create_news(request: HttpRequest, slug: str, payload: NewsIn) -> Status[dict
     response=NewsDetailOut,
     auth=SIGNED_IN,
     summary="Publish now, or at a later time (scheduled)",
+    openapi_extra=errors(409, 422),
 )
 def publish_news(request: HttpRequest, slug: str, news_id: int, payload: PublishIn) -> dict:
     city = city_by_slug(slug)

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from mycity.core.api_formats import IsoDateTime, JsonBool, JsonInt
+
 
 class Texts(Schema):
     ru: str = ""
@@ -44,10 +46,10 @@ class NoticeDetailOut(NoticeOut):
 
 
 class NoticeAddressIn(Schema):
-    street_id: int | None = None
-    building_id: int | None = None
-    number_from: int | None = Field(None, ge=0, le=100000)
-    number_to: int | None = Field(None, ge=0, le=100000)
+    street_id: JsonInt | None = None
+    building_id: JsonInt | None = None
+    number_from: JsonInt | None = Field(None, ge=0, le=100000)
+    number_to: JsonInt | None = Field(None, ge=0, le=100000)
     parity: str = "all"
 
 
@@ -55,9 +57,9 @@ class NoticeIn(Schema):
     kind: str
     title: Texts
     reason: Texts = Texts()
-    starts_at: datetime
-    ends_at: datetime | None = None
-    is_emergency: bool = False
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime | None = None
+    is_emergency: JsonBool = False
     addresses: list[NoticeAddressIn] = []
     area: dict[str, Any] | None = None
 

@@ -14,6 +14,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -48,10 +49,14 @@ def _pydantic_message(error: dict[str, Any]) -> str:
 def _field_of(location: list[Any] | tuple[Any, ...]) -> str:
     # ninja prefixes the location with where the value came from (query, path, body)
     # and sometimes the schema's parameter name; the client knows its field by name.
-    parts = [str(part) for part in location]
+    parts = list(location)
+    # A repeated query parameter (`?status=a&status=b`) is one field to the client.
+    if parts and parts[0] == "query":
+        parts = [part for part in parts if not isinstance(part, int)]
+    parts = [str(part) for part in parts]
     if parts and parts[0] in ("query", "path", "body", "form", "header", "cookie"):
         parts = parts[1:]
-    if len(parts) > 1 and parts[0] in ("filters", "params", "payload", "data"):
+    if len(parts) > 1 and parts[0] in ("filters", "params", "payload", "data", "query", "page"):
         parts = parts[1:]
     return ".".join(parts)
 
@@ -108,6 +113,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             response = refusal_for(request, exc)
             assert response is not None
             return response
+
+    # A multipart body Django cannot read (no boundary, a broken part): the client's
+    # mistake, not the server's.
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        body = error_body("invalid", _("The request's body cannot be read as a form."))
+        return api.create_response(request, body, status=400)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -3,6 +3,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from mycity.core.api_formats import JsonInt
+
 
 class NotificationOut(Schema):
     id: int
@@ -24,7 +26,7 @@ class NotificationList(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = Field(
+    ids: list[JsonInt] | None = Field(
         None, max_length=500, description="The notifications to mark read; all when omitted."
     )
 

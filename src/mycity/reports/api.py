@@ -12,7 +12,7 @@ from mycity.cities.calendar import calendar_for
 from mycity.cities.selectors import city_by_slug
 from mycity.reports.access import report_scope_for
 from mycity.reports.forms import FIELDS, ReportForm
-from mycity.reports.schemas import ReportOut, ReportQuery
+from mycity.reports.schemas import AppealFiguresOut, ReportQuery
 from mycity.reports.tables import Report, build_report
 
 router = Router(tags=["reports"])
@@ -53,7 +53,7 @@ def report_out(report: Report) -> dict[str, Any]:
 
 @router.get(
     "/{slug}/appeal-figures",
-    response=ReportOut,
+    response=AppealFiguresOut,
     auth=SIGNED_IN,
     summary="Staff: the committee's figures on the appeals registered in a period",
     description="The appeals registered in the period (both ends included), by timeliness, "

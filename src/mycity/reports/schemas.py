@@ -43,7 +43,7 @@ class TableOut(Schema):
     rows: list[RowOut]
 
 
-class ReportOut(Schema):
+class AppealFiguresOut(Schema):
     city: str
     date_from: date
     date_to: date
