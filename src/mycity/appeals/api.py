@@ -65,8 +65,6 @@ from mycity.appeals.schemas import (
 from mycity.appeals.workflow import Move, moves_for
 from mycity.cities.models import Organisation
 from mycity.cities.selectors import city_by_slug
-from mycity.core.public_reads import public_read
-from mycity.core.stored_files import stored_file_response
 from mycity.core.api_contract import errors, geojson
 from mycity.core.api_formats import (
     BBOX_PATTERN,
@@ -77,6 +75,8 @@ from mycity.core.api_formats import (
     cursor_for,
     id_of_cursor,
 )
+from mycity.core.public_reads import public_read
+from mycity.core.stored_files import stored_file_response
 
 router = Router(tags=["appeals"])
 

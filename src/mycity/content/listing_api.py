@@ -13,9 +13,9 @@ from mycity.content.events import events_between
 from mycity.content.models import EventCategory, PlaceKind
 from mycity.content.places import contacts_of, places_geojson, places_of
 from mycity.content.polls import polls_of
-from mycity.core.public_reads import public_read
 from mycity.core.api_contract import geojson
 from mycity.core.api_formats import IsoDateTime
+from mycity.core.public_reads import public_read
 
 router = Router(tags=["city information"])
 

@@ -14,9 +14,9 @@ from mycity.content import news as services
 from mycity.content.errors import NewsNotFound
 from mycity.content.models import News
 from mycity.content.schemas import Texts
-from mycity.core.public_reads import public_read
 from mycity.core.api_contract import errors
 from mycity.core.api_formats import IsoDateTime
+from mycity.core.public_reads import public_read
 
 router = Router(tags=["news"])
 
