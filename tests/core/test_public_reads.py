@@ -71,6 +71,14 @@ def test_every_public_read_may_be_kept_by_shared_caches(client, report):
         assert {"Accept-Language", "Cookie"} <= vary, path
 
 
+def test_a_map_page_from_the_cache_still_lets_its_tiles_load(client, report):
+    # The tile server joins the page's Content-Security-Policy through the response it
+    # was rendered into; a copy served from the cache must say the same.
+    first, second = client.get("/polotsk/map/"), client.get("/polotsk/map/")
+    for response in (first, second):
+        assert "https://tile.openstreetmap.org" in response["Content-Security-Policy"]
+
+
 def test_a_repeat_with_the_etag_is_a_304_without_a_body(client, report):
     for path in public_reads(report.pk):
         first = client.get(path)

@@ -110,6 +110,9 @@ class CachedRead:
     headers: tuple[tuple[str, str], ...]
     content: bytes
     etag: str
+    # What the page added to its Content-Security-Policy (a map's tile server): the
+    # CSP middleware reads it from the response, so a copy must carry it too.
+    csp_update: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def answer(self, request: HttpRequest) -> HttpResponseBase:
         response: HttpResponseBase
@@ -119,6 +122,8 @@ class CachedRead:
             response = HttpResponse(self.content, status=self.status)
             for name, value in self.headers:
                 response[name] = value
+            if self.csp_update:
+                response._csp_update = {k: list(v) for k, v in self.csp_update}  # type: ignore[attr-defined]
         response["ETag"] = self.etag
         response["Cache-Control"] = f"public, max-age={settings.PUBLIC_READS_MAX_AGE}"
         patch_vary_headers(response, VARY)
@@ -191,6 +196,10 @@ def _compute(
         headers=tuple((h, response[h]) for h in KEPT_HEADERS if h in response),
         content=response.content,
         etag='"' + hashlib.blake2b(response.content, digest_size=12).hexdigest() + '"',
+        csp_update=tuple(
+            (directive, tuple(sources))
+            for directive, sources in getattr(response, "_csp_update", {}).items()
+        ),
     )
 
 
