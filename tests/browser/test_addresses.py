@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from mycity.appeals.models import Appeal
 from mycity.content.services import AddressLine, NoticeDraft, publish_notice, save_notice
+from tests.browser.conftest import screenshot
 from tests.browser.test_my_appeals import sign_in
 from tests.factories import BuildingFactory, StreetFactory
 
@@ -73,6 +74,7 @@ def test_the_registry_suggests_addresses_and_the_keyboard_takes_one(
     expect(box).to_have_value("ул. Ленина, ")
     box.press_sequentially("11")
     expect(suggestions.get_by_role("option")).to_have_text(["ул. Ленина, 11", "ул. Ленина, 11к2"])
+    screenshot(page, "report-address-suggestions-ru")
     box.press("ArrowUp")  # from the box, Up goes to the last one
     expect(box).to_have_attribute(
         "aria-activedescendant", suggestions.get_by_role("option").last.get_attribute("id")

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mycity.appeals.models import Appeal
+from tests.browser.conftest import screenshot
 from tests.browser.test_my_appeals import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,6 +68,7 @@ def test_the_organisation_fields_show_only_for_a_legal_entity_and_its_unp_is_che
     # The error sits under the field it concerns.
     error = page.locator("#id_legal_reg_number + small + .errorlist")
     expect(error).to_have_text("УНП не сходится по контрольной цифре: проверьте цифры.")
+    screenshot(page, "e-appeal-legal-entity-unp-error-ru")
     expect(page.get_by_label("Учётный номер плательщика (УНП)")).to_have_attribute(
         "aria-describedby", re.compile("id_legal_reg_number_error")
     )

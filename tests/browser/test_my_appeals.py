@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.appeals.models import Appeal
 from tests.appeal_fixtures import submit_report
+from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -111,3 +112,4 @@ def test_the_report_page_shows_where_it_is_and_labels_the_executors_after_photo(
     after = page.get_by_role("region", name="После работ: от исполнителя")
     expect(after.get_by_role("img", name="Фото после работ 1")).to_be_visible()
     expect(after.locator("figcaption")).to_contain_text("Фото после работ")
+    screenshot(page, "my-appeal-address-and-after-photo-ru")

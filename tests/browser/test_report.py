@@ -8,6 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from mycity.appeals.models import Appeal
+from tests.browser.conftest import screenshot
 from tests.browser.test_sign_in import code_in_last_mail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -158,6 +159,7 @@ def test_a_category_is_found_by_the_words_residents_use_typos_and_all(
         search.fill("")
         search.fill(typo)
         expect(page.locator("#category-search-status")).to_have_text("Найдено категорий: 1")
+    screenshot(page, "report-category-search-ru")
     search.fill("сосульки")
     expect(page.locator("#category-search-status")).to_contain_text("Ничего не найдено")
 
@@ -206,6 +208,7 @@ def test_photos_are_kept_when_the_form_comes_back_with_an_error(
         "Фото с прошлой попытки сохранены: 2. Они будут отправлены вместе с сообщением."
     )
     assert page.locator("#id_photos").evaluate("box => box.files.length") == 2
+    screenshot(page, "report-photos-kept-ru")
     page.get_by_label(re.compile("Я согласен")).check()
     page.get_by_role("button", name="Отправить сообщение").click()
     expect(page.get_by_role("status")).to_contain_text("зарегистрировано")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def registry(city):
-    lenina = StreetFactory(city=city, name_ru="Ленина", name_be="Леніна")
+    lenina = StreetFactory(city=city, name_ru="Ленина", name_be="Леніна", name_en="Lenina")
     pokrovskaya = StreetFactory(city=city, name_ru="Нижне-Покровская", name_be="Ніжне-Пакроўская")
     skoriny = StreetFactory(
         city=city, kind="avenue", name_ru="Франциска Скорины", name_be="Францыска Скарыны"
@@ -61,6 +61,8 @@ def found(city, query):
         ("Ленина, 12-а", "Ленина 12А"),
         ("пр-т Скорины 14 корп. 1", "Франциска Скорины 14/1"),
         ("пр-т Скорины 14/1", "Франциска Скорины 14/1"),
+        # What the English pages' suggestions fill in.
+        ("st. Lenina, 11", "Ленина 11"),
     ],
 )
 def test_an_address_as_people_write_it_finds_the_building(city, registry, query, building):
