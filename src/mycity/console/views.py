@@ -418,6 +418,8 @@ DEMO_LOGINS = (
     "head",
     "deputy",
     "privacy",
+    "editor",
+    "cityadmin",
     "resident",
 )
 
