@@ -273,6 +273,9 @@ SOCIALACCOUNT_ONLY = False
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("be", _("Belarusian")), ("en", _("English"))]
+# Dates and times per language from CLDR (Django has no Belarusian formats and
+# American English ones).
+FORMAT_MODULE_PATH = ["mycity.core.formats"]
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 LANGUAGE_COOKIE_NAME = "mycity_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -36,8 +36,8 @@ def test_the_heads_workload_counts_the_months_appeals(
     live_server,
     context,
     page,
-    march,
-    february_work,  # noqa: F811
+    march,  # noqa: F811
+    february_work,
 ):
     context.add_cookies([{"name": "mycity_language", "value": "en", "url": live_server.url}])
     sign_in(context, live_server, march.head)

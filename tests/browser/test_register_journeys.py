@@ -62,7 +62,7 @@ def test_an_intake_clerk_registers_a_paper_letter(site, page, demo, city, housin
     appeal = Appeal.objects.get()
     # Sunday 19 April 2026; Monday 20 April a day off, Tuesday 21 April Radunitsa.
     expect(page.get_by_role("status")).to_contain_text(
-        f"Registered as {appeal.registration_number} on 04/22/2026; the answer is due by 05/07/2026"
+        f"Registered as {appeal.registration_number} on 22/04/2026; the answer is due by 07/05/2026"
     )
     assert appeal.channel == "post" and appeal.source_number == "OUT-17"
     assert appeal.organisation == department and appeal.status == Status.ASSIGNED

@@ -432,6 +432,7 @@ DEMO_LOGINS = (
     "head",
     "deputy",
     "privacy",
+    "editor",
     "cityadmin",
     "resident",
     # Read-only observers of the analytics (mycity.analytics): figures, no appeals.

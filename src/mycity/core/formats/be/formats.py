@@ -1,0 +1,3 @@
+from mycity.core.formats import django_formats
+
+globals().update(django_formats("be"))
