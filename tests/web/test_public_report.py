@@ -136,3 +136,13 @@ def test_the_map_the_search_and_open311_link_to_the_page(client, answered, city)
     assert geojson["features"][0]["properties"]["url"] == link
     found = client.get(f"/{city.slug}/search/", {"q": "крыша"}).content.decode()
     assert f'href="{link}"' in found
+
+
+def test_a_photo_after_the_work_is_moderated_like_the_residents(client, answered, dispatcher):
+    after = answered.files.get(role="after")
+    client.force_login(dispatcher)
+    card = client.get(f"/console/{answered.city.slug}/appeals/{answered.pk}/").content.decode()
+    assert f'name="file_id" value="{after.pk}"' in card
+    hide_photo(actor=dispatcher, appeal=answered, file_id=after.pk, reason="Номер машины")
+    client.logout()
+    assert f"/files/{after.pk}" not in client.get(page_url(answered)).content.decode()
