@@ -392,3 +392,11 @@ def test_a_page_nobody_may_share_does_not_keep_the_others_waiting(client, city):
     assert client.get("/nowhere/news/").status_code == 404
     assert client.get("/nowhere/news/").status_code == 404
     assert cache.get(page_key("/nowhere/news/", "ru") + ":computing") is None
+
+
+def test_a_cached_map_still_lets_its_tiles_in(client, city, settings):
+    settings.MAP_TILES_URL = "https://tiles.example.by/{z}/{x}/{y}.png"
+    for _ in range(2):  # computed, then from the cache
+        response = client.get("/polotsk/map/")
+        policy = response["Content-Security-Policy"]
+        assert "https://tiles.example.by" in policy.split("img-src")[1].split(";")[0]

@@ -46,6 +46,9 @@ VARY = ("Accept-Language", "Cookie")
 PERSONAL_COOKIES = ("messages",)
 # Headers of the view's answer kept with the cached body.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Link")
+# What a view tells django-csp's middleware on the answer itself (the map page lets its
+# tile server's images in with `_csp_update`): kept too, or a cached map has no tiles.
+KEPT_ATTRIBUTES = ("_csp_update", "_csp_replace", "_csp_exempt", "_csp_config")
 
 
 def city_scope(slug: str) -> str:
@@ -123,6 +126,7 @@ class CachedRead:
     content: bytes
     etag: str
     computed_at: float = 0.0
+    attributes: tuple[tuple[str, Any], ...] = ()
 
     def is_fresh(self, versions: tuple[int, ...]) -> bool:
         age = time.time() - self.computed_at
@@ -136,6 +140,8 @@ class CachedRead:
             response = HttpResponse(self.content, status=self.status)
             for name, value in self.headers:
                 response[name] = value
+        for attribute, value in self.attributes:
+            setattr(response, attribute, value)
         response["ETag"] = self.etag
         response["Cache-Control"] = f"public, max-age={settings.PUBLIC_READS_MAX_AGE}"
         patch_vary_headers(response, VARY)
@@ -223,6 +229,9 @@ def _compute(
         content=response.content,
         etag='"' + hashlib.blake2b(response.content, digest_size=12).hexdigest() + '"',
         computed_at=time.time(),
+        attributes=tuple(
+            (a, getattr(response, a)) for a in KEPT_ATTRIBUTES if hasattr(response, a)
+        ),
     )
 
 
