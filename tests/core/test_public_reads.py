@@ -6,6 +6,7 @@ from contextlib import suppress
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -21,6 +22,7 @@ from mycity.content.models import Place
 from mycity.content.news import NewsDraft, publish_news, save_news
 from mycity.content.places import save_place
 from mycity.content.services import NoticeDraft, publish_notice, save_notice, withdraw_notice
+from mycity.core.public_reads import page_key
 from tests.appeal_fixtures import submit_report
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +372,39 @@ def test_a_write_to_one_city_leaves_another_citys_pages_cached(
     with django_capture_on_commit_callbacks(execute=True):
         save_notice(actor=editor, city=city, draft=notice_draft("Отключение"))
     assert client.get("/orsha/news/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+# --- one process computes a stale page ---------------------------------------------------
+
+
+def test_while_one_process_computes_a_page_the_others_show_the_copy_before(
+    client, editor, city, django_capture_on_commit_callbacks
+):
+    before = client.get("/polotsk/news/")
+    with django_capture_on_commit_callbacks(execute=True):
+        item = save_news(
+            actor=editor,
+            city=city,
+            draft=NewsDraft(title={"ru": "Новый сквер"}, lead={}, body={"ru": "<p>Да.</p>"}),
+        )
+        publish_news(actor=editor, news=item)
+    computing = page_key("/polotsk/news/", "ru") + ":computing"
+    cache.add(computing, 1)
+    assert client.get("/polotsk/news/")["ETag"] == before["ETag"]
+    cache.delete(computing)
+    assert "Новый сквер" in client.get("/polotsk/news/").content.decode()
+
+
+def test_a_page_nobody_may_share_does_not_keep_the_others_waiting(client, city):
+    # The one computing found nothing to keep (a 404): the next reader computes its own.
+    assert client.get("/nowhere/news/").status_code == 404
+    assert client.get("/nowhere/news/").status_code == 404
+    assert cache.get(page_key("/nowhere/news/", "ru") + ":computing") is None
+
+
+def test_a_cached_map_still_lets_its_tiles_in(client, city, settings):
+    settings.MAP_TILES_URL = "https://tiles.example.by/{z}/{x}/{y}.png"
+    for _ in range(2):  # computed, then from the cache
+        response = client.get("/polotsk/map/")
+        policy = response["Content-Security-Policy"]
+        assert "https://tiles.example.by" in policy.split("img-src")[1].split(";")[0]

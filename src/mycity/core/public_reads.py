@@ -15,7 +15,11 @@ once, not after a timeout. The entry's timeout only bounds what changes with tim
 Nothing personal is kept: a signed-in visitor, a bearer token, a personal path, or any
 session or messages cookie (an anonymous session may hold flash messages or a draft) is
 answered by the view itself, uncached and `private, no-store`; so is an answer that sets
-a cookie. The key holds the language and the full path, so languages never mix."""
+a cookie. The key holds the language and the full path, so languages never mix.
+
+When a copy is stale (a write, or its timeout), one process computes it anew while the
+others show the copy from just before (or, when there is none, wait for the one being
+computed): readers arriving together after a write do not all compute the same page."""
 
 import hashlib
 import time
@@ -42,6 +46,9 @@ VARY = ("Accept-Language", "Cookie")
 PERSONAL_COOKIES = ("messages",)
 # Headers of the view's answer kept with the cached body.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Link")
+# What a view tells django-csp's middleware on the answer itself (the map page lets its
+# tile server's images in with `_csp_update`): kept too, or a cached map has no tiles.
+KEPT_ATTRIBUTES = ("_csp_update", "_csp_replace", "_csp_exempt", "_csp_config")
 
 
 def city_scope(slug: str) -> str:
@@ -103,6 +110,14 @@ def may_share(request: HttpRequest) -> bool:
     )
 
 
+# How long one process may hold the right to compute a page, and how long the others wait
+# for it before computing it themselves.
+COMPUTING_S = 10
+# A copy outlives its freshness (`PUBLIC_READS_TIMEOUT`) this many times over, so that
+# while one process computes the new one the others have the old one to show.
+KEPT_STALE = 10
+
+
 @dataclass(frozen=True)
 class CachedRead:
     versions: tuple[int, ...]
@@ -110,9 +125,12 @@ class CachedRead:
     headers: tuple[tuple[str, str], ...]
     content: bytes
     etag: str
-    # What the page added to its Content-Security-Policy (a map's tile server): the
-    # CSP middleware reads it from the response, so a copy must carry it too.
-    csp_update: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    computed_at: float = 0.0
+    attributes: tuple[tuple[str, Any], ...] = ()
+
+    def is_fresh(self, versions: tuple[int, ...]) -> bool:
+        age = time.time() - self.computed_at
+        return self.versions == versions and age < settings.PUBLIC_READS_TIMEOUT
 
     def answer(self, request: HttpRequest) -> HttpResponseBase:
         response: HttpResponseBase
@@ -122,8 +140,8 @@ class CachedRead:
             response = HttpResponse(self.content, status=self.status)
             for name, value in self.headers:
                 response[name] = value
-            if self.csp_update:
-                response._csp_update = {k: list(v) for k, v in self.csp_update}  # type: ignore[attr-defined]
+        for attribute, value in self.attributes:
+            setattr(response, attribute, value)
         response["ETag"] = self.etag
         response["Cache-Control"] = f"public, max-age={settings.PUBLIC_READS_MAX_AGE}"
         patch_vary_headers(response, VARY)
@@ -167,13 +185,27 @@ def public_read(view: View | None = None, *, scope: Scope = by_city_slug) -> Any
             found = cache.get_many([page, *keys])
             versions = _current(keys, found)
             cached = found.get(page)
-            if isinstance(cached, CachedRead) and cached.versions == versions:
+            if not isinstance(cached, CachedRead):
+                cached = None
+            elif cached.is_fresh(versions):
                 return cached.answer(request)
-            entry = _compute(view, request, args, kwargs, versions=versions)
-            if not isinstance(entry, CachedRead):
-                return entry
-            cache.set(page, entry, timeout=settings.PUBLIC_READS_TIMEOUT)
-            return entry.answer(request)
+            computing = page + ":computing"
+            if not cache.add(computing, 1, timeout=COMPUTING_S):
+                # Another process computes this page now. Everyone computing it at once
+                # after a write (or at start) would multiply the cost by the readers
+                # waiting: show the copy from just before, or wait for the new one.
+                if cached is not None:
+                    return cached.answer(request)
+                waited = _wait_for(page, versions)
+                if waited is not None:
+                    return waited.answer(request)
+            try:
+                entry = _compute(view, request, args, kwargs, versions=versions)
+                if isinstance(entry, CachedRead):
+                    cache.set(page, entry, timeout=settings.PUBLIC_READS_TIMEOUT * KEPT_STALE)
+            finally:
+                cache.delete(computing)
+            return entry.answer(request) if isinstance(entry, CachedRead) else entry
 
         read.public_read = True  # type: ignore[attr-defined]
         return read
@@ -196,13 +228,35 @@ def _compute(
         headers=tuple((h, response[h]) for h in KEPT_HEADERS if h in response),
         content=response.content,
         etag='"' + hashlib.blake2b(response.content, digest_size=12).hexdigest() + '"',
-        csp_update=tuple(
-            (directive, tuple(sources))
-            for directive, sources in getattr(response, "_csp_update", {}).items()
+        computed_at=time.time(),
+        attributes=tuple(
+            (a, getattr(response, a)) for a in KEPT_ATTRIBUTES if hasattr(response, a)
         ),
     )
 
 
+def _wait_for(page: str, versions: tuple[int, ...]) -> CachedRead | None:
+    """The copy another process is computing, once it is there; None when it gave up
+    (an answer not to share, an error) or took too long."""
+    computing = page + ":computing"
+    deadline = time.monotonic() + COMPUTING_S
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = cache.get_many([page, computing])
+        entry = found.get(page)
+        if isinstance(entry, CachedRead) and entry.is_fresh(versions):
+            return entry
+        if computing not in found:
+            return None
+    return None
+
+
 def _page_key(request: HttpRequest) -> str:
-    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-    return f"public-reads:page:{translation.get_language()}:{path}"
+    return page_key(request.get_full_path(), translation.get_language())
+
+
+def page_key(full_path: str, language: str) -> str:
+    """The cache key of a public read's copy in a language (its address with the query);
+    the key `+ ":computing"` is held while one process computes it."""
+    path = hashlib.blake2b(full_path.encode(), digest_size=16).hexdigest()
+    return f"public-reads:page:{language}:{path}"
