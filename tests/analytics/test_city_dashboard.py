@@ -109,3 +109,11 @@ def test_the_heat_map_sends_cells_not_reports(client, dispatcher, written):
     assert response.status_code == 200
     # The five reports of the three days (1, 2, 3, 5 and 6) share one cell.
     assert [cell[4] for cell in response.json()["cells"]] == [5]
+
+
+def test_rows_under_the_minimum_are_in_name_order_not_ranked(client, dispatcher, written):
+    client.force_login(dispatcher)
+    response = client.get(URL, PERIOD, HTTP_ACCEPT_LANGUAGE="en")
+    rows = response.context["dashboard"].table("categories").rows
+    # Roof has three, the others one each: all under five, so by name.
+    assert [row.label for row in rows] == ["Heating", "Letters", "Roof", "Street lights"]

@@ -159,8 +159,14 @@ def breakdown_table(
             label=labels[k][1],
             cells=figure_cells(f, link=link({dimension: labels[k][0]}) if link else ""),
         )
+        # The most appeals first; those under the minimum after them in the order of
+        # their names, so the order tells nothing a hidden count would.
         for k, f in sorted(
-            figures.items(), key=lambda item: (-item[1].received, labels[item[0]][1])
+            figures.items(),
+            key=lambda item: (
+                -item[1].received if item[1].enough else 0,
+                labels[item[0]][1],
+            ),
         )
     ]
     return Table(key=key, title=title, columns=figure_columns(first), rows=rows)

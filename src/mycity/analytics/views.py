@@ -19,6 +19,7 @@ from mycity.analytics.access import (
     city_scope_for,
     observed_cities,
     reads_above_cities,
+    reads_city,
 )
 from mycity.analytics.dashboard import Dashboard, cities_dashboard, city_dashboard
 from mycity.analytics.exports import table_csv, table_xlsx
@@ -79,8 +80,6 @@ def home(request: HttpRequest) -> HttpResponse:
     cities = observed_cities(request.user)
     if len(cities) == 1:
         return redirect("analytics:city", slug=cities[0].slug)
-    from mycity.analytics.access import reads_city
-
     readable = [c for c in City.objects.filter(is_active=True) if reads_city(request.user, c)]
     if not readable:
         raise PermissionDenied("read_analytics")
