@@ -137,3 +137,11 @@ def test_roles_of_another_person_are_untouched_by_an_invitation(city_admin, city
     other = person("other@example.org", RoleKind.MODERATOR, city=city)
     invite_staff(actor=city_admin, city=city, email="new@example.org", kind=RoleKind.EDITOR)
     assert list(Role.objects.filter(user=other).values_list("kind", flat=True)) == ["moderator"]
+
+
+def test_the_django_admin_no_longer_edits_roles(client, dispatcher):
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    page = client.get(f"/admin/accounts/user/{dispatcher.pk}/change/").content.decode()
+    assert "roles-TOTAL_FORMS" not in page
+    assert dispatcher.email in page

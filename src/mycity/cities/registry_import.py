@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from mycity.cities.errors import RegistryImportError
-from mycity.cities.models import City, Street, StreetKind
+from mycity.cities.models import Building, City, Street, StreetKind
 from mycity.cities.selectors import district_at, point_in_city
 from mycity.cities.services import guess_street_kind, upsert_building, upsert_street
 
@@ -43,6 +43,12 @@ class ImportReport:
     streets_created: int = 0
     refused: list[Refusal] = field(default_factory=list)
     applied: bool = True
+    # Of the updated buildings, those whose point, postcode or district moved.
+    changed: int = 0
+    # The city's buildings the file no longer lists (kept: appeals may point at them),
+    # as "street, number".
+    vanished: list[str] = field(default_factory=list)
+    vanished_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -93,7 +99,8 @@ def import_registry(
             if strict and report.refused:
                 raise _StrictAbort
     except _StrictAbort:
-        report.created = report.updated = report.streets_created = 0
+        report.created = report.updated = report.streets_created = report.changed = 0
+        report.vanished, report.vanished_ids = [], []
         report.applied = False
     return report
 
@@ -103,6 +110,7 @@ def _apply(
 ) -> None:
     seen: set[tuple[str, str, str]] = set()
     streets: dict[tuple[str, str], Street] = {}
+    listed: set[int] = set()
     for row_number, raw in raw_rows:
         try:
             row = _parse(row_number, raw)
@@ -124,18 +132,37 @@ def _apply(
             street = upsert_street(city=city, kind=row.kind, names=row.names)
             streets[street_key] = street
             report.streets_created += not existed
-        _building, created = upsert_building(
+        district = district_at(city, lat=row.lat, lon=row.lon)
+        before = (
+            Building.objects.filter(street=street, number=row.number.strip())
+            .values_list("lat", "lon", "postcode", "district_id")
+            .first()
+        )
+        building, created = upsert_building(
             street=street,
             number=row.number,
             lat=row.lat,
             lon=row.lon,
-            district=district_at(city, lat=row.lat, lon=row.lon),
+            district=district,
             postcode=row.postcode,
         )
+        listed.add(building.pk)
         if created:
             report.created += 1
         else:
             report.updated += 1
+            after = (row.lat, row.lon, row.postcode, district.pk if district else None)
+            report.changed += before != after
+    vanished = (
+        Building.objects.filter(city=city)
+        .select_related("street")
+        .only("pk", "number", "street__name_ru")
+        .order_by("street__name_ru", "number_sort", "number")
+    )
+    for building in vanished.iterator(chunk_size=2000):
+        if building.pk not in listed:
+            report.vanished.append(f"{building.street.name_ru}, {building.number}")
+            report.vanished_ids.append(building.pk)
 
 
 def _parse(row_number: int, raw: dict[str, Any]) -> AddressRow:

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from mycity.console import (
+    address_views,
     category_views,
     collective_views,
     content_views,
@@ -77,6 +78,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/setup/", setup_views.setup, name="setup"),
     path("<slug:slug>/setup/live", setup_views.live, name="go_live"),
+    path("<slug:slug>/addresses/", address_views.addresses, name="addresses"),
     path("<slug:slug>/setup/export", copy_views.export, name="export_setup"),
     path("<slug:slug>/setup/copy", copy_views.copy_setup, name="copy_setup"),
     path("<slug:slug>/settings/", settings_views.city_settings, name="city_settings"),

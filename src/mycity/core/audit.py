@@ -18,6 +18,7 @@ CHANGES = {
     "city.saved": _("City settings saved"),
     "district.saved": _("District saved"),
     "city.went_live": _("City went live"),
+    "addresses.imported": _("Address registry imported"),
 }
 
 
