@@ -10,6 +10,8 @@ from mycity.accounts.models import User
 from mycity.notify import selectors, services
 from mycity.notify.schemas import MarkReadIn, MarkReadOut, NotificationList
 
+# The browser session by default; src/mycity/api.py mounts the router so that a
+# personal access token works too. Whoever it is, it is `request.auth`.
 router = Router(tags=["notifications"], auth=django_auth)
 
 
@@ -20,7 +22,7 @@ class Page(Schema):
 
 @router.get("", response=NotificationList, summary="My notifications, newest first")
 def list_notifications(request: HttpRequest, page: Query[Page]) -> dict:
-    user = cast(User, request.user)  # django_auth: signed in
+    user = cast(User, request.auth)  # type: ignore[attr-defined]
     rows = selectors.notifications_of(user, limit=page.limit + 1, before_id=page.before)
     items = rows[: page.limit]
     return {
@@ -32,7 +34,7 @@ def list_notifications(request: HttpRequest, page: Query[Page]) -> dict:
 
 @router.post("/read", response=MarkReadOut, summary="Mark my notifications read (all, or by id)")
 def mark_notifications_read(request: HttpRequest, payload: MarkReadIn | None = None) -> dict:
-    user = cast(User, request.user)  # django_auth: signed in
+    user = cast(User, request.auth)  # type: ignore[attr-defined]
     ids = payload.ids if payload is not None else None
     marked = services.mark_read(user=user, notification_ids=ids)
     return {"marked": marked, "unread_count": selectors.unread_count(user)}
