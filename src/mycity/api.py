@@ -1,6 +1,7 @@
 """The open API, version 1: wires each domain's router and the shared error handling."""
 
 from mycity.analytics.api import router as analytics_router
+from mycity.appeals.api import SIGNED_IN
 from mycity.appeals.api import router as appeals_router
 from mycity.cities.api import router as cities_router
 from mycity.console.staff_api import router as staff_router
@@ -33,8 +34,9 @@ api.add_router("", appeals_router)
 api.add_router("/cities", content_router)
 api.add_router("/cities", news_router)
 api.add_router("/cities", listing_router)
-api.add_router("/me/notifications", notify_router)
-api.add_router("/me/push-subscriptions", push_router)
+# Every /me/… endpoint takes a personal access token as well as the browser session.
+api.add_router("/me/notifications", notify_router, auth=SIGNED_IN)
+api.add_router("/me/push-subscriptions", push_router, auth=SIGNED_IN)
 api.add_router("/cities", reports_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/cities", staff_router)

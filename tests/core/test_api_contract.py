@@ -109,3 +109,19 @@ def test_no_two_schemas_of_the_document_share_a_name(document):
         if len(classes) > 1 and name in document["components"]["schemas"]
     }
     assert not shared
+
+
+def test_bounds_are_stated_in_json_schema_words(document):
+    # pydantic writes a bound it cannot place as its own keyword ("ge"), which no
+    # client or validator reads: a bound of the code must be one of the document.
+    def walk(node, where):
+        if isinstance(node, dict):
+            leaked = {"ge", "le", "gt", "lt"} & set(node)
+            assert not leaked or "properties" in where[-2:], (where, leaked)
+            for key, value in node.items():
+                walk(value, [*where, key])
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, where)
+
+    walk(document, ["#"])

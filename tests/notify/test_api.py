@@ -104,3 +104,13 @@ def test_posting_read_with_another_users_ids_marks_nothing(client, resident, dis
     assert post_read(client, {"ids": [theirs.pk]}).json() == {"marked": 0, "unread_count": 0}
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", "5", '"all"'])
+def test_a_body_that_is_no_object_is_a_400(client, resident, body):
+    notify_about(resident)
+    client.force_login(resident)
+    response = client.post(f"{URL}/read", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert client.get(URL).json()["unread_count"] == 1

@@ -1,13 +1,13 @@
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
 from mycity.appeals.policy import Ground, needs_where_to_apply
 from mycity.appeals.workflow import Move
 from mycity.cities.schemas import Names
-from mycity.core.api_formats import JsonInt
+from mycity.core.api_formats import NOT_BOOL, JsonInt
 
 # The moves `POST /appeals/{id}/moves` makes; the others have endpoints of their own.
 OWN_ENDPOINT_MOVES = (Move.ANSWER, Move.REOPEN, Move.SEND_TO_MODERATION)
@@ -140,7 +140,7 @@ class MeTooOut(Schema):
 
 
 class RatingIn(Schema):
-    rating: JsonInt = Field(..., ge=1, le=5)
+    rating: Annotated[int, Field(ge=1, le=5), NOT_BOOL]
     comment: str = Field("", max_length=2000)
 
 
@@ -228,7 +228,9 @@ class AnswerIn(Schema):
 
 class ExtensionIn(Schema):
     reason: str = Field(..., min_length=1, max_length=2000, pattern=r"\S")
-    working_days: JsonInt | None = Field(None, ge=1, le=30, description="problem reports only")
+    working_days: Annotated[int, Field(ge=1, le=30), NOT_BOOL] | None = Field(
+        None, description="problem reports only"
+    )
     expected_version: JsonInt | None = None
 
 

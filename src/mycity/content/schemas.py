@@ -1,11 +1,11 @@
 """Shapes of the content API."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from mycity.core.api_formats import IsoDateTime, JsonBool, JsonInt
+from mycity.core.api_formats import NOT_BOOL, IsoDateTime, JsonBool, JsonInt
 
 
 class Texts(Schema):
@@ -48,8 +48,8 @@ class NoticeDetailOut(NoticeOut):
 class NoticeAddressIn(Schema):
     street_id: JsonInt | None = None
     building_id: JsonInt | None = None
-    number_from: JsonInt | None = Field(None, ge=0, le=100000)
-    number_to: JsonInt | None = Field(None, ge=0, le=100000)
+    number_from: Annotated[int, Field(ge=0, le=100000), NOT_BOOL] | None = None
+    number_to: Annotated[int, Field(ge=0, le=100000), NOT_BOOL] | None = None
     parity: str = "all"
 
 

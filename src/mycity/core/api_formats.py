@@ -64,8 +64,11 @@ def _only_bool(value: object) -> object:
     return value
 
 
-# Whole numbers and booleans of JSON bodies, as the document states them.
-JsonInt = Annotated[int, BeforeValidator(_not_bool)]
+# Whole numbers and booleans of JSON bodies, as the document states them. A bounded
+# number puts its bounds before NOT_BOOL, `Annotated[int, Field(ge=1), NOT_BOOL]`, or
+# the document loses them.
+NOT_BOOL = BeforeValidator(_not_bool)
+JsonInt = Annotated[int, NOT_BOOL]
 JsonBool = Annotated[bool, BeforeValidator(_only_bool)]
 
 

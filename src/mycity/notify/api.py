@@ -1,15 +1,20 @@
 """The signed-in user's notifications. Mounted at /me/notifications."""
 
+import json
 from typing import cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from mycity.accounts.models import User
+from mycity.core.errors import DomainError
 from mycity.notify import selectors, services
 from mycity.notify.schemas import MarkReadIn, MarkReadOut, NotificationList
 
+# The browser session by default; src/mycity/api.py mounts the router so that a
+# personal access token works too. Whoever it is, it is `request.auth`.
 router = Router(tags=["notifications"], auth=django_auth)
 
 
@@ -20,7 +25,7 @@ class Page(Schema):
 
 @router.get("", response=NotificationList, summary="My notifications, newest first")
 def list_notifications(request: HttpRequest, page: Query[Page]) -> dict:
-    user = cast(User, request.user)  # django_auth: signed in
+    user = cast(User, request.auth)  # type: ignore[attr-defined]
     rows = selectors.notifications_of(user, limit=page.limit + 1, before_id=page.before)
     items = rows[: page.limit]
     return {
@@ -30,9 +35,25 @@ def list_notifications(request: HttpRequest, page: Query[Page]) -> dict:
     }
 
 
+class InvalidBody(DomainError):
+    code = "invalid"
+
+
+def _object_or_nothing(request: HttpRequest) -> None:
+    # ninja takes a body of another JSON type for "no body" when the body is optional;
+    # the document promises an object, null or nothing.
+    try:
+        body = json.loads(request.body) if request.body.strip() else None
+    except ValueError:
+        body = []
+    if not isinstance(body, dict | None):
+        raise InvalidBody(_("Send a JSON object, or nothing."))
+
+
 @router.post("/read", response=MarkReadOut, summary="Mark my notifications read (all, or by id)")
 def mark_notifications_read(request: HttpRequest, payload: MarkReadIn | None = None) -> dict:
-    user = cast(User, request.user)  # django_auth: signed in
+    _object_or_nothing(request)
+    user = cast(User, request.auth)  # type: ignore[attr-defined]
     ids = payload.ids if payload is not None else None
     marked = services.mark_read(user=user, notification_ids=ids)
     return {"marked": marked, "unread_count": selectors.unread_count(user)}

@@ -13,7 +13,9 @@ from ninja.security import django_auth
 from mycity.accounts.models import User
 from mycity.notify import push_services
 
-router = Router(tags=["notifications"])
+# The browser session by default; src/mycity/api.py mounts the router so that a
+# personal access token works too. Whoever it is, it is `request.auth`.
+router = Router(tags=["notifications"], auth=django_auth)
 
 
 class PushKeys(Schema):
@@ -35,7 +37,12 @@ class PushKeyOut(Schema):
     public_key: str = Field(description="The application server key (VAPID), base64url.")
 
 
-@router.get("/key", response=PushKeyOut, summary="The key browsers subscribe to Web Push with")
+@router.get(
+    "/key",
+    response=PushKeyOut,
+    auth=None,
+    summary="The key browsers subscribe to Web Push with",
+)
 def push_key(request: HttpRequest) -> dict:
     return {"public_key": settings.VAPID_PUBLIC_KEY}
 
@@ -43,12 +50,11 @@ def push_key(request: HttpRequest) -> dict:
 @router.post(
     "",
     response={201: PushSubscriptionOut},
-    auth=django_auth,
     summary="Let this browser receive my notifications by Web Push",
 )
 def add_push_subscription(request: HttpRequest, payload: PushSubscriptionIn) -> Status[dict]:
     row = push_services.subscribe_browser(
-        user=cast(User, request.user),
+        user=cast(User, request.auth),  # type: ignore[attr-defined]
         endpoint=payload.endpoint,
         p256dh=payload.keys.p256dh,
         auth=payload.keys.auth,
@@ -61,9 +67,8 @@ class EndpointIn(Schema):
     endpoint: str
 
 
-@router.post(
-    "/remove", response={204: None}, auth=django_auth, summary="Stop Web Push to this browser"
-)
+@router.post("/remove", response={204: None}, summary="Stop Web Push to this browser")
 def remove_push_subscription(request: HttpRequest, payload: EndpointIn) -> Status[None]:
-    push_services.unsubscribe_browser(user=cast(User, request.user), endpoint=payload.endpoint)
+    user = cast(User, request.auth)  # type: ignore[attr-defined]
+    push_services.unsubscribe_browser(user=user, endpoint=payload.endpoint)
     return Status(204, None)
