@@ -19,12 +19,12 @@ class FiguresQuery(Schema):
     channel: str | None = Field(None, max_length=20, description="app, post, national, …")
 
 
-class ColumnOut(Schema):
+class AnalyticsColumnOut(Schema):
     key: str
     label: str
 
 
-class RowOut(Schema):
+class AnalyticsRowOut(Schema):
     key: str
     label: str
     values: dict[str, Any] = Field(
@@ -32,18 +32,18 @@ class RowOut(Schema):
     )
 
 
-class TableOut(Schema):
+class AnalyticsTableOut(Schema):
     key: str
     title: str
-    columns: list[ColumnOut]
-    rows: list[RowOut]
+    columns: list[AnalyticsColumnOut]
+    rows: list[AnalyticsRowOut]
 
 
 class FiguresOut(Schema):
     cities: list[str]
     date_from: str
     date_to: str
-    tables: list[TableOut]
+    tables: list[AnalyticsTableOut]
 
 
 class OpenDataOut(Schema):

@@ -20,20 +20,6 @@ from mycity.core.errors import DomainError, NotFound
 router = Router(tags=["people and roles"])
 
 
-class ErrorDetail(Schema):
-    field: str | None
-    message: str
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="A stable code, e.g. invalid_invitation, role_not_allowed.")
-    message: str = Field(description="In the request's language.")
-    details: list[ErrorDetail]
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
 class RoleOut(Schema):
     id: int
     kind: RoleKind
@@ -113,7 +99,7 @@ def _member(city: City, user_id: int) -> StaffMember:
 
 @router.get(
     "/{slug}/staff",
-    response={200: list[StaffMemberOut], 404: ErrorOut},
+    response=list[StaffMemberOut],
     auth=django_auth,
     summary="Who holds which staff role in the city (city administrators)",
 )
@@ -123,7 +109,7 @@ def list_staff(request: HttpRequest, slug: str) -> list[dict]:
 
 @router.post(
     "/{slug}/staff/invitations",
-    response={201: StaffMemberOut, **ERRORS},
+    response={201: StaffMemberOut},
     auth=django_auth,
     summary="Invite a member of staff by e-mail with a role; they get a set-password link",
 )
@@ -142,7 +128,7 @@ def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[dic
 
 @router.post(
     "/{slug}/staff/{user_id}/roles",
-    response={201: StaffMemberOut, **ERRORS},
+    response={201: StaffMemberOut},
     auth=django_auth,
     summary="Grant a member of staff another role in the city",
 )
@@ -161,7 +147,7 @@ def grant(request: HttpRequest, slug: str, user_id: int, payload: RoleIn) -> Sta
 
 @router.delete(
     "/{slug}/staff/{user_id}/roles/{role_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     auth=django_auth,
     summary="Withdraw a role",
 )
@@ -180,7 +166,7 @@ def withdraw(request: HttpRequest, slug: str, user_id: int, role_id: int) -> Sta
 
 @router.post(
     "/{slug}/staff/{user_id}/release",
-    response={200: ReleaseOut, **ERRORS},
+    response={200: ReleaseOut},
     auth=django_auth,
     summary="Let a leaver go: appeals in their work back to the queues, roles withdrawn",
 )
