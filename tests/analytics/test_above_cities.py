@@ -121,3 +121,12 @@ def test_the_ranking_leaves_out_small_counts():
     )
     assert [(p.city_id, p.rank) for p in places] == [(2, 1), (1, 2), (3, None), (4, None)]
     assert places[2].rate is None
+
+
+def test_the_platform_operators_grant_observers_in_the_admin():
+    from django.contrib import admin
+
+    from mycity.analytics.models import CategorySector
+
+    assert admin.site.is_registered(Observer)
+    assert admin.site.is_registered(CategorySector)

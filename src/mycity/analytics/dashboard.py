@@ -73,7 +73,10 @@ def city_dashboard(
     """Totals (the period's and today's, live), the trend, the breakdowns, the backlog
     and the hotspots of one city. `link(filters)` is the address of the appeals (or
     the public reports) behind a figure."""
-    total = f.totals(selection)
+    groups = f.Rollup(
+        selection, ("sector", "category_id", "district_id", "organisation_id", "channel")
+    )
+    total = groups.total()
     today_live = f.today_figures([count_day(city, today, until=now)], selection)
     summary = Table(
         key="summary",
@@ -103,7 +106,12 @@ def city_dashboard(
     ):
         tables.append(
             breakdown_table(
-                key, title, first, dimension, f.breakdown(selection, dimension), link=link
+                key,
+                title,
+                first,
+                dimension,
+                groups.by(dimension if dimension in ("sector", "channel") else f"{dimension}_id"),
+                link=link,
             )
         )
     ages = backlog(selection, sectors_of(city), now=now)
@@ -163,7 +171,8 @@ def city_dashboard(
 def cities_dashboard(cities: list[City], selection: Selection) -> Dashboard:
     """Every city side by side (with the rate per 10,000 residents), the cities by
     sector, and the ranking, which leaves out the cities with too few appeals."""
-    by_city = f.breakdown(selection, "city")
+    groups = f.Rollup(selection, ("city_id", "sector"))
+    by_city = groups.by("city_id")
     ordered = sorted(cities, key=lambda c: (-c.population, c.slug))
     side_by_side = Table(
         key="cities",
@@ -178,7 +187,7 @@ def cities_dashboard(cities: list[City], selection: Selection) -> Dashboard:
             for c in ordered
         ],
     )
-    sectors = f.breakdown_by_city_and_sector(selection)
+    sectors = groups.by("city_id", "sector")
     by_sector = Table(
         key="sectors",
         title=_("Received, by city and sector"),

@@ -77,6 +77,16 @@ class Figures:
         )
 
     @classmethod
+    def of_values(cls, values: Sequence[int]) -> "Figures":
+        """From sums in the order of COLUMNS."""
+        counts = len(COUNTS)
+        buckets = len(duration_columns("first_action"))
+        named: dict[str, Any] = dict(zip(COUNTS, values[:counts], strict=True))
+        named["first_action"] = tuple(values[counts : counts + buckets])
+        named["answer"] = tuple(values[counts + buckets :])
+        return cls(**named)
+
+    @classmethod
     def of_tally(cls, tally: Tally) -> "Figures":
         return cls.of(tally.columns())
 
@@ -254,6 +264,47 @@ def breakdown_by_city_and_sector(selection: Selection) -> dict[tuple[int, str], 
         .order_by("city_id", "sector")
     )
     return {(row["city_id"], row["sector"]): Figures.of(dict(row)) for row in rows}
+
+
+class Rollup:
+    """The selection's sums per group, from one scan of the rows; every total and
+    breakdown of a page is folded from them in Python (a group is a few thousand rows
+    a year where a breakdown would scan the year's rows again)."""
+
+    def __init__(self, selection: Selection, key: Sequence[str]) -> None:
+        self.key = tuple(key)
+        rows = (
+            selected_rows(selection)
+            .values_list(*self.key)
+            .annotate(*(Sum(name) for name in COLUMNS))
+            .order_by()
+        )
+        width = len(self.key)
+        self.groups = [(row[:width], row[width:]) for row in rows]
+
+    def by(self, *names: str) -> dict[Any, Figures]:
+        """Folded to `names` (a single name: keyed by its value; none: the total under
+        the key None)."""
+        positions = [self.key.index(name) for name in names]
+        sums: dict[Any, list[int]] = {}
+        for key, values in self.groups:
+            folded = (
+                None
+                if not positions
+                else key[positions[0]]
+                if len(positions) == 1
+                else tuple(key[p] for p in positions)
+            )
+            found = sums.get(folded)
+            if found is None:
+                sums[folded] = [v or 0 for v in values]
+            else:
+                for i, v in enumerate(values):
+                    found[i] += v or 0
+        return {k: Figures.of_values(v) for k, v in sums.items()}
+
+    def total(self) -> Figures:
+        return self.by().get(None, Figures())
 
 
 @dataclass(frozen=True)
