@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from mycity.accounts.models import RoleKind
+from mycity.analytics.models import Observer, ObserverKind
 from mycity.appeals.models import CollectiveAnswer, Result
 from mycity.console.models import AnswerTemplate
 from mycity.content.models import Notice
@@ -25,6 +26,7 @@ from tests.browser.conftest import BrowserProblems, serve_map_tiles
 from tests.browser.test_accessibility import city_information
 from tests.browser.test_my_appeals import sign_in
 from tests.conftest import person
+from tests.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 320, "height": 640}
@@ -100,6 +102,30 @@ PAGES: dict[str, str] = {
     "console:privacy:new_incident": "privacy",
     "console:privacy:incident": "privacy",
     "console:audit": "city_admin",
+    "console:setup": "city_admin",
+    "console:people": "city_admin",
+    "console:person": "city_admin",
+    "console:categories": "city_admin",
+    "console:category": "city_admin",
+    "console:new_category": "city_admin",
+    "console:organisations": "city_admin",
+    "console:organisation": "city_admin",
+    "console:new_organisation": "city_admin",
+    "console:city_settings": "city_admin",
+    "console:districts": "city_admin",
+    "console:district": "city_admin",
+    "console:new_district": "city_admin",
+    "console:addresses": "city_admin",
+    "console:copy_setup": "city_admin",
+    "console:field": "executor",
+    "console:field_shell": "executor",
+    "web:public_report": "anonymous",
+    "web:report_alerts": "resident",
+    "analytics:home": "head",
+    "analytics:city": "head",
+    "analytics:appeals": "head",
+    "analytics:cities": "ministry",
+    "analytics_public:performance": "anonymous",
 }
 # The same pages as others see them: the queue and the card of each desk.
 MORE_VISITS = [
@@ -127,6 +153,14 @@ NOT_PAGES = {
     "console:reports:csv": "CSV",
     "console:reports:xlsx": "XLSX",
     "web:privacy:download": "JSON copy of one's data",
+    "analytics:cities_export": "CSV/XLSX",
+    "analytics:city_export": "CSV/XLSX",
+    "analytics:heat": "JSON of the heat map's cells",
+    "analytics_public:daily_figures": "CSV/JSON",
+    "console:export_setup": "JSON",
+    "console:field_shortlist": "JSON for the phone's offline shortlist",
+    "web:area_feed": "RSS",
+    "web:report_feed": "RSS",
     "healthz": "probe",
     "readyz": "probe",
     # Answers to a form or a fragment for htmx, never opened on their own.
@@ -141,6 +175,12 @@ NOT_PAGES = {
     "console:save_view": "POST only",
     "console:delete_view": "POST only",
     "console:withdraw_notice": "POST only",
+    "console:go_live": "POST only",
+    "console:release": "POST only",
+    "console:withdraw_role": "POST only",
+    "console:registration_preview": "htmx fragment of the settings form",
+    "web:follow_report": "POST only",
+    "web:stop_report_alert": "POST only",
     "console:filled_answer": "htmx fragment of the card",
     "console:reception:add_official": "POST only",
     "console:reception:retire_official": "POST only",
@@ -228,7 +268,9 @@ def everything(site, city, resident, street_light, housing_question, department,
         "privacy": person("privacy@example.org", RoleKind.PRIVACY_OFFICER, city=city),
         "intake": clerk,
         "head": head,
+        "ministry": person("ministry@example.org"),
     }
+    Observer.objects.create(user=people["ministry"], kind=ObserverKind.MINISTRY)
     resident.home_city = city
     resident.save(update_fields=["home_city"])
     report = submit_report(
@@ -289,6 +331,10 @@ def everything(site, city, resident, street_light, housing_question, department,
         "template_id": template.pk,
         "kind": "events",
         "item_id": int(content[1].split("/")[-2]),
+        "category_id": street_light.pk,
+        "organisation_id": lighting.pk,
+        "district_id": DistrictFactory(city=city).pk,
+        "user_id": people["dispatcher"].pk,
     }
     return people, ids
 
