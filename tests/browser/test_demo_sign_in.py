@@ -16,7 +16,10 @@ pytestmark = [
 
 @pytest.mark.parametrize(
     ("login", "kind", "heading"),
-    [("editor", RoleKind.EDITOR, "Outages and works"), ("cityadmin", RoleKind.CITY_ADMIN, "Audit")],
+    [
+        ("editor", RoleKind.EDITOR, "Outages and works"),
+        ("cityadmin", RoleKind.CITY_ADMIN, "Setting the city up"),
+    ],
 )
 def test_one_click_for_the_editor_and_the_city_administrator(
     site, page, demo, city, login, kind, heading
