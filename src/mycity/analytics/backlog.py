@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 
-from mycity.analytics.figures import Selection
+from mycity.analytics.figures import Selection, selected_appeals
 from mycity.appeals.models import Appeal
 from mycity.reports.selectors import OPEN_STATUSES
 
@@ -17,20 +17,7 @@ AGE_BANDS = (7, 30, 90)
 def backlog(selection: Selection, sectors: dict[int, str], *, now: datetime) -> dict[str, int]:
     """{"0-7": n, "8-30": n, "31-90": n, "91+": n, "overdue": n}."""
     appeals = Appeal.objects.filter(city_id__in=selection.city_ids, status__in=OPEN_STATUSES)
-    if selection.sectors:
-        appeals = appeals.filter(
-            category_id__in=[pk for pk, s in sectors.items() if s in selection.sectors]
-        )
-    for name, values in (
-        ("category_id", selection.category_ids),
-        ("district_id", selection.district_ids),
-        ("organisation_id", selection.organisation_ids),
-        ("channel", selection.channels),
-    ):
-        if values:
-            appeals = appeals.filter(**{f"{name}__in": values})
-    if selection.confined_to_organisations is not None:
-        appeals = appeals.filter(organisation_id__in=selection.confined_to_organisations)
+    appeals = selected_appeals(appeals, selection, sectors)
     bands: dict[str, Q] = {}
     previous = 0
     for bound in AGE_BANDS:

@@ -19,6 +19,7 @@ from mycity.analytics.models import (
     DailyFigures,
     duration_columns,
 )
+from mycity.appeals.models import Appeal
 
 MINIMUM = 5
 PER_RESIDENTS = 10_000
@@ -168,6 +169,28 @@ class Selection:
     channels: tuple[str, ...] = ()
     # A head of department reads only their organisations' appeals.
     confined_to_organisations: tuple[int, ...] | None = None
+
+
+def selected_appeals(
+    appeals: QuerySet[Appeal], selection: Selection, sectors: dict[int, str]
+) -> QuerySet[Appeal]:
+    """`appeals` narrowed by the selection's filters, as the daily rows are (`sectors`:
+    each category's sector, since an appeal row does not carry one)."""
+    if selection.sectors:
+        appeals = appeals.filter(
+            category_id__in=[pk for pk, s in sectors.items() if s in selection.sectors]
+        )
+    for name, values in (
+        ("category_id", selection.category_ids),
+        ("district_id", selection.district_ids),
+        ("organisation_id", selection.organisation_ids),
+        ("channel", selection.channels),
+    ):
+        if values:
+            appeals = appeals.filter(**{f"{name}__in": values})
+    if selection.confined_to_organisations is not None:
+        appeals = appeals.filter(organisation_id__in=selection.confined_to_organisations)
+    return appeals
 
 
 def selected_rows(selection: Selection) -> QuerySet[DailyFigures]:

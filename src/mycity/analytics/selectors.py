@@ -4,7 +4,7 @@ of the newest, without personal data; each opens in the console."""
 
 from django.db.models import QuerySet
 
-from mycity.analytics.figures import Selection
+from mycity.analytics.figures import Selection, selected_appeals
 from mycity.analytics.sectors import sectors_of
 from mycity.appeals.models import Appeal
 from mycity.cities.models import City
@@ -16,21 +16,7 @@ def appeals_behind(city: City, selection: Selection, *, bbox: str = "") -> Query
     appeals = Appeal.objects.filter(
         city=city, registered_on__gte=selection.start, registered_on__lte=selection.end
     )
-    if selection.sectors:
-        sectors = sectors_of(city)
-        appeals = appeals.filter(
-            category_id__in=[pk for pk, s in sectors.items() if s in selection.sectors]
-        )
-    for name, values in (
-        ("category_id", selection.category_ids),
-        ("district_id", selection.district_ids),
-        ("organisation_id", selection.organisation_ids),
-        ("channel", selection.channels),
-    ):
-        if values:
-            appeals = appeals.filter(**{f"{name}__in": values})
-    if selection.confined_to_organisations is not None:
-        appeals = appeals.filter(organisation_id__in=selection.confined_to_organisations)
+    appeals = selected_appeals(appeals, selection, sectors_of(city) if selection.sectors else {})
     try:
         west, south, east, north = (float(v) for v in bbox.split(",")) if bbox else (None,) * 4
     except ValueError:
