@@ -1,5 +1,6 @@
 """Writing and naming the setup's audit trail (`SetupChange`)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,31 @@ def record_change(
         subject=subject[:300],
         before=before or {},
         after=after or {},
+    )
+
+
+def record_differences(
+    *,
+    actor: Any,
+    city: Any,
+    action: str,
+    subject: str,
+    fields: Sequence[str],
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> SetupChange | None:
+    """Write the change of `fields` that differ between `before` and `after` (a new
+    thing has no `before`); nothing when none differs."""
+    changed = [name for name in fields if before.get(name) != after[name]]
+    if not changed:
+        return None
+    return record_change(
+        actor=actor,
+        city=city,
+        action=action,
+        subject=subject,
+        before={name: before[name] for name in changed if name in before},
+        after={name: after[name] for name in changed},
     )
 
 

@@ -16,7 +16,7 @@ from mycity.cities.errors import InvalidSetup
 from mycity.cities.maps import validate_tiles_url
 from mycity.cities.models import Building, City, District, validate_registration_format
 from mycity.cities.services import save_area
-from mycity.core.audit import record_change
+from mycity.core.audit import record_differences
 from mycity.core.geo import parse_area
 
 LANGUAGES = ("ru", "be", "en")
@@ -53,16 +53,15 @@ def _save(obj: Any, city: City, actor: User, action: str, subject: str, before: 
     with transaction.atomic():
         save_area(obj, obj.boundary)
         after = _values(obj, fields)
-        changed = [name for name in fields if before.get(name) != after[name]]
-        if changed:
-            record_change(
-                actor=actor,
-                city=city,
-                action=action,
-                subject=subject,
-                before={name: before[name] for name in changed if name in before},
-                after={name: after[name] for name in changed},
-            )
+        record_differences(
+            actor=actor,
+            city=city,
+            action=action,
+            subject=subject,
+            fields=fields,
+            before=before,
+            after=after,
+        )
 
 
 def addresses_outside(city: City, boundary: dict[str, Any]) -> int:

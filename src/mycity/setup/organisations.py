@@ -15,7 +15,7 @@ from mycity.cities.coverage import coverage, serving
 from mycity.cities.errors import InvalidSetup
 from mycity.cities.models import Activity, City, Organisation
 from mycity.cities.services import save_area
-from mycity.core.audit import record_change
+from mycity.core.audit import record_differences
 from mycity.core.geo import parse_area
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -130,14 +130,13 @@ def save_organisation(
     with transaction.atomic():
         save_area(target, target.service_area)
         after = organisation_values(target)
-        changed = [name for name in EDITABLE if before.get(name) != after[name]]
-        if changed:
-            record_change(
-                actor=actor,
-                city=city,
-                action="organisation.saved",
-                subject=target.slug,
-                before={name: before[name] for name in changed if name in before},
-                after={name: after[name] for name in changed},
-            )
+        record_differences(
+            actor=actor,
+            city=city,
+            action="organisation.saved",
+            subject=target.slug,
+            fields=EDITABLE,
+            before=before,
+            after=after,
+        )
     return target

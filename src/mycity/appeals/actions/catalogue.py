@@ -20,7 +20,7 @@ from mycity.appeals.models import (
 )
 from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import Activity, City, Organisation
-from mycity.core.audit import record_change
+from mycity.core.audit import record_differences
 
 
 @transaction.atomic
@@ -231,14 +231,13 @@ def save_category(
             setattr(target, name, value)
         target.save()
         after = category_values(target)
-        changed = [name for name in EDITABLE if before.get(name) != after[name]]
-        if changed:
-            record_change(
-                actor=actor,
-                city=city,
-                action="category.saved",
-                subject=target.slug,
-                before={name: before[name] for name in changed if name in before},
-                after={name: after[name] for name in changed},
-            )
+        record_differences(
+            actor=actor,
+            city=city,
+            action="category.saved",
+            subject=target.slug,
+            fields=EDITABLE,
+            before=before,
+            after=after,
+        )
     return target
