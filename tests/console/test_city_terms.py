@@ -160,3 +160,27 @@ def test_the_terms_page_saves_and_shows_field_errors(client, city_admin, city):
     page["disagreement_window_days"] = "20"
     assert client.post(url, page).status_code == 302
     assert disagreement_window(city) == timedelta(days=20)
+
+
+def test_the_public_city_read_answers_the_contacts_as_soon_as_they_change(client, city_admin, city):
+    url = f"/api/v1/cities/{city.slug}"
+    assert client.get(url).json()["committee"]["phone"] == ""
+    change_city_terms(actor=city_admin, city=city, values={"committee_phone": "+375 214 1"})
+    assert client.get(url).json()["committee"] == {
+        "address": "",
+        "phone": "+375 214 1",
+        "email": "",
+        "hours": "",
+    }
+
+
+def test_the_calendar_api_writes_the_audit_trail(client, city_admin, city):
+    client.force_login(city_admin)
+    url = f"/api/v1/cities/{city.slug}/calendar/days/2026-12-08"
+    assert (
+        client.put(url, {"is_working": False}, content_type="application/json").status_code == 200
+    )
+    assert client.delete(url).status_code == 204
+    assert list(
+        SetupChange.objects.filter(action__startswith="calendar.").values_list("action", flat=True)
+    ) == ["calendar.day_set", "calendar.day_cleared"]

@@ -17,6 +17,7 @@ from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.appeals.models import AppealPolicy
 from mycity.cities.errors import InvalidSetup
+from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import City
 from mycity.core.audit import record_change
 from mycity.privacy.models import PrivacyNotice
@@ -91,6 +92,9 @@ def change_city_terms(*, actor: User, city: City, values: dict[str, Any]) -> dic
         for name in COMMITTEE_FIELDS:
             setattr(locked, name, after[name])
         locked.save(update_fields=list(COMMITTEE_FIELDS))
+        if set(changed) & set(COMMITTEE_FIELDS):
+            # The public city read (`GET /cities/{slug}`) answers the contacts.
+            city_pages_changed(city)
         AppealPolicy.objects.update_or_create(
             city=city, defaults={"disagreement_window_days": after["disagreement_window_days"]}
         )
