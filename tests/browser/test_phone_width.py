@@ -272,7 +272,7 @@ def everything(site, city, resident, street_light, housing_question, department,
         "privacy": person("privacy@example.org", RoleKind.PRIVACY_OFFICER, city=city),
         "intake": clerk,
         "head": head,
-        "ministry": person("ministry@example.org"),
+        "ministry": person("ministry@example.org", None),
     }
     Observer.objects.create(user=people["ministry"], kind=ObserverKind.MINISTRY)
     resident.home_city = city

@@ -184,3 +184,16 @@ def test_the_calendar_api_writes_the_audit_trail(client, city_admin, city):
     assert list(
         SetupChange.objects.filter(action__startswith="calendar.").values_list("action", flat=True)
     ) == ["calendar.day_set", "calendar.day_cleared"]
+
+
+def test_residents_find_the_committees_contacts_among_the_useful_ones(client, city_admin, city):
+    url = reverse("content:contacts", kwargs={"slug": city.slug})
+    assert "+375 214 1" not in client.get(url).content.decode()
+    change_city_terms(
+        actor=city_admin,
+        city=city,
+        values={"committee_phone": "+375 214 1", "committee_address": "пл. Свободы, 1"},
+    )
+    page = client.get(url).content.decode()
+    assert 'href="tel:+3752141"' in page
+    assert "пл. Свободы, 1" in page
