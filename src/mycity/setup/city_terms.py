@@ -75,6 +75,16 @@ def change_city_terms(*, actor: User, city: City, values: dict[str, Any]) -> dic
     """Change the window to disagree, the retention period and the committee's contacts;
     the values not given stay. Returns the terms as saved."""
     require(actor, Action.EDIT_CITY, city)
+    with transaction.atomic():
+        # The city's row is the lock: two saves read and write the terms one after the other.
+        locked = City.objects.select_for_update().get(pk=city.pk)
+        after = _change_terms(actor, locked, values)
+    for name in COMMITTEE_FIELDS:
+        setattr(city, name, after[name])
+    return after
+
+
+def _change_terms(actor: User, city: City, values: dict[str, Any]) -> dict[str, Any]:
     before = city_terms(city)
     after = dict(before)
     for name in FIELDS:
@@ -87,31 +97,27 @@ def change_city_terms(*, actor: User, city: City, values: dict[str, Any]) -> dic
     changed = [name for name in FIELDS if before[name] != after[name]]
     if not changed:
         return after
-    with transaction.atomic():
-        locked = City.objects.select_for_update().get(pk=city.pk)
-        for name in COMMITTEE_FIELDS:
-            setattr(locked, name, after[name])
-        locked.save(update_fields=list(COMMITTEE_FIELDS))
-        if set(changed) & set(COMMITTEE_FIELDS):
-            # The public city read (`GET /cities/{slug}`) answers the contacts.
-            city_pages_changed(city)
-        AppealPolicy.objects.update_or_create(
-            city=city, defaults={"disagreement_window_days": after["disagreement_window_days"]}
-        )
-        operator = operator_of(city)
-        if operator.retention_years != after["retention_years"]:
-            operator.retention_years = after["retention_years"]
-            operator.save()
-            if PrivacyNotice.objects.filter(city=city).exists():
-                publish_next_version(actor=actor, city=city, operator=operator)
-        record_change(
-            actor=actor,
-            city=city,
-            action="city.terms_saved",
-            subject=city.slug,
-            before={name: before[name] for name in changed},
-            after={name: after[name] for name in changed},
-        )
     for name in COMMITTEE_FIELDS:
         setattr(city, name, after[name])
+    city.save(update_fields=list(COMMITTEE_FIELDS))
+    if set(changed) & set(COMMITTEE_FIELDS):
+        # The public city read (`GET /cities/{slug}`) answers the contacts.
+        city_pages_changed(city)
+    AppealPolicy.objects.update_or_create(
+        city=city, defaults={"disagreement_window_days": after["disagreement_window_days"]}
+    )
+    operator = operator_of(city)
+    if operator.retention_years != after["retention_years"]:
+        operator.retention_years = after["retention_years"]
+        operator.save()
+        if PrivacyNotice.objects.filter(city=city).exists():
+            publish_next_version(actor=actor, city=city, operator=operator)
+    record_change(
+        actor=actor,
+        city=city,
+        action="city.terms_saved",
+        subject=city.slug,
+        before={name: before[name] for name in changed},
+        after={name: after[name] for name in changed},
+    )
     return after

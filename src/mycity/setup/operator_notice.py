@@ -88,6 +88,14 @@ def change_operator(*, actor: User, city: City, values: dict[str, Any]) -> Priva
     postal address are required, since the notice must say who processes the data and
     where to write (art. 5 p. 5 of Law 99-З)."""
     require(actor, Action.EDIT_CITY, city)
+    with transaction.atomic():
+        # One editor at a time: the city's row is the lock, so two saves cannot both
+        # create the operator or publish the same version name.
+        City.objects.select_for_update().filter(pk=city.pk).first()
+        return _change_operator(actor, city, values)
+
+
+def _change_operator(actor: User, city: City, values: dict[str, Any]) -> PrivacyNotice | None:
     operator = operator_of(city)
     before = operator_values(operator) if operator.pk else {}
     problems: list[dict[str, str]] = []
@@ -115,17 +123,16 @@ def change_operator(*, actor: User, city: City, values: dict[str, Any]) -> Priva
     changed = [name for name in OPERATOR_FIELDS if before.get(name) != after[name]]
     if operator.pk and not changed:
         return None
-    with transaction.atomic():
-        for name in OPERATOR_FIELDS:
-            setattr(operator, name, after[name])
-        operator.save()
-        notice = publish_next_version(actor=actor, city=city, operator=operator)
-        record_change(
-            actor=actor,
-            city=city,
-            action="operator.saved",
-            subject=notice.version,
-            before={name: before[name] for name in changed if name in before},
-            after={name: after[name] for name in changed},
-        )
+    for name in OPERATOR_FIELDS:
+        setattr(operator, name, after[name])
+    operator.save()
+    notice = publish_next_version(actor=actor, city=city, operator=operator)
+    record_change(
+        actor=actor,
+        city=city,
+        action="operator.saved",
+        subject=notice.version,
+        before={name: before[name] for name in changed if name in before},
+        after={name: after[name] for name in changed},
+    )
     return notice
