@@ -141,6 +141,7 @@ def test_novopolotsk_goes_live_from_the_console(
     page.get_by_role("button", name="Сохранить и опубликовать").click()
     expect(page.get_by_role("status").first).to_contain_text("опубликована")
     fits_the_screen(page)
+    screenshot(page, "city-operator-notice")
     assert PrivacyNotice.objects.filter(city=novopolotsk).count() == 1
 
     page.goto(console + "/setup/")
