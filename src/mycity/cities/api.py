@@ -119,6 +119,12 @@ def get_city(request: HttpRequest, slug: str) -> dict:
         **_city_out(city),
         "boundary": city.boundary,
         "districts": [_district_out(d) for d in selectors.districts_of(city)],
+        "committee": {
+            "address": city.committee_address,
+            "phone": city.committee_phone,
+            "email": city.committee_email,
+            "hours": city.committee_hours,
+        },
     }
 
 

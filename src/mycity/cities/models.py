@@ -100,6 +100,12 @@ class City(TranslatedName, BoxedArea):
         blank=True,
         help_text=_("Shown on the map; required by most tile providers."),
     )
+    # The executive committee's own contacts, shown to residents and set by the city's
+    # administrator (`mycity.setup.city_terms`).
+    committee_address = models.CharField(_("committee's address"), max_length=300, blank=True)
+    committee_phone = models.CharField(_("committee's phone"), max_length=40, blank=True)
+    committee_email = models.EmailField(_("committee's e-mail"), blank=True)
+    committee_hours = models.CharField(_("committee's opening hours"), max_length=200, blank=True)
     # How an organisation numbers what it registers: {org} (its short code), {year},
     # {yy}, {seq} with an optional width ({seq:05}). See appeals.registration.
     registration_format = models.CharField(

@@ -34,9 +34,19 @@ class DistrictOut(Schema):
     boundary: dict[str, Any] = Field(description="GeoJSON Polygon or MultiPolygon (lon, lat).")
 
 
+class CommitteeOut(Schema):
+    """The executive committee's contacts, as the city's administrator set them."""
+
+    address: str
+    phone: str
+    email: str
+    hours: str = Field(description="Opening hours, as the city wrote them.")
+
+
 class CityDetailOut(CityOut):
     boundary: dict[str, Any] = Field(description="GeoJSON Polygon or MultiPolygon (lon, lat).")
     districts: list[DistrictOut]
+    committee: CommitteeOut
 
 
 class OrganisationOut(Schema):

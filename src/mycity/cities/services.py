@@ -21,6 +21,7 @@ from mycity.cities.models import (
     StreetKind,
 )
 from mycity.cities.text import house_number_sort_key, search_words
+from mycity.core.audit import record_change
 from mycity.core.geo import bounding_box, parse_area
 
 Names = dict[str, str]
@@ -206,11 +207,23 @@ def set_calendar_day(
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(Action.EDIT_CALENDAR.value)
+    previous = CalendarDay.objects.filter(city=city, date=day).first()
+    before = {"is_working": previous.is_working, "note": previous.note} if previous else {}
     row, _created = CalendarDay.objects.update_or_create(
         city=city,
         date=day,
-        defaults={"is_working": is_working, "note": note},
+        defaults={"is_working": is_working, "note": note.strip()},
     )
+    after = {"is_working": row.is_working, "note": row.note}
+    if city is not None and before != after:
+        record_change(
+            actor=actor,
+            city=city,
+            action="calendar.day_set",
+            subject=day.isoformat(),
+            before=before,
+            after=after,
+        )
     return row
 
 
@@ -218,8 +231,18 @@ def set_calendar_day(
 def clear_calendar_day(*, actor: Any, city: City, day: date) -> bool:
     """Remove a city's own exception for a day; whether there was one."""
     require(actor, Action.EDIT_CALENDAR, city)
-    deleted, _rows = CalendarDay.objects.filter(city=city, date=day).delete()
-    return bool(deleted)
+    row = CalendarDay.objects.filter(city=city, date=day).first()
+    if row is None:
+        return False
+    row.delete()
+    record_change(
+        actor=actor,
+        city=city,
+        action="calendar.day_cleared",
+        subject=day.isoformat(),
+        before={"is_working": row.is_working, "note": row.note},
+    )
+    return True
 
 
 @dataclass

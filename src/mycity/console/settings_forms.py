@@ -69,3 +69,77 @@ class DistrictForm(forms.Form):
         elif data.get("boundary") is None and "boundary" not in self.errors:
             self.add_error("boundary", _("Draw the boundary, paste it or upload a file."))
         return data
+
+
+class CityTermsForm(forms.Form):
+    disagreement_window_days = forms.IntegerField(
+        label=_("Days a resident may disagree with an answer"),
+        help_text=_("From 1 to 90; the appeal is closed when they pass."),
+    )
+    retention_years = forms.IntegerField(
+        label=_("Years closed appeals keep the applicant's data"),
+        help_text=_("From 1 to 75; the personal data notice quotes it."),
+    )
+    committee_address = forms.CharField(
+        label=_("Committee's address"), max_length=300, required=False
+    )
+    committee_phone = forms.CharField(label=_("Committee's phone"), max_length=40, required=False)
+    committee_email = forms.CharField(label=_("Committee's e-mail"), max_length=254, required=False)
+    committee_hours = forms.CharField(
+        label=_("Committee's opening hours"), max_length=200, required=False
+    )
+
+
+class ProcessorsField(forms.CharField):
+    """One processor a line: its name, then (after a vertical bar) what it does."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value) or ""
+        rows = []
+        for line in text.splitlines():
+            if line.strip():
+                name, _bar, purpose = line.partition("|")
+                rows.append({"name": name.strip(), "purpose": purpose.strip()})
+        return rows
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(
+                f"{row.get('name', '')} | {row.get('purpose', '')}".rstrip(" |")
+                for row in value
+                if isinstance(row, dict)
+            )
+        return value
+
+
+class OperatorForm(forms.Form):
+    name_ru = forms.CharField(label=_("Operator's name (Russian)"), max_length=300)
+    name_be = forms.CharField(
+        label=_("Operator's name (Belarusian)"), max_length=300, required=False
+    )
+    name_en = forms.CharField(label=_("Operator's name (English)"), max_length=300, required=False)
+    postal_address = forms.CharField(label=_("Postal address"), max_length=300)
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    responsible_person = forms.CharField(
+        label=_("Responsible for internal control over personal data"),
+        max_length=300,
+        required=False,
+    )
+    processors = ProcessorsField(
+        label=_("Processors"),
+        required=False,
+        help_text=_("One a line: the name, a vertical bar, what it does for the operator."),
+    )
+
+
+class CalendarDayForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_working = forms.TypedChoiceField(
+        label=_("The day is"),
+        choices=[("0", _("a day off")), ("1", _("a working day"))],
+        coerce=lambda value: value == "1",
+    )
+    note = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -16,6 +16,7 @@ from mycity.console import (
     settings_views,
     setup_views,
     staff_views,
+    terms_views,
     views,
 )
 
@@ -86,6 +87,14 @@ urlpatterns = [
         "<slug:slug>/settings/preview",
         settings_views.registration_preview,
         name="registration_preview",
+    ),
+    path("<slug:slug>/settings/terms", terms_views.terms, name="city_terms"),
+    path("<slug:slug>/settings/notice", terms_views.operator, name="operator_notice"),
+    path("<slug:slug>/settings/calendar", terms_views.calendar, name="city_calendar"),
+    path(
+        "<slug:slug>/settings/calendar/<str:day>/clear",
+        terms_views.clear_day,
+        name="clear_calendar_day",
     ),
     path("<slug:slug>/districts/", settings_views.districts, name="districts"),
     path("<slug:slug>/districts/new", settings_views.district, name="new_district"),

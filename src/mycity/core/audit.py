@@ -18,6 +18,10 @@ CHANGES = {
     "organisation.saved": _("Organisation saved"),
     "city.saved": _("City settings saved"),
     "district.saved": _("District saved"),
+    "city.terms_saved": _("City's terms and contacts saved"),
+    "operator.saved": _("Personal data notice's operator saved"),
+    "calendar.day_set": _("Working-day exception set"),
+    "calendar.day_cleared": _("Working-day exception removed"),
     "city.went_live": _("City went live"),
     "addresses.imported": _("Address registry imported"),
 }

@@ -118,8 +118,7 @@ def checklist(city: City) -> list[Item]:
             operator is not None
             and bool(operator.name_ru and operator.postal_address)
             and PrivacyNotice.objects.filter(city=city).exists(),
-            reverse("admin:privacy_operator_changelist"),
-            _("The platform administrator publishes it for now."),
+            url("operator_notice"),
         ),
         Item(
             "staff",
