@@ -42,6 +42,19 @@ def test_choosing_a_city_remembers_it(client, city, other_city):
     assert response.status_code == 302
     assert response["Location"] == "/orsha/"
     assert response.cookies["mycity_city"].value == "orsha"
+    # The city's page has a script of its own that overwrites the cookie when another
+    # city is looked at (web/city-choice.js): it cannot overwrite an HttpOnly one.
+    assert not response.cookies["mycity_city"]["httponly"]
+    assert client.get("/")["Location"] == "/orsha/"
+
+
+def test_the_city_home_remembers_its_city_in_the_browser_not_by_a_set_cookie(client, city):
+    response = client.get("/polotsk/")
+    assert not response.cookies
+    html = response.content.decode()
+    assert 'data-city="polotsk"' in html
+    assert 'data-cookie="mycity_city"' in html
+    assert "web/city-choice" in html
 
 
 def test_choosing_an_unknown_city_is_a_400(client, city):

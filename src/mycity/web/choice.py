@@ -30,13 +30,17 @@ def chosen_city(request: HttpRequest) -> City | None:
 
 
 def remember_city(response: HttpResponseBase, slug: str) -> None:
+    """The explicit choice (the chooser's form). A city's public page remembers itself
+    with its own script instead (web/city-choice.js), so that its answer sets no cookie
+    and stays in shared caches; that script must be able to overwrite this cookie, so it
+    is not HttpOnly (it holds only the slug of a public page)."""
     response.set_cookie(
         CITY_COOKIE,
         slug,
         max_age=CITY_COOKIE_AGE,
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
+        httponly=False,
     )
 
 

@@ -2,7 +2,7 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +19,7 @@ from mycity.cities.models import Region
 from mycity.content.news import visible_news
 from mycity.content.selectors import notices_of
 from mycity.core.public_reads import public_read
-from mycity.web.choice import CITY_COOKIE, chosen_city, remember_city
+from mycity.web.choice import CITY_COOKIE, CITY_COOKIE_AGE, chosen_city, remember_city
 from mycity.web.form_errors import refusals
 from mycity.web.forms import CityChoiceForm, LanguageForm, PersonalSettingsForm
 
@@ -55,17 +55,11 @@ HOME_NOTICES = 5
 HOME_NEWS = 3
 
 
-def city_home(request: HttpRequest, slug: str) -> HttpResponseBase:
-    response = _city_home_page(request, slug=slug)
-    if response.status_code in (200, 304) and request.COOKIES.get(CITY_COOKIE) != slug:
-        # Outside the cached page, and only when it changes. The cookie follows from the
-        # address alone, the same for every reader, so the answer stays public.
-        remember_city(response, slug)
-    return response
-
-
+# The city a visitor last looked at is remembered by the page's own script
+# (web/city-choice.js), not by a Set-Cookie: an answer that sets a cookie is kept by no
+# shared cache (nginx's micro-cache, a CDN), and every first visit would miss it.
 @public_read
-def _city_home_page(request: HttpRequest, slug: str) -> HttpResponse:
+def city_home(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         city = selectors.city_by_slug(slug)
     except CityNotFound:
@@ -83,6 +77,7 @@ def _city_home_page(request: HttpRequest, slug: str) -> HttpResponse:
             "executors": [o for o in organisations if o.kind == "executor"],
             "notices": list(notices_of(city).defer("area")[:HOME_NOTICES]),
             "items": list(visible_news(city)[:HOME_NEWS]),
+            "city_cookie": {"name": CITY_COOKIE, "max_age": CITY_COOKIE_AGE},
         },
     )
 
