@@ -87,6 +87,12 @@ class ScopedToken(HttpBearer):
     the scope is refused (403 `missing_scope`), whatever the person's roles. The token
     acts with the roles its person has now, in the token's city only."""
 
+    openapi_description = (
+        "A personal access token (docs/api.md). Its scopes decide what it may do: "
+        "`resident` for /me/… and a resident's actions, `staff` for staff work; a token "
+        "without the scope an operation needs is refused with 403 `missing_scope`."
+    )
+
     def __init__(self, *scopes: ApiScope) -> None:
         super().__init__()
         self.scopes = {str(scope) for scope in scopes}
@@ -110,11 +116,16 @@ class ScopedToken(HttpBearer):
         return client.user
 
 
+class StaffToken(ScopedToken):
+    """Every scoped token. The class's name is the security scheme's name in the OpenAPI
+    document, which /api/v1 keeps from before scopes."""
+
+
 # What an endpoint needs: a browser session, or a token with the scope.
-RESIDENT = [ScopedToken(ApiScope.RESIDENT), django_auth]
-STAFF = [ScopedToken(ApiScope.STAFF), django_auth]
+RESIDENT = [StaffToken(ApiScope.RESIDENT), django_auth]
+STAFF = [StaffToken(ApiScope.STAFF), django_auth]
 # Either: for endpoints that serve a resident and staff alike.
-SIGNED_IN = [ScopedToken(ApiScope.RESIDENT, ApiScope.STAFF), django_auth]
+SIGNED_IN = [StaffToken(ApiScope.RESIDENT, ApiScope.STAFF), django_auth]
 
 
 def _ref(obj: Any) -> dict[str, str] | None:
