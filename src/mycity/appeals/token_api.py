@@ -47,9 +47,7 @@ class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=200, description="Where it is used.")
     city: str = Field(..., min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
     scopes: list[PersonalScope] = Field(..., min_length=1, max_length=3)
-    lifetime_days: Literal[7, 30, 90, 365] = Field(
-        90, description="Days until it expires."
-    )
+    lifetime_days: Literal[7, 30, 90, 365] = Field(90, description="Days until it expires.")
 
 
 def token_out(client: ApiClient) -> dict[str, Any]:
