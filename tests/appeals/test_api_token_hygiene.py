@@ -1,10 +1,12 @@
 """Personal access tokens carry scopes that the endpoints enforce, expire, and are
 listed and revoked by their owner (docs/api.md, «Credentials»)."""
 
+import importlib
 import json
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from mycity.appeals.actions.api_keys import issue_api_client
@@ -168,3 +170,16 @@ def test_the_tokens_page_names_a_missing_scope(client, city, resident):
     assert refused.status_code == 400
     assert refused.context["form"].errors["scopes"]
     assert not ApiClient.objects.exists()
+
+
+def test_tokens_older_than_scopes_keep_what_their_use_implied(city, resident):
+    migration = importlib.import_module("mycity.appeals.migrations.0018_api_token_scopes")
+    open311 = issue_api_client(city=city, name="Портал").client
+    personal = issue_api_client(city=city, name="Бот", user=resident).client
+    ApiClient.objects.update(scopes=[])
+    migration.scopes_their_use_implies(django_apps, None)
+    open311.refresh_from_db()
+    personal.refresh_from_db()
+    assert open311.scopes == ["open311"]
+    assert personal.scopes == ["public", "resident", "staff"]
+    assert open311.expires_at is None and personal.expires_at is None
