@@ -25,6 +25,7 @@ from mycity.appeals.errors import TokenNotFound
 from mycity.appeals.models import PERSONAL_SCOPES, ApiClient, ApiScope
 from mycity.cities.models import City
 from mycity.cities.selectors import active_cities
+from mycity.web.choice import chosen_city
 from mycity.web.form_errors import refusals
 
 
@@ -76,7 +77,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     form = TokenForm(
         request.POST or None,
-        initial={"city": user.home_city, "scopes": [ApiScope.RESIDENT]},
+        initial={"city": user.home_city or chosen_city(request), "scopes": [ApiScope.RESIDENT]},
     )
     if request.method != "POST":
         return _page(request, form)
