@@ -10,7 +10,9 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 
 from mycity.appeals.actions.api_keys import issue_api_client
+from mycity.appeals.actions.submission import submit_appeal
 from mycity.appeals.models import ApiClient
+from tests.appeal_fixtures import e_appeal_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -61,12 +63,16 @@ def test_the_staff_scope_gives_no_role_the_person_lacks(client, resident, make_t
     assert response.json()["code"] == "forbidden"
 
 
-def test_a_public_token_reads_an_appeal_as_anyone_does(client, resident, make_token):
-    # No personal data reaches a token made for public data only; the public report is
-    # there (or not) as for an anonymous caller.
-    anonymous = client.get("/api/v1/appeals/999999")
-    public_only = client.get("/api/v1/appeals/999999", **bearer(make_token(resident, "public")))
-    assert public_only.status_code == anonymous.status_code == 404
+def test_a_public_token_reads_my_appeal_as_anyone_does(
+    client, resident, housing_question, make_token
+):
+    # An e-appeal is no public report: only its applicant (and its staff) sees it.
+    mine = submit_appeal(
+        applicant=resident, city=housing_question.city, draft=e_appeal_draft(housing_question)
+    ).appeal
+    url = f"/api/v1/appeals/{mine.pk}"
+    assert client.get(url, **bearer(make_token(resident, "resident"))).status_code == 200
+    assert client.get(url, **bearer(make_token(resident, "public"))).status_code == 404
 
 
 def test_an_expired_token_is_no_credentials(client, resident, make_token):
