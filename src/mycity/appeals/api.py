@@ -95,7 +95,8 @@ class ScopedToken(HttpBearer):
 
     def __init__(self, *scopes: ApiScope) -> None:
         super().__init__()
-        self.scopes = {str(scope) for scope in scopes}
+        # Without scopes named: any that acts as the person (as before scopes existed).
+        self.scopes = {str(scope) for scope in scopes or (ApiScope.RESIDENT, ApiScope.STAFF)}
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         client = selectors.usable_client(hash_api_key(token))
