@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from mycity.appeals.actions.api_keys import issue_api_client
@@ -189,3 +190,12 @@ def test_tokens_older_than_scopes_keep_what_their_use_implied(city, resident):
     assert open311.scopes == ["open311"]
     assert personal.scopes == ["public", "resident", "staff"]
     assert open311.expires_at is None and personal.expires_at is None
+
+
+def test_an_administrator_issues_a_key_with_scopes_and_a_lifetime(city, capsys):
+    call_command("create_api_client", "polotsk", "Портал", "--scope", "open311", "--days", "30")
+    key = ApiClient.objects.get()
+    assert key.scopes == ["open311"]
+    assert timedelta(days=29) < key.expires_at - timezone.now() <= timedelta(days=30)
+    with pytest.raises(CommandError):
+        call_command("create_api_client", "polotsk", "Портал", "--days", "0")
