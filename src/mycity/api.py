@@ -1,8 +1,9 @@
 """The open API, version 1: wires each domain's router and the shared error handling."""
 
 from mycity.analytics.api import router as analytics_router
-from mycity.appeals.api import SIGNED_IN
+from mycity.appeals.api import RESIDENT
 from mycity.appeals.api import router as appeals_router
+from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
 from mycity.console.staff_api import router as staff_router
 from mycity.content.api import router as content_router
@@ -16,7 +17,7 @@ from mycity.reports.api import router as reports_router
 
 # The document's version: the major is the path's (/api/v1), which stays compatible; the
 # minor grows with each compatible addition (docs/api.md keeps the changelog).
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
 
 api = ContractAPI(
     title="mycity API",
@@ -35,8 +36,9 @@ api.add_router("/cities", content_router)
 api.add_router("/cities", news_router)
 api.add_router("/cities", listing_router)
 # Every /me/… endpoint takes a personal access token as well as the browser session.
-api.add_router("/me/notifications", notify_router, auth=SIGNED_IN)
-api.add_router("/me/push-subscriptions", push_router, auth=SIGNED_IN)
+api.add_router("/me/notifications", notify_router, auth=RESIDENT)
+api.add_router("/me/push-subscriptions", push_router, auth=RESIDENT)
+api.add_router("/me/tokens", tokens_router)
 api.add_router("/cities", reports_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/cities", staff_router)

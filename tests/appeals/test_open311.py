@@ -454,6 +454,15 @@ def test_a_key_of_another_city_or_a_revoked_key_is_a_403(client, api_key, street
     assert not Appeal.objects.exists()
 
 
+def test_a_key_without_the_open311_scope_or_expired_is_a_403(client, city, street_light):
+    unscoped = issue_api_client(city=city, name="Портал", scopes=["public"]).key
+    past = timezone.now() - timedelta(minutes=1)
+    expired = issue_api_client(city=city, name="Старый портал", expires_at=past).key
+    for key in (unscoped, expired):
+        assert json_error(post(client, **report_fields(key)), 403)
+    assert not Appeal.objects.exists()
+
+
 def test_without_a_jurisdiction_the_keys_city_receives_the_request(
     client, api_key, street_light, other_city
 ):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mycity.accounts.models import RoleKind
 from mycity.analytics.models import Observer, ObserverKind
+from mycity.appeals.actions.api_keys import issue_personal_token
 from mycity.appeals.models import CollectiveAnswer, Result
 from mycity.console.models import AnswerTemplate
 from mycity.content.models import Notice
@@ -124,6 +125,7 @@ PAGES: dict[str, str] = {
     "console:field_shell": "executor",
     "web:public_report": "anonymous",
     "web:report_alerts": "resident",
+    "web:api_tokens": "resident",
     "analytics:home": "head",
     "analytics:city": "head",
     "analytics:appeals": "head",
@@ -185,6 +187,7 @@ NOT_PAGES = {
     "console:registration_preview": "htmx fragment of the settings form",
     "web:follow_report": "POST only",
     "web:stop_report_alert": "POST only",
+    "web:revoke_api_token": "POST only",
     "console:filled_answer": "htmx fragment of the card",
     "console:reception:add_official": "POST only",
     "console:reception:retire_official": "POST only",
@@ -298,6 +301,13 @@ def everything(site, city, resident, street_light, housing_question, department,
     )
     load_demo_schedule(city, weeks=2)
     session = ReceptionSession.objects.filter(official__organisation__city=city).first()
+    issue_personal_token(
+        owner=resident,
+        city=city,
+        name="Приложение «Мой город» на телефоне Samsung Galaxy A54 в прихожей",
+        scopes=["public", "resident", "staff"],
+        lifetime_days=90,
+    )
     data_request = privacy.file_request(user=resident, city=city, kind=RequestKind.COPY)
     incident = privacy.register_incident(
         actor=people["privacy"],

@@ -16,7 +16,7 @@ from mycity.analytics.forms import FIELDS, AnalyticsForm, InvalidAnalyticsQuery
 from mycity.analytics.open_data import as_json
 from mycity.analytics.public_views import MAX_DAYS, last_twelve_months
 from mycity.analytics.schemas import FiguresOut, FiguresQuery, OpenDataOut
-from mycity.appeals.api import SIGNED_IN
+from mycity.appeals.api import STAFF
 from mycity.cities.calendar import calendar_for
 from mycity.cities.selectors import city_by_slug
 
@@ -39,7 +39,7 @@ def _out(slugs: list[str], dashboard: Dashboard) -> dict[str, Any]:
 @router.get(
     "/cities/{slug}/figures",
     response=FiguresOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="A city's figures on appeals (staff and observers)",
     description="The figures of docs/analytics.md for a period of days (default: the 90 "
     "days up to yesterday), from the daily figures, with today's so far counted live: "
@@ -62,7 +62,7 @@ def city_figures(request: HttpRequest, slug: str, query: Query[FiguresQuery]) ->
 @router.get(
     "/cities",
     response=FiguresOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Every city of an oblast or of the republic, side by side (observers)",
     description="For an oblast executive committee's official (the cities of the region) "
     "or a ministry's (every city): each city's figures with the rate per 10,000 residents, "

@@ -122,7 +122,7 @@ class AppealPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "user", "is_active", "created_at"]
+    list_display = ["name", "city", "user", "scopes", "expires_at", "is_active", "created_at"]
     list_filter = ["city", "is_active"]
     readonly_fields = ["key_hash"]
     raw_id_fields = ["user"]

@@ -40,8 +40,8 @@ from mycity.appeals.actions.once import make_once, move_fingerprint
 from mycity.appeals.actions.perform import perform
 from mycity.appeals.actions.submission import AppealDraft, submit_appeal
 from mycity.appeals.deadlines import deadline_state
-from mycity.appeals.errors import AppealNotFound, InvalidAppeal
-from mycity.appeals.models import ApiClient, Appeal, AppealFile, Category, Channel, CollectiveAnswer
+from mycity.appeals.errors import AppealNotFound, InvalidAppeal, MissingScope
+from mycity.appeals.models import ApiScope, Appeal, AppealFile, Category, Channel, CollectiveAnswer
 from mycity.appeals.models import Status as AppealStatus
 from mycity.appeals.public_text import public_text
 from mycity.appeals.schemas import (
@@ -81,24 +81,52 @@ from mycity.core.stored_files import stored_file_response
 router = Router(tags=["appeals"])
 
 
-class StaffToken(HttpBearer):
-    """`Authorization: Bearer <token>` of an API client that acts as a member of staff."""
+class ScopedToken(HttpBearer):
+    """`Authorization: Bearer <token>`: a personal access token with one of `scopes`.
+    An unknown, revoked or expired token is no credentials (401); a valid one without
+    the scope is refused (403 `missing_scope`), whatever the person's roles. The token
+    acts with the roles its person has now, in the token's city only."""
+
+    openapi_description = (
+        "A personal access token (docs/api.md). Its scopes decide what it may do: "
+        "`resident` for /me/… and a resident's actions, `staff` for staff work; a token "
+        "without the scope an operation needs is refused with 403 `missing_scope`."
+    )
+
+    def __init__(self, *scopes: ApiScope) -> None:
+        super().__init__()
+        # Without scopes named: any that acts as the person (as before scopes existed).
+        self.scopes = {str(scope) for scope in scopes or (ApiScope.RESIDENT, ApiScope.STAFF)}
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        client = (
-            ApiClient.objects.filter(
-                key_hash=hash_api_key(token), is_active=True, user__isnull=False
-            )
-            .select_related("user")
-            .first()
-        )
-        if client is None or client.user is None or not client.user.is_active:
+        client = selectors.usable_client(hash_api_key(token))
+        if client is None or client.user is None:
             return None
+        if not self.scopes & set(client.scopes):
+            raise MissingScope(
+                details=[
+                    {
+                        "field": "",
+                        "message": _("Needs the scope: %(scopes)s.")
+                        % {"scopes": " / ".join(sorted(self.scopes))},
+                    }
+                ]
+            )
         confine_to_city(client.user, client.city_id)
+        request.api_client = client  # type: ignore[attr-defined]
         return client.user
 
 
-SIGNED_IN = [StaffToken(), django_auth]
+class StaffToken(ScopedToken):
+    """Every scoped token. The class's name is the security scheme's name in the OpenAPI
+    document, which /api/v1 keeps from before scopes."""
+
+
+# What an endpoint needs: a browser session, or a token with the scope.
+RESIDENT = [StaffToken(ApiScope.RESIDENT), django_auth]
+STAFF = [StaffToken(ApiScope.STAFF), django_auth]
+# Either: for endpoints that serve a resident and staff alike.
+SIGNED_IN = [StaffToken(ApiScope.RESIDENT, ApiScope.STAFF), django_auth]
 
 
 def _ref(obj: Any) -> dict[str, str] | None:
@@ -384,7 +412,7 @@ class QueueQuery(PageQuery):
 @router.get(
     "/cities/{slug}/appeals",
     response=AppealPage,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Staff: the city's appeals the caller handles (a dispatcher's all, an executor's "
     "own organisation's), with personal data",
 )
@@ -413,7 +441,7 @@ def handled_appeals(request: HttpRequest, slug: str, query: Query[QueueQuery]) -
     }
 
 
-@router.get("/me/appeals", response=AppealPage, auth=SIGNED_IN, summary="My appeals")
+@router.get("/me/appeals", response=AppealPage, auth=RESIDENT, summary="My appeals")
 def my_appeals(request: HttpRequest, page: Query[PageQuery]) -> dict:
     appeals = selectors.appeals_of(request.auth, after_id=_after(page.cursor), limit=page.limit)  # type: ignore[attr-defined]
     return {
@@ -424,7 +452,11 @@ def my_appeals(request: HttpRequest, page: Query[PageQuery]) -> dict:
 
 def _viewer(request: HttpRequest) -> Any:
     """The signed-in user by token or session, or the anonymous user."""
-    user = StaffToken()(request)
+    try:
+        user = SIGNED_IN[0](request)
+    except MissingScope:
+        # A token for public data reads what anyone reads.
+        user = None
     return user if user is not None else request.user
 
 
@@ -628,7 +660,7 @@ def reports_geojson(
 @router.post(
     "/appeals/{appeal_id}/me-too",
     response=MeTooOut,
-    auth=SIGNED_IN,
+    auth=RESIDENT,
     summary="Join an open public report instead of filing the same problem again",
     openapi_extra=errors(409),
 )
@@ -641,7 +673,7 @@ def me_too(request: HttpRequest, appeal_id: int) -> dict:
 @router.post(
     "/appeals/{appeal_id}/rating",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=RESIDENT,
     summary="The applicant rates the answer (1–5); this closes the appeal",
     openapi_extra=errors(409),
 )
@@ -659,7 +691,7 @@ def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> dict:
 @router.post(
     "/appeals/{appeal_id}/disagreement",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=RESIDENT,
     summary="The applicant disagrees with the answer within the city's window: it reopens",
     openapi_extra=errors(409),
 )
@@ -715,7 +747,7 @@ def _publication(appeal: Appeal, publication_id: int | None) -> CollectiveAnswer
 @router.post(
     "/appeals/{appeal_id}/moves",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Staff: make a move of the lifecycle (the appeal's `moves` lists those allowed)",
     description="With an `Idempotency-Key` header, a retry with the same key and body "
     "makes the move once and returns the appeal; the same key with another body is "
@@ -752,7 +784,7 @@ def make_move(request: HttpRequest, appeal_id: int, payload: MoveIn) -> dict:
 @router.post(
     "/appeals/{appeal_id}/answer",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Executor: answer the appeal (multipart: text, result, expected_version, files, "
     "after_photos)",
     description="With an `Idempotency-Key` header, a retry with the same key, text and "
@@ -792,7 +824,7 @@ def answer(
 @router.post(
     "/appeals/{appeal_id}/extension",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Staff: extend the term with a reason (the applicant is told)",
     openapi_extra=errors(409),
 )
@@ -814,7 +846,7 @@ def extend(request: HttpRequest, appeal_id: int, payload: ExtensionIn) -> dict:
 @router.post(
     "/appeals/{appeal_id}/redaction",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Moderator or dispatcher: replace a report's public text to hide personal data "
     "(the original is kept in the audit trail only)",
     openapi_extra=errors(409),
@@ -835,7 +867,7 @@ def redact(request: HttpRequest, appeal_id: int, payload: RedactionIn) -> dict:
 @router.post(
     "/appeals/{appeal_id}/files/{file_id}/hide",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Moderator or dispatcher: take a photo off the public map and feeds",
     openapi_extra=errors(409),
 )
@@ -851,7 +883,7 @@ def hide_photo(
 @router.post(
     "/appeals/{appeal_id}/files/{file_id}/blur",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Moderator or dispatcher: blur a photo (faces, plates); the original stays "
     "with the handling staff (`?original=1`)",
     openapi_extra=errors(409),
@@ -868,7 +900,7 @@ def blur_photo(
 @router.post(
     "/appeals/{appeal_id}/information-requests",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Dispatcher or the assigned executor: ask the applicant for more information "
     "(they are told the question)",
     openapi_extra=errors(409),
@@ -890,7 +922,7 @@ def ask_for_information(
 @router.post(
     "/appeals/{appeal_id}/information",
     response=AppealOut,
-    auth=SIGNED_IN,
+    auth=RESIDENT,
     summary="The applicant answers a request for information (multipart: text and up to "
     "5 photos, or 10 files for an e-appeal)",
     openapi_extra=errors(409),

@@ -108,3 +108,19 @@ class UnsupportedFile(UploadRefused):
 class InvalidAlert(DomainError):
     code = "invalid_alert"
     message = _("The alert cannot be saved.")
+
+
+class InvalidToken(DomainError):
+    code = "invalid_token"
+    message = _("Some values are not valid.")
+
+
+class TokenNotFound(NotFound):
+    code = "token_not_found"
+    message = _("There is no such token.")
+
+
+class MissingScope(DomainError):
+    code = "missing_scope"
+    message = _("This token's scopes do not allow this.")
+    status = 403

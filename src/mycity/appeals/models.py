@@ -687,8 +687,23 @@ class ReportAlert(models.Model):
         return f"{self.user_id}: {self.kind}"
 
 
+class ApiScope(models.TextChoices):
+    """What a token may be used for. A scope never grants more than its person has:
+    `staff` acts with the roles the person holds when the token is used."""
+
+    PUBLIC = "public", _("Read public data")
+    RESIDENT = "resident", _("Act as me: my appeals, notifications and tokens")
+    STAFF = "staff", _("Act with my staff roles")
+    OPEN311 = "open311", _("Post Open311 requests")
+
+
+# The scopes a person may give their own tokens; Open311 keys are an integrator's, issued
+# by an administrator without a person.
+PERSONAL_SCOPES = (ApiScope.PUBLIC, ApiScope.RESIDENT, ApiScope.STAFF)
+
+
 class ApiClient(models.Model):
-    """An integrator's key for Open311 POST and staff tokens for the REST API."""
+    """An integrator's key for Open311 POST and personal access tokens for the REST API."""
 
     city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=200)
@@ -698,7 +713,11 @@ class ApiClient(models.Model):
     )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # False once revoked by its owner or switched off by an administrator.
     is_active = models.BooleanField(default=True)
+    scopes = models.JSONField(_("scopes"), default=list)
+    # Null: never expires (keys issued by an administrator; tokens older than scopes).
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API client")

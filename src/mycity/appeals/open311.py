@@ -40,6 +40,7 @@ from mycity.appeals.errors import AppealNotFound
 from mycity.appeals.models import (
     CLOSED_STATUSES,
     ApiClient,
+    ApiScope,
     Appeal,
     AppealFile,
     AppealKind,
@@ -271,17 +272,11 @@ def _api_client(key: str, city: City | None) -> ApiClient:
     if not key:
         raise Open311Error(403, about("api_key", _("This field is required.")))
     # An Open311 key has no user; a personal access token (with one) is a resident's
-    # credential for the REST API, never an integrator's key.
-    client = (
-        ApiClient.objects.filter(
-            key_hash=hash_api_key(key),
-            is_active=True,
-            city__is_active=True,
-            user__isnull=True,
-        )
-        .select_related("city")
-        .first()
-    )
+    # credential for the REST API, never an integrator's key. Revoked and expired keys
+    # are refused like unknown ones; a key without the Open311 scope is refused too.
+    client = selectors.usable_client(hash_api_key(key))
+    if client is not None and (client.user_id is not None or ApiScope.OPEN311 not in client.scopes):
+        client = None
     if client is None or (city is not None and client.city_id != city.pk):
         raise Open311Error(403, about("api_key", _("The key is not valid for this city.")))
     return client

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from mycity.accounts.models import ROLES_NEEDING_ORGANISATION
 from mycity.accounts.permissions import Action, may, roles_of
@@ -16,6 +17,7 @@ from mycity.appeals.applicant import PERSONAL_FIELDS
 from mycity.appeals.models import (
     CLOSED_STATUSES,
     Answer,
+    ApiClient,
     Appeal,
     AppealEvent,
     AppealFile,
@@ -468,4 +470,31 @@ def audit_trail(
             "actor__full_name",
         )
         .order_by("-pk")[: max(1, min(limit, MAX_PAGE))]
+    )
+
+
+def usable_client(key_hash: str) -> ApiClient | None:
+    """The key or token with this hash, if it may be used now: not revoked, not
+    expired, its city active, and its person (if any) active."""
+    client = (
+        ApiClient.objects.filter(key_hash=key_hash, is_active=True, city__is_active=True)
+        .select_related("user", "city")
+        .first()
+    )
+    if client is None:
+        return None
+    if client.expires_at is not None and client.expires_at <= timezone.now():
+        return None
+    if client.user is not None and not client.user.is_active:
+        return None
+    return client
+
+
+def tokens_of(user: Any) -> QuerySet[ApiClient]:
+    """A person's own tokens that are not revoked, expired ones included (so the owner
+    sees why an app stopped working), newest first."""
+    return (
+        ApiClient.objects.filter(user=user, is_active=True)
+        .select_related("city")
+        .order_by("-created_at", "-pk")
     )

@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.responses import Status
 
-from mycity.appeals.api import SIGNED_IN
+from mycity.appeals.api import STAFF
 from mycity.cities import selectors as city_selectors
 from mycity.cities.addresses import building_label, street_label
 from mycity.cities.clock import in_city_time, maybe_in_city_time
@@ -171,7 +171,7 @@ def get_notice(request: HttpRequest, slug: str, notice_id: int) -> dict:
 @router.post(
     "/{slug}/notices",
     response={201: NoticeDetailOut},
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Write a notice (a draft; editors of the city)",
     openapi_extra=errors(422),
 )
@@ -184,7 +184,7 @@ def create_notice(request: HttpRequest, slug: str, payload: NoticeIn) -> Status[
 @router.put(
     "/{slug}/notices/{notice_id}",
     response=NoticeDetailOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Change a notice (editors of the city)",
     openapi_extra=errors(409, 422),
 )
@@ -203,7 +203,7 @@ def change_notice(request: HttpRequest, slug: str, notice_id: int, payload: Noti
 @router.post(
     "/{slug}/notices/{notice_id}/publish",
     response=NoticeDetailOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Publish a draft notice and tell the residents it concerns",
     openapi_extra=errors(409, 422),
 )
@@ -215,7 +215,7 @@ def publish_notice(request: HttpRequest, slug: str, notice_id: int) -> dict:
 @router.post(
     "/{slug}/notices/{notice_id}/withdraw",
     response=NoticeDetailOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Withdraw a notice",
     openapi_extra=errors(409),
 )

@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.responses import Status
 
-from mycity.appeals.api import SIGNED_IN
+from mycity.appeals.api import STAFF
 from mycity.cities.clock import maybe_in_city_time
 from mycity.cities.selectors import city_by_slug
 from mycity.content import news as services
@@ -85,7 +85,7 @@ def get_news(request: HttpRequest, slug: str, news_id: int) -> dict:
 @router.post(
     "/{slug}/news",
     response={201: NewsDetailOut},
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Write a news item (a draft; editors of the city). HTML is cleaned.",
     openapi_extra=errors(422),
 )
@@ -106,7 +106,7 @@ def create_news(request: HttpRequest, slug: str, payload: NewsIn) -> Status[dict
 @router.post(
     "/{slug}/news/{news_id}/publish",
     response=NewsDetailOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Publish now, or at a later time (scheduled)",
     openapi_extra=errors(409, 422),
 )

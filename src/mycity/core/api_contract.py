@@ -54,7 +54,8 @@ ERROR_SCHEMAS: dict[str, Any] = {
 ERROR_MEANINGS = {
     400: "Some value is not valid (code `invalid` or a more precise one, with field details).",
     401: "No valid credentials: sign in or send `Authorization: Bearer <token>`.",
-    403: "The caller may not do this.",
+    403: "The caller may not do this (`forbidden`), or the token lacks the scope this "
+    "needs (`missing_scope`).",
     404: "There is no such thing, or the caller may not see it.",
     409: "The thing's state does not allow this now, or someone changed it meanwhile.",
     413: "The body or one of its files is larger than the server takes.",

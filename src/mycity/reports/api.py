@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
 
-from mycity.appeals.api import SIGNED_IN
+from mycity.appeals.api import STAFF
 from mycity.cities.calendar import calendar_for
 from mycity.cities.selectors import city_by_slug
 from mycity.reports.access import report_scope_for
@@ -54,7 +54,7 @@ def report_out(report: Report) -> dict[str, Any]:
 @router.get(
     "/{slug}/appeal-figures",
     response=AppealFiguresOut,
-    auth=SIGNED_IN,
+    auth=STAFF,
     summary="Staff: the committee's figures on the appeals registered in a period",
     description="The appeals registered in the period (both ends included), by timeliness, "
     "channel, result, group of subjects, subject, executor, registering organisation, "

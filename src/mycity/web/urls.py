@@ -12,6 +12,7 @@ from mycity.web import (
     report_views,
     resident_views,
     subscription_views,
+    token_views,
     views,
 )
 
@@ -32,6 +33,12 @@ urlpatterns = [
     path("my/notifications/", resident_views.my_notifications, name="my_notifications"),
     path("my/subscriptions/", subscription_views.subscriptions, name="subscriptions"),
     path("my/alerts/", report_alert_views.report_alerts, name="report_alerts"),
+    path("my/tokens/", token_views.api_tokens, name="api_tokens"),
+    path(
+        "my/tokens/<int:token_id>/revoke",
+        token_views.revoke_token,
+        name="revoke_api_token",
+    ),
     path(
         "my/alerts/<int:alert_id>/stop",
         report_alert_views.stop_report_alert,
