@@ -8,6 +8,7 @@ from mycity.accounts.errors import InvalidInvitation, RoleNotAllowed, RoleScopeI
 from mycity.accounts.invitations import invite_staff
 from mycity.accounts.models import Role, RoleKind, User
 from mycity.accounts.services import grant_role, withdraw_role
+from mycity.console.people import release_leaver
 from mycity.core.models import SetupChange
 from tests.conftest import person
 from tests.factories import UserFactory
@@ -85,13 +86,28 @@ def test_an_invitation_makes_the_account_the_role_and_a_letter_with_a_password_l
 
 
 def test_inviting_one_who_left_gives_their_account_back(city_admin, city):
-    leaver = UserFactory(email="back@example.org", is_active=False)
+    leaver = invite_staff(
+        actor=city_admin, city=city, email="back@example.org", kind=RoleKind.DISPATCHER
+    ).user
+    release_leaver(actor=city_admin, city=city, leaver=leaver)
+    leaver.refresh_from_db()
+    assert not leaver.is_active
     invitation = invite_staff(
         actor=city_admin, city=city, email="back@example.org", kind=RoleKind.DISPATCHER
     )
     assert not invitation.created
     leaver.refresh_from_db()
     assert leaver.is_active
+
+
+def test_an_account_the_platform_administrator_closed_stays_closed(city_admin, city):
+    UserFactory(email="blocked@example.org", is_active=False)
+    with pytest.raises(InvalidInvitation) as refused:
+        invite_staff(
+            actor=city_admin, city=city, email="blocked@example.org", kind=RoleKind.DISPATCHER
+        )
+    assert refused.value.details[0]["field"] == "email"
+    assert not Role.objects.filter(user__email="blocked@example.org").exists()
 
 
 def test_a_bad_invitation_names_its_fields_and_writes_nothing(city_admin, city, other_organisation):

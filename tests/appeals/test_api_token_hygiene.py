@@ -114,6 +114,14 @@ def test_a_token_cannot_make_a_wider_or_longer_lived_one(client, resident, make_
     assert ApiClient.objects.get(pk=longer["id"]).expires_at == soon
 
 
+def test_a_token_of_one_city_makes_no_token_for_another(client, resident, other_city, make_token):
+    token = make_token(resident, "resident")
+    refused = make(client, token, city=other_city.slug)
+    assert refused.status_code == 400
+    assert refused.json()["details"][0]["field"] == "city"
+    assert not ApiClient.objects.filter(city=other_city).exists()
+
+
 def test_bad_values_of_a_new_token_are_named(client, resident, make_token):
     token = make_token(resident, "resident")
     for body, field in (

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from mycity.accounts.invitations import invite_staff
 from mycity.accounts.models import Role, RoleKind, User
 from mycity.appeals.actions.moves import start_work
 from mycity.appeals.models import AppealEvent, Status
@@ -103,9 +104,13 @@ def test_a_role_of_another_city_cannot_be_withdrawn_by_its_id(
 @pytest.fixture
 def in_work(resident, street_light, lighting_service):
     """A report routed on submission and taken into work by an electrician."""
-    electrician = person(
-        "electrician@example.org", RoleKind.EXECUTOR, organisation=lighting_service
-    )
+    electrician = invite_staff(
+        actor=None,
+        city=lighting_service.city,
+        email="electrician@example.org",
+        kind=RoleKind.EXECUTOR,
+        organisation=lighting_service,
+    ).user
     appeal = submit_report(resident, street_light)
     start_work(actor=electrician, appeal=appeal)
     return electrician, appeal
@@ -149,6 +154,25 @@ def test_one_who_still_works_in_another_city_keeps_the_account(
     assert list(Role.objects.filter(user=electrician).values_list("city", flat=True)) == [
         other_organisation.city_id
     ]
+
+
+def test_a_residents_account_is_never_closed_by_a_citys_administrator(
+    client, city_admin, city, resident, lighting_service
+):
+    # An invitation of an existing account gives it a role; letting that person go takes
+    # the role back, never the account they had before.
+    invite_staff(
+        actor=city_admin,
+        city=city,
+        email=resident.email,
+        kind=RoleKind.EXECUTOR,
+        organisation=lighting_service,
+    )
+    client.force_login(city_admin)
+    client.post(reverse("console:release", kwargs={"slug": city.slug, "user_id": resident.pk}))
+    resident.refresh_from_db()
+    assert resident.is_active
+    assert not Role.objects.filter(user=resident).exclude(kind=RoleKind.RESIDENT).exists()
 
 
 def test_the_admin_cannot_let_themself_go(client, city_admin, city):

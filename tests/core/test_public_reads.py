@@ -73,6 +73,14 @@ def test_every_public_read_may_be_kept_by_shared_caches(client, report):
         assert {"Accept-Language", "Cookie"} <= vary, path
 
 
+def test_a_copy_is_kept_per_host_since_answers_name_their_own_links(client, report, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "mycity.example"]
+    path = "/open311/v2/requests.json?jurisdiction_id=polotsk"
+    client.get(path)
+    other = client.get(path, HTTP_HOST="mycity.example").content.decode()
+    assert "testserver" not in other
+
+
 def test_a_map_page_from_the_cache_still_lets_its_tiles_load(client, report):
     # The tile server joins the page's Content-Security-Policy through the response it
     # was rendered into; a copy served from the cache must say the same.
@@ -398,7 +406,7 @@ def test_while_one_process_computes_a_page_the_others_show_the_copy_before(
             draft=NewsDraft(title={"ru": "Новый сквер"}, lead={}, body={"ru": "<p>Да.</p>"}),
         )
         publish_news(actor=editor, news=item)
-    computing = page_key("/polotsk/news/", "ru") + ":computing"
+    computing = page_key("http://testserver/polotsk/news/", "ru") + ":computing"
     cache.add(computing, 1)
     assert client.get("/polotsk/news/")["ETag"] == before["ETag"]
     cache.delete(computing)
@@ -409,7 +417,7 @@ def test_a_page_nobody_may_share_does_not_keep_the_others_waiting(client, city):
     # The one computing found nothing to keep (a 404): the next reader computes its own.
     assert client.get("/nowhere/news/").status_code == 404
     assert client.get("/nowhere/news/").status_code == 404
-    assert cache.get(page_key("/nowhere/news/", "ru") + ":computing") is None
+    assert cache.get(page_key("http://testserver/nowhere/news/", "ru") + ":computing") is None
 
 
 def test_a_cached_map_still_lets_its_tiles_in(client, city, settings):

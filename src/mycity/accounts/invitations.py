@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from mycity.accounts.errors import InvalidInvitation, RoleNotAllowed
 from mycity.accounts.models import ROLES_WITHOUT_CITY, RoleKind, User
 from mycity.accounts.permissions import Action, may
-from mycity.accounts.services import grant_role
+from mycity.accounts.services import closed_as_leaver, grant_role
 from mycity.cities.models import City, Organisation
 from mycity.core.audit import record_change
 
@@ -108,6 +108,20 @@ def invite_staff(
                 user.full_name = full_name
                 changed.append("full_name")
             if not user.is_active:
+                # Only an account closed when its holder left the staff comes back with
+                # a new role; one the platform administrator closed stays closed.
+                if not closed_as_leaver(user):
+                    raise InvalidInvitation(
+                        details=[
+                            {
+                                "field": "email",
+                                "message": _(
+                                    "This account is closed; only the platform "
+                                    "administrator can open it again."
+                                ),
+                            }
+                        ]
+                    )
                 user.is_active = True
                 changed.append("is_active")
             if changed:

@@ -19,6 +19,7 @@ from mycity.accounts.models import (
 from mycity.accounts.permissions import Action, may
 from mycity.cities.models import Building, City, Organisation
 from mycity.core.audit import record_change
+from mycity.core.models import SetupChange
 
 
 def role_subject(role: Role) -> str:
@@ -101,12 +102,29 @@ def withdraw_role(*, actor: User | None, role: Role) -> None:
     role.user.__dict__.pop("_mycity_roles", None)
 
 
+def made_for_staff(user: User) -> bool:
+    """Whether the account was made by a staff invitation (not one the person had)."""
+    return SetupChange.objects.filter(
+        action="staff.invited", subject=user.email, after__new_account=True
+    ).exists()
+
+
+def closed_as_leaver(user: User) -> bool:
+    """Whether the account was closed when its holder left the staff (not by the
+    platform administrator, which only they may undo)."""
+    return SetupChange.objects.filter(action="staff.deactivated", subject=user.email).exists()
+
+
 def deactivate_user(*, actor: User | None, user: User, city: City | None) -> bool:
     """Close the account of one who left, once no role is left to them anywhere: their
     sessions end at the next request (`is_active` is checked on every one). Returns
-    whether the account was closed; one who still works in another city keeps it."""
+    whether the account was closed. One who still works in another city keeps it, and so
+    does anyone whose account was not made by a staff invitation (a resident's, say):
+    a city's administrator takes their roles, never their account."""
     with transaction.atomic():
-        if Role.objects.filter(user=user).exclude(kind=RoleKind.RESIDENT).exists():
+        if Role.objects.filter(user=user).exists():
+            return False
+        if not made_for_staff(user):
             return False
         if not user.is_active:
             return True

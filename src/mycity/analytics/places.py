@@ -36,14 +36,17 @@ class HeatCell:
 
 
 def heat_map(selection: Selection, *, block: int = 1) -> list[HeatCell]:
-    """Reports per block of `block` × `block` cells; blocks under the minimum of a
-    figure are left out (a single report is a person's doorstep)."""
+    """Reports per block of `block` × `block` cells. A cell under the minimum of a
+    figure is left out before the blocks are summed (a single report is a person's
+    doorstep), so that comparing two block sizes cannot reveal it."""
     from mycity.analytics.figures import MINIMUM
 
     blocks: dict[tuple[int, int], int] = {}
     for row, col, n in (
         selected_cells(selection).values_list("row", "col").annotate(n=Sum("reports"))
     ):
+        if n < MINIMUM:
+            continue
         key = (row // block * block, col // block * block)
         blocks[key] = blocks.get(key, 0) + n
     return [

@@ -252,11 +252,13 @@ def _wait_for(page: str, versions: tuple[int, ...]) -> CachedRead | None:
 
 
 def _page_key(request: HttpRequest) -> str:
-    return page_key(request.get_full_path(), translation.get_language())
+    # The whole address, host and scheme too: an answer may name its own links
+    # (Open311's), which differ between the hosts a site answers on.
+    return page_key(request.build_absolute_uri(), translation.get_language())
 
 
-def page_key(full_path: str, language: str) -> str:
-    """The cache key of a public read's copy in a language (its address with the query);
-    the key `+ ":computing"` is held while one process computes it."""
-    path = hashlib.blake2b(full_path.encode(), digest_size=16).hexdigest()
+def page_key(address: str, language: str) -> str:
+    """The cache key of a public read's copy in a language (its absolute address with the
+    query); the key `+ ":computing"` is held while one process computes it."""
+    path = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
     return f"public-reads:page:{language}:{path}"

@@ -90,6 +90,9 @@ def issue_personal_token(
             )
         if within.expires_at is not None:
             expires_at = min(expires_at, within.expires_at)
+        # A token confined to one city makes tokens of that city only.
+        if within.city_id is not None and city.pk != within.city_id:
+            raise InvalidToken(_("A token cannot make a token for another city."), field="city")
     return issue_api_client(city=city, name=name, user=owner, scopes=chosen, expires_at=expires_at)
 
 
