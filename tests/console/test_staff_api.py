@@ -2,11 +2,11 @@
 
 import pytest
 
+from mycity.accounts.invitations import invite_staff
 from mycity.accounts.models import Role, RoleKind, User
 from mycity.appeals.actions.moves import start_work
 from mycity.appeals.models import Status
 from tests.appeal_fixtures import submit_report
-from tests.conftest import person
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/cities/polotsk/staff"
@@ -83,7 +83,13 @@ def test_granting_and_withdrawing(client, city_admin, dispatcher):
 
 
 def test_releasing_a_leaver(client, city_admin, resident, street_light, lighting_service):
-    electrician = person("el@example.org", RoleKind.EXECUTOR, organisation=lighting_service)
+    electrician = invite_staff(
+        actor=None,
+        city=lighting_service.city,
+        email="el@example.org",
+        kind=RoleKind.EXECUTOR,
+        organisation=lighting_service,
+    ).user
     appeal = submit_report(resident, street_light)
     start_work(actor=electrician, appeal=appeal)
     client.force_login(city_admin)
