@@ -122,6 +122,19 @@ def test_a_token_of_one_city_makes_no_token_for_another(client, resident, other_
     assert not ApiClient.objects.filter(city=other_city).exists()
 
 
+def test_a_token_of_one_city_manages_only_that_citys_tokens(
+    client, resident, other_city, make_token
+):
+    token = make_token(resident, "resident")
+    elsewhere = issue_api_client(city=other_city, name="orsha", user=resident, scopes=["resident"])
+    listed = {row["id"] for row in client.get(TOKENS, **bearer(token)).json()}
+    assert elsewhere.client.pk not in listed
+    refused = client.delete(f"{TOKENS}/{elsewhere.client.pk}", **bearer(token))
+    assert refused.status_code == 404
+    elsewhere.client.refresh_from_db()
+    assert elsewhere.client.is_active
+
+
 def test_bad_values_of_a_new_token_are_named(client, resident, make_token):
     token = make_token(resident, "resident")
     for body, field in (

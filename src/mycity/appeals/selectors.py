@@ -490,11 +490,11 @@ def usable_client(key_hash: str) -> ApiClient | None:
     return client
 
 
-def tokens_of(user: Any) -> QuerySet[ApiClient]:
+def tokens_of(user: Any, *, city_id: int | None = None) -> QuerySet[ApiClient]:
     """A person's own tokens that are not revoked, expired ones included (so the owner
-    sees why an app stopped working), newest first."""
-    return (
-        ApiClient.objects.filter(user=user, is_active=True)
-        .select_related("city")
-        .order_by("-created_at", "-pk")
-    )
+    sees why an app stopped working), newest first; `city_id`: of that city only (what
+    a token confined to it may manage)."""
+    tokens = ApiClient.objects.filter(user=user, is_active=True)
+    if city_id is not None:
+        tokens = tokens.filter(city_id=city_id)
+    return tokens.select_related("city").order_by("-created_at", "-pk")

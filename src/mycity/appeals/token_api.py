@@ -65,7 +65,16 @@ def token_out(client: ApiClient) -> dict[str, Any]:
 @router.get("", response=list[TokenOut], summary="My access tokens (not revoked)")
 def my_tokens(request: HttpRequest) -> list[dict[str, Any]]:
     owner = cast(User, request.auth)  # type: ignore[attr-defined]
-    return [token_out(client) for client in selectors.tokens_of(owner)]
+    return [
+        token_out(client) for client in selectors.tokens_of(owner, city_id=_confined_city(request))
+    ]
+
+
+def _confined_city(request: HttpRequest) -> int | None:
+    """The city a token used for this request is confined to; a browser session
+    manages the person's tokens of every city."""
+    client = getattr(request, "api_client", None)
+    return client.city_id if client is not None else None
 
 
 @router.post(
@@ -98,5 +107,5 @@ def make_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]
 )
 def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     owner = cast(User, request.auth)  # type: ignore[attr-defined]
-    revoke_api_token(owner=owner, token_id=token_id)
+    revoke_api_token(owner=owner, token_id=token_id, city_id=_confined_city(request))
     return Status(204, None)

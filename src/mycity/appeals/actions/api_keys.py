@@ -97,14 +97,14 @@ def issue_personal_token(
 
 
 @transaction.atomic
-def revoke_api_token(*, owner: User, token_id: int) -> ApiClient:
-    """The owner switches one of their tokens off for good. Someone else's token is not
-    found, so its existence is not revealed."""
-    client = (
-        ApiClient.objects.select_for_update()
-        .filter(pk=token_id, user=owner, is_active=True)
-        .first()
-    )
+def revoke_api_token(*, owner: User, token_id: int, city_id: int | None = None) -> ApiClient:
+    """The owner switches one of their tokens off for good. Someone else's token (or,
+    with `city_id`, one of another city) is not found, so its existence is not
+    revealed."""
+    tokens = ApiClient.objects.select_for_update().filter(pk=token_id, user=owner, is_active=True)
+    if city_id is not None:
+        tokens = tokens.filter(city_id=city_id)
+    client = tokens.first()
     if client is None:
         raise TokenNotFound()
     client.is_active = False
