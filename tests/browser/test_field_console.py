@@ -85,7 +85,7 @@ def test_an_executor_completes_appeals_from_a_phone_online_and_offline(
         context.set_offline(False)
 
     # Back online: sent, in order, once.
-    expect(page.locator("[data-outbox] [data-sent]")).to_have_count(2)
+    expect(page.locator("[data-outbox] [data-sent]")).to_have_count(2, timeout=20_000)
     expect(page.locator("[data-outbox]")).to_contain_text(f"Sent: {by_the_bridge.number}")
     expect(offline_item).not_to_contain_text("Waiting for the connection")
     by_the_bridge.refresh_from_db()
