@@ -17,7 +17,7 @@ from mycity.reports.api import router as reports_router
 
 # The document's version: the major is the path's (/api/v1), which stays compatible; the
 # minor grows with each compatible addition (docs/api.md keeps the changelog).
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"
 
 api = ContractAPI(
     title="mycity API",

@@ -140,3 +140,21 @@ def test_an_unknown_city_is_a_404(client, db):
     assert error(client.get("/api/v1/cities/atlantis/addresses", {"q": "x"}), 404)["code"] == (
         "city_not_found"
     )
+
+
+def test_the_separate_operations_answer_as_the_combined_one(client, registry):
+    # Client generators cannot send the combined operation's object parameter, so words
+    # and a point have operations of their own, answering exactly the same.
+    for params, own in [
+        ({"q": "Нижне-Покровская 12"}, f"{URL}/search"),
+        ({"near": "55.4870,28.7600", "limit": "2"}, f"{URL}/nearest"),
+    ]:
+        assert client.get(own, params).json() == client.get(URL, params).json()
+
+
+def test_the_separate_operations_refuse_what_is_missing_or_outside(client, registry):
+    assert client.get(f"{URL}/search").status_code == 400
+    assert client.get(f"{URL}/nearest").status_code == 400
+    outside = client.get(f"{URL}/nearest", {"near": "53.9,27.56"})
+    assert (outside.status_code, outside.json()["code"]) == (400, "outside_city")
+    assert client.get("/api/v1/cities/atlantis/addresses/search?q=a").status_code == 404

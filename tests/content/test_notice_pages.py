@@ -87,6 +87,19 @@ def test_the_api_answers_does_it_affect_my_address(client, published, street):
     assert client.get("/api/v1/cities/polotsk/notices/affecting?building=999999").status_code == 404
 
 
+def test_the_separate_operations_answer_for_a_building_or_for_words(client, published, street):
+    inside = house(street, "3")
+    city = "/api/v1/cities/polotsk"
+    by_id = client.get(f"{city}/buildings/{inside.pk}/notices")
+    assert by_id.json() == client.get(f"{city}/notices/affecting?building={inside.pk}").json()
+    assert [n["id"] for n in by_id.json()["notices"]] == [published.pk]
+    words = {"address": f"{street.name_ru} 3"}
+    by_words = client.get(f"{city}/notices/affecting-address", words)
+    assert by_words.json() == client.get(f"{city}/notices/affecting", words).json()
+    assert client.get(f"{city}/notices/affecting-address").status_code == 400
+    assert client.get(f"{city}/buildings/999999/notices").status_code == 404
+
+
 def test_the_api_lists_published_notices_only(client, published, draft_notice):
     items = client.get("/api/v1/cities/polotsk/notices").json()
     assert [n["id"] for n in items] == [published.pk]

@@ -144,14 +144,14 @@ def list_organisations(
     return [_organisation_out(o) for o in selectors.organisations_of(city, kind=filters.kind)]
 
 
+ADDRESS_WORDS = (
+    "Words of a street name, then optionally a house number (Russian or Belarusian): "
+    "«Ниж», «Ніжне-Пакроўская 5»."
+)
+
+
 class AddressQuery(Schema):
-    q: str | None = QueryField(
-        None,
-        min_length=1,
-        max_length=100,
-        description="Words of a street name, then optionally a house number "
-        "(Russian or Belarusian): «Ниж», «Ніжне-Пакроўская 5».",
-    )
+    q: str | None = QueryField(None, min_length=1, max_length=100, description=ADDRESS_WORDS)
     near: str | None = QueryField(
         None, max_length=60, pattern=POINT_PATTERN, description="lat,lon: nearest buildings."
     )
@@ -180,8 +180,10 @@ def _parse_point(raw: str) -> tuple[float, float]:
     response=AddressList,
     summary="Search the address registry by words, or find the buildings nearest a point",
     description="Give exactly one of `q` and `near`. A point outside the city is refused "
-    "(400, `outside_city`).",
+    "(400, `outside_city`). Kept for existing clients: client generators cannot send an "
+    "object parameter, so new clients call `addresses/search` or `addresses/nearest`.",
     openapi_extra=exactly_one_of("where", "q", "near"),
+    deprecated=True,
 )
 def search_addresses(request: HttpRequest, slug: str, params: Query[AddressQuery]) -> dict:
     city = selectors.city_by_slug(slug)
@@ -190,13 +192,50 @@ def search_addresses(request: HttpRequest, slug: str, params: Query[AddressQuery
             _("Give either q (words of an address) or near (latitude,longitude)."), field="q"
         )
     if params.near is not None:
-        lat, lon = _parse_point(params.near)
-        if not selectors.point_in_city(city, lat=lat, lon=lon):
-            raise OutsideCity(_("The point is outside the city."), field="near")
-        buildings = selectors.nearest_buildings(city, lat=lat, lon=lon, limit=params.limit)
-        return {"items": [_building_out(b, near=(lat, lon)) for b in buildings]}
+        return _nearest(city, params.near, params.limit)
     assert params.q is not None
-    found = selectors.search_addresses(city, params.q, limit=params.limit)
+    return _by_words(city, params.q, params.limit)
+
+
+class WordsQuery(Schema):
+    q: str = QueryField(..., min_length=1, max_length=100, description=ADDRESS_WORDS)
+    limit: int = QueryField(10, ge=1, le=50)
+
+
+class NearQuery(Schema):
+    near: str = QueryField(..., max_length=60, pattern=POINT_PATTERN, description="lat,lon.")
+    limit: int = QueryField(10, ge=1, le=50)
+
+
+@router.get(
+    "/{slug}/addresses/search",
+    response=AddressList,
+    summary="Search the address registry by words: streets, then buildings",
+)
+def search_addresses_by_words(request: HttpRequest, slug: str, params: Query[WordsQuery]) -> dict:
+    return _by_words(selectors.city_by_slug(slug), params.q, params.limit)
+
+
+@router.get(
+    "/{slug}/addresses/nearest",
+    response=AddressList,
+    summary="The buildings nearest a point",
+    description="A point outside the city is refused (400, `outside_city`).",
+)
+def nearest_addresses(request: HttpRequest, slug: str, params: Query[NearQuery]) -> dict:
+    return _nearest(selectors.city_by_slug(slug), params.near, params.limit)
+
+
+def _nearest(city: City, near: str, limit: int) -> dict:
+    lat, lon = _parse_point(near)
+    if not selectors.point_in_city(city, lat=lat, lon=lon):
+        raise OutsideCity(_("The point is outside the city."), field="near")
+    buildings = selectors.nearest_buildings(city, lat=lat, lon=lon, limit=limit)
+    return {"items": [_building_out(b, near=(lat, lon)) for b in buildings]}
+
+
+def _by_words(city: City, q: str, limit: int) -> dict:
+    found = selectors.search_addresses(city, q, limit=limit)
     items: list[dict] = [
         {
             "kind": "street",

@@ -120,11 +120,44 @@ def list_notices(request: HttpRequest, slug: str, params: Query[KindQuery]) -> l
     "/{slug}/notices/affecting",
     response=AffectingOut,
     summary="Does anything affect this address? (a building id, or words of an address)",
+    description="Kept for existing clients: client generators cannot send an object "
+    "parameter, so new clients call `buildings/{building_id}/notices` or "
+    "`notices/affecting-address`.",
     openapi_extra=exactly_one_of("which", "building", "address"),
+    deprecated=True,
 )
 def notices_affecting(request: HttpRequest, slug: str, params: Query[AffectingQuery]) -> dict:
     city = _city(slug)
-    building = _building(city, params)
+    return _affecting(city, _building(city, params))
+
+
+class AffectingAddressQuery(Schema):
+    address: str = Field(..., min_length=1, max_length=200, description="Words of an address.")
+
+
+@router.get(
+    "/{slug}/buildings/{building_id}/notices",
+    response=AffectingOut,
+    summary="Notices on now or to come that affect a building",
+)
+def notices_affecting_building(request: HttpRequest, slug: str, building_id: int) -> dict:
+    city = _city(slug)
+    return _affecting(city, _building(city, AffectingQuery(building=building_id)))
+
+
+@router.get(
+    "/{slug}/notices/affecting-address",
+    response=AffectingOut,
+    summary="Notices on now or to come that affect the building an address names",
+)
+def notices_affecting_address(
+    request: HttpRequest, slug: str, params: Query[AffectingAddressQuery]
+) -> dict:
+    city = _city(slug)
+    return _affecting(city, _building(city, AffectingQuery(address=params.address)))
+
+
+def _affecting(city: City, building: Building) -> dict:
     notices = selectors.notices_affecting(building)
     for notice in notices:
         notice.city = city

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.responses import Status
 
@@ -38,7 +38,7 @@ class NewsDetailOut(NewsOut):
 
 class NewsIn(Schema):
     title: Texts
-    lead: Texts = Texts()
+    lead: Texts = Field(default_factory=Texts)  # no object default in the document
     body: Texts
     tags: list[str] = []
 

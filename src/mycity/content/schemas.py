@@ -56,7 +56,9 @@ class NoticeAddressIn(Schema):
 class NoticeIn(Schema):
     kind: str
     title: Texts
-    reason: Texts = Texts()
+    # A factory, not an instance: the document then states no object default, which
+    # client generators cannot represent (openapi-python-client drops the schema).
+    reason: Texts = Field(default_factory=Texts)
     starts_at: IsoDateTime
     ends_at: IsoDateTime | None = None
     is_emergency: JsonBool = False
