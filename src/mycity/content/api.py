@@ -128,7 +128,7 @@ def list_notices(request: HttpRequest, slug: str, params: Query[KindQuery]) -> l
 )
 def notices_affecting(request: HttpRequest, slug: str, params: Query[AffectingQuery]) -> dict:
     city = _city(slug)
-    return _affecting(city, _building(city, params))
+    return _affecting(city, _building(city, params.building, params.address))
 
 
 class AffectingAddressQuery(Schema):
@@ -142,7 +142,7 @@ class AffectingAddressQuery(Schema):
 )
 def notices_affecting_building(request: HttpRequest, slug: str, building_id: int) -> dict:
     city = _city(slug)
-    return _affecting(city, _building(city, AffectingQuery(building=building_id)))
+    return _affecting(city, _building(city, building_id, None))
 
 
 @router.get(
@@ -154,7 +154,7 @@ def notices_affecting_address(
     request: HttpRequest, slug: str, params: Query[AffectingAddressQuery]
 ) -> dict:
     city = _city(slug)
-    return _affecting(city, _building(city, AffectingQuery(address=params.address)))
+    return _affecting(city, _building(city, None, params.address))
 
 
 def _affecting(city: City, building: Building) -> dict:
@@ -167,17 +167,17 @@ def _affecting(city: City, building: Building) -> dict:
     }
 
 
-def _building(city: City, params: AffectingQuery) -> Building:
-    if (params.building is None) == (not params.address):
+def _building(city: City, building_id: int | None, address: str | None) -> Building:
+    if (building_id is None) == (not address):
         raise InvalidQuery(
             _("Give either building (an id) or address (words of an address)."), field="address"
         )
-    if params.building is not None:
+    if building_id is not None:
         building = (
-            Building.objects.select_related("street").filter(city=city, pk=params.building).first()
+            Building.objects.select_related("street").filter(city=city, pk=building_id).first()
         )
     else:
-        found = city_selectors.search_addresses(city, params.address or "", limit=1).buildings
+        found = city_selectors.search_addresses(city, address or "", limit=1).buildings
         building = found[0] if found else None
     if building is None:
         raise NotFound(_("There is no such address in the city's registry."))
