@@ -209,5 +209,5 @@ def post_letter(request: HttpRequest, slug: str, notice_id: int) -> dict[str, An
         or may(actor, Action.EXECUTE, notice.appeal)
     )
     if notice is None or not posts:
-        raise NotFound(_("There is no such letter."), field="notice")
+        raise NotFound(_("There is no such notice."), field="notice")
     return _letter_out(mark_notice_posted(actor=actor, notice=notice))
