@@ -4,7 +4,7 @@ to post. The card's law section (`console.law_actions`) calls the same services;
 without consideration, withdrawal and thanks are moves (`POST /appeals/{id}/moves`)."""
 
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -64,7 +64,10 @@ class LetterOut(Schema):
     id: int
     appeal: int
     number: str = Field(description="The appeal's registration number (or its number).")
-    kind: NoticeKind
+    # Stated inline: the document's `NoticeKind` is the kind of a notice of outages.
+    kind: Literal[tuple(NoticeKind.values)] = Field(  # type: ignore[valid-type]
+        description="Which notice the law owes: " + ", ".join(NoticeKind.values) + "."
+    )
     text: str
     due_on: date
     sent_at: datetime | None
