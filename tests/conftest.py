@@ -138,3 +138,12 @@ def _public_reads_computed(settings):
     write would make a cached public read stale: each read is computed (its ETag and
     headers stay). tests/core/test_public_reads.py turns the cache on."""
     settings.PUBLIC_READS_CACHE = False
+
+
+def bearer(user: User, city: City, *scopes: str) -> dict[str, str]:
+    """The header of an API call made with a fresh personal access token of `user` in
+    `city` (the `staff` scope unless others are named)."""
+    from mycity.appeals.actions.api_keys import issue_api_client
+
+    issued = issue_api_client(city=city, name="test", user=user, scopes=scopes or ("staff",))
+    return {"HTTP_AUTHORIZATION": f"Bearer {issued.key}"}

@@ -3,12 +3,16 @@
 from mycity.analytics.api import router as analytics_router
 from mycity.appeals.api import RESIDENT
 from mycity.appeals.api import router as appeals_router
+from mycity.appeals.intake_api import router as intake_router
+from mycity.appeals.law_api import router as law_router
 from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
+from mycity.console.desk_api import router as desk_router
 from mycity.console.staff_api import router as staff_router
 from mycity.content.api import router as content_router
 from mycity.content.listing_api import router as listing_router
 from mycity.content.news_api import router as news_router
+from mycity.control.api import router as control_router
 from mycity.core.api_contract import ContractAPI
 from mycity.core.api_errors import install_error_handlers
 from mycity.notify.api import router as notify_router
@@ -42,3 +46,8 @@ api.add_router("/me/tokens", tokens_router)
 api.add_router("/cities", reports_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/cities", staff_router)
+# The staff side of the console's work: control, intake, the law's actions, the desk.
+api.add_router("", control_router)
+api.add_router("", intake_router)
+api.add_router("", law_router)
+api.add_router("", desk_router)

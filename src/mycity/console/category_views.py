@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mycity.accounts.permissions import Action, may
 from mycity.appeals.actions.catalogue import save_category
@@ -32,6 +32,7 @@ def setup_city(request: HttpRequest, slug: str) -> City:
     return city
 
 
+@require_safe
 @login_required
 def categories(request: HttpRequest, slug: str) -> HttpResponse:
     city = setup_city(request, slug)

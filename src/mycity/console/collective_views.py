@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
@@ -104,6 +104,7 @@ def collective(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     """The thanks residents sent to the organisations this person works for."""

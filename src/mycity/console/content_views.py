@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mycity.accounts.models import User
 from mycity.cities.models import City
@@ -182,6 +182,7 @@ KINDS: dict[str, tuple[type[Model], type[forms.ModelForm], Callable[..., Model],
 }
 
 
+@require_safe
 @login_required
 def items(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     city = editor_city(request, slug)

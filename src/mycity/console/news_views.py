@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mycity.accounts.models import User
 from mycity.console.editing import console_page, editor_city
@@ -67,6 +67,7 @@ def _initial(item: News) -> dict[str, Any]:
     return values
 
 
+@require_safe
 @login_required
 def news_list(request: HttpRequest, slug: str) -> HttpResponse:
     city = editor_city(request, slug)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mycity.accounts.models import User
 from mycity.console.editing import console_page, editor_city
@@ -17,6 +17,7 @@ from mycity.content.models import Notice
 from mycity.web.form_errors import refusals
 
 
+@require_safe
 @login_required
 def notices(request: HttpRequest, slug: str) -> HttpResponse:
     city = editor_city(request, slug)

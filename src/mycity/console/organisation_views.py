@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mycity.accounts.permissions import Action, may
 from mycity.cities.maps import allow_tiles, tiles_of
@@ -39,6 +39,7 @@ def area_map(
     }
 
 
+@require_safe
 @login_required
 def organisations(request: HttpRequest, slug: str) -> HttpResponse:
     city = setup_city(request, slug)

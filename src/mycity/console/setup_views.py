@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from mycity.accounts.permissions import Action, may
 from mycity.cities.models import City
@@ -34,6 +34,7 @@ def _page(
     )
 
 
+@require_safe
 @login_required
 def setup(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, setup_city(request, slug))

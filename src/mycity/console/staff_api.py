@@ -1,23 +1,27 @@
 """The city administrator's API on people and roles: the same services as the console's
 People page (`people_views`), for a city's own staff directory to call."""
 
+from typing import cast
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from ninja.security import django_auth
 
 from mycity.accounts.invitations import invite_staff
-from mycity.accounts.models import Role, RoleKind
+from mycity.accounts.models import Role, RoleKind, User
 from mycity.accounts.permissions import Action, may
 from mycity.accounts.selectors import StaffMember, staff_member, staff_of
 from mycity.accounts.services import grant_role, withdraw_role
+from mycity.appeals.api import STAFF
 from mycity.cities.models import City, Organisation
 from mycity.cities.selectors import city_by_slug
 from mycity.console.people import release_leaver
 from mycity.core.errors import DomainError, NotFound
 
-router = Router(tags=["people and roles"])
+# A browser session, or a token with the `staff` scope whose person is the city's
+# administrator now (roles are checked at each call, not when the token was made).
+router = Router(tags=["people and roles"], auth=STAFF)
 
 
 class RoleOut(Schema):
@@ -55,10 +59,15 @@ class UnknownOrganisation(DomainError):
     code = "unknown_organisation"
 
 
+def _actor(request: HttpRequest) -> User:
+    """The caller, by session or token (the token acts as its person)."""
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
 def _admin_city(request: HttpRequest, slug: str) -> City:
     """The city whose people the caller manages; a 404 for anyone else (no leak)."""
     city = city_by_slug(slug)
-    if not may(request.user, Action.GRANT_ROLES, city):
+    if not may(_actor(request), Action.GRANT_ROLES, city):
         raise NotFound()
     return city
 
@@ -100,7 +109,6 @@ def _member(city: City, user_id: int) -> StaffMember:
 @router.get(
     "/{slug}/staff",
     response=list[StaffMemberOut],
-    auth=django_auth,
     summary="Who holds which staff role in the city (city administrators)",
 )
 def list_staff(request: HttpRequest, slug: str) -> list[dict]:
@@ -110,13 +118,12 @@ def list_staff(request: HttpRequest, slug: str) -> list[dict]:
 @router.post(
     "/{slug}/staff/invitations",
     response={201: StaffMemberOut},
-    auth=django_auth,
     summary="Invite a member of staff by e-mail with a role; they get a set-password link",
 )
 def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[dict]:
     city = _admin_city(request, slug)
     invitation = invite_staff(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=_actor(request),
         city=city,
         email=payload.email,
         full_name=payload.full_name,
@@ -129,14 +136,13 @@ def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[dic
 @router.post(
     "/{slug}/staff/{user_id}/roles",
     response={201: StaffMemberOut},
-    auth=django_auth,
     summary="Grant a member of staff another role in the city",
 )
 def grant(request: HttpRequest, slug: str, user_id: int, payload: RoleIn) -> Status[dict]:
     city = _admin_city(request, slug)
     member = _member(city, user_id)
     grant_role(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=_actor(request),
         user=member.user,
         kind=payload.kind,
         city=city,
@@ -148,7 +154,6 @@ def grant(request: HttpRequest, slug: str, user_id: int, payload: RoleIn) -> Sta
 @router.delete(
     "/{slug}/staff/{user_id}/roles/{role_id}",
     response={204: None},
-    auth=django_auth,
     summary="Withdraw a role",
 )
 def withdraw(request: HttpRequest, slug: str, user_id: int, role_id: int) -> Status[None]:
@@ -160,20 +165,19 @@ def withdraw(request: HttpRequest, slug: str, user_id: int, role_id: int) -> Sta
     )
     if role is None:
         raise NotFound()
-    withdraw_role(actor=request.user, role=role)  # type: ignore[arg-type]
+    withdraw_role(actor=_actor(request), role=role)
     return Status(204, None)
 
 
 @router.post(
     "/{slug}/staff/{user_id}/release",
     response={200: ReleaseOut},
-    auth=django_auth,
     summary="Let a leaver go: appeals in their work back to the queues, roles withdrawn",
 )
 def release(request: HttpRequest, slug: str, user_id: int) -> dict:
     city = _admin_city(request, slug)
     member = _member(city, user_id)
-    done = release_leaver(actor=request.user, city=city, leaver=member.user)  # type: ignore[arg-type]
+    done = release_leaver(actor=_actor(request), city=city, leaver=member.user)
     return {
         "handed_over": [appeal.number for appeal in done.handed_over],
         "roles_withdrawn": done.roles_withdrawn,

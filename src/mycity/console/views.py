@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
@@ -74,6 +74,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     desks = desks_of(request.user)
@@ -111,6 +112,7 @@ def _queue_filters(form: QueueForm, now: Any, first: str) -> tuple[str, selector
     )
 
 
+@require_safe
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     city = console_city_for(request.user, slug)
@@ -235,6 +237,7 @@ def _card_map(city: City, appeal: Appeal, nearby: list[Appeal]) -> dict | None:
     }
 
 
+@require_safe
 @login_required
 def card(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     city = console_city_for(request.user, slug)
@@ -385,6 +388,7 @@ def _changes(event: Any) -> list[tuple[str, str, str]]:
     return changes
 
 
+@require_safe
 @login_required
 def audit(request: HttpRequest, slug: str) -> HttpResponse:
     """The city's audit trail, newest first, by person and by appeal: for the city's

@@ -25,17 +25,23 @@ def may_work_subtasks(user: Any, appeal: Appeal) -> bool:
     return appeal.organisation_id is not None and may(user, Action.EXECUTE, appeal)
 
 
-def staff_appeal(user: Any, city_id: int, appeal_id: int, *, for_update: bool = False) -> Appeal:
-    """An appeal of the city that `user` handles as staff, else AppealNotFound."""
+def staff_appeal(
+    user: Any, city_id: int | None, appeal_id: int, *, for_update: bool = False
+) -> Appeal:
+    """An appeal of the city that `user` handles as staff, else AppealNotFound. The API
+    names no city (`None`): a token acts in its own city only."""
     appeal, audience = get_appeal_for(user, appeal_id, for_update=for_update)
-    if audience != Audience.STAFF or appeal.city_id != city_id:
+    if audience != Audience.STAFF or (city_id is not None and appeal.city_id != city_id):
         raise AppealNotFound(field="appeal")
     return appeal
 
 
-def staff_subtask(user: Any, city_id: int, subtask_id: int) -> Subtask:
+def staff_subtask(user: Any, city_id: int | None, subtask_id: int) -> Subtask:
     """A sub-task of an appeal of the city that `user` handles as staff."""
-    subtask = Subtask.objects.filter(pk=subtask_id, appeal__city_id=city_id).first()
+    subtasks = Subtask.objects.filter(pk=subtask_id)
+    if city_id is not None:
+        subtasks = subtasks.filter(appeal__city_id=city_id)
+    subtask = subtasks.first()
     if subtask is None:
         raise SubtaskNotFound(field="subtask")
     try:

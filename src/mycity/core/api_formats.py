@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 _LAT = r"[+-]?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
 _LON = r"[+-]?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
@@ -70,6 +70,8 @@ def _only_bool(value: object) -> object:
 NOT_BOOL = BeforeValidator(_not_bool)
 JsonInt = Annotated[int, NOT_BOOL]
 JsonBool = Annotated[bool, BeforeValidator(_only_bool)]
+# The id of a row named in a JSON body: a whole number the database can hold.
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID), NOT_BOOL]
 
 
 def cursor_for(last_id: int) -> str:

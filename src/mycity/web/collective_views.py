@@ -3,6 +3,7 @@ more than ten appeals on the same question may be answered by a publication)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from mycity.appeals.models import CollectiveAnswer
 from mycity.cities import selectors
@@ -19,6 +20,7 @@ def _city(slug: str) -> City:
         raise Http404 from None
 
 
+@require_safe
 def collective_answers(request: HttpRequest, slug: str) -> HttpResponse:
     """The city's published answers, newest first; `?organisation=` narrows to one
     organisation's page."""
@@ -38,6 +40,7 @@ def collective_answers(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def collective_answer(request: HttpRequest, slug: str, answer_id: int) -> HttpResponse:
     city = _city(slug)
     answer = (

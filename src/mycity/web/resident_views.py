@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mycity.accounts.models import User
 from mycity.appeals import consideration, selectors
@@ -78,6 +78,7 @@ FORMS: dict[str, type[forms.Form]] = {
 NOTIFICATIONS_PAGE = 50
 
 
+@require_safe
 @login_required
 def my_notifications(request: HttpRequest) -> HttpResponse:
     """The resident's notifications, newest first; those shown are marked read."""
@@ -90,11 +91,13 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "web/my_notifications.html", {"page": page})
 
 
+@require_safe
 def appeal_link(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     """Where notifications written before "my appeals" existed point: that page now."""
     return redirect("web:my_appeal", appeal_id=appeal_id, permanent=True)
 
 
+@require_safe
 @login_required
 def my_appeals(request: HttpRequest) -> HttpResponse:
     after = request.GET.get("after")

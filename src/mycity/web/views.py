@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mycity.accounts.models import User
 from mycity.accounts.services import update_personal_settings
@@ -24,6 +24,7 @@ from mycity.web.form_errors import refusals
 from mycity.web.forms import CityChoiceForm, LanguageForm, PersonalSettingsForm
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     city = chosen_city(request)
     if city is None:
@@ -58,6 +59,7 @@ HOME_NEWS = 3
 # The city a visitor last looked at is remembered by the page's own script
 # (web/city-choice.js), not by a Set-Cookie: an answer that sets a cookie is kept by no
 # shared cache (nginx's micro-cache, a CDN), and every first visit would miss it.
+@require_safe
 @public_read
 def city_home(request: HttpRequest, slug: str) -> HttpResponse:
     try:
