@@ -450,7 +450,7 @@ def my_appeals(request: HttpRequest, page: Query[PageQuery]) -> dict:
     }
 
 
-def _viewer(request: HttpRequest) -> Any:
+def viewer_of(request: HttpRequest) -> Any:
     """The signed-in user by token or session, or the anonymous user."""
     try:
         user = SIGNED_IN[0](request)
@@ -467,7 +467,7 @@ def _viewer(request: HttpRequest) -> Any:
     "the staff who handle it",
 )
 def get_appeal(request: HttpRequest, appeal_id: int) -> dict:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     appeal, audience = get_appeal_for(viewer, appeal_id)
     request.auth = viewer  # type: ignore[attr-defined]
     return appeal_out(request, appeal, audience)
@@ -497,7 +497,7 @@ def get_file(
     thumbnail: bool = False,
     original: bool = False,
 ) -> HttpResponseBase:
-    appeal, audience = get_appeal_for(_viewer(request), appeal_id)
+    appeal, audience = get_appeal_for(viewer_of(request), appeal_id)
     row = next((f for f in selectors.files_of(appeal, audience) if f.pk == file_id), None)
     # A blurred photo's original is for the staff who handle the appeal, and no one else.
     if row is None or (original and audience != Audience.STAFF):
