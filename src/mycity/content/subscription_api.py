@@ -31,7 +31,7 @@ Channel = Literal["in_app", "email", "webpush"]
 BuildingId = Annotated[int, Field(ge=1, le=MAX_ID), NOT_BOOL]
 
 
-class AddressOut(Schema):
+class SubscribedAddressOut(Schema):
     id: int
     label: str
 
@@ -39,7 +39,7 @@ class AddressOut(Schema):
 class SubscriptionsOut(Schema):
     city: str
     home: bool = Field(description="Outages and works at my home address.")
-    addresses: list[AddressOut] = Field(description="Other addresses.")
+    addresses: list[SubscribedAddressOut] = Field(description="Other addresses.")
     districts: list[str] = Field(description="Everything in these districts (slugs).")
     kinds: list[NoticeKind] = Field(description="These kinds of notices in the whole city.")
     news_tags: list[str]
