@@ -18,7 +18,7 @@ from ninja.security import HttpBearer, django_auth
 from pydantic import field_validator
 
 from mycity.accounts.permissions import confine_to_city
-from mycity.appeals import selectors
+from mycity.appeals import consideration, selectors
 from mycity.appeals.access import (
     Audience,
     get_appeal_for,
@@ -698,6 +698,23 @@ def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> dict:
 def disagree(request: HttpRequest, appeal_id: int, payload: DisagreementIn) -> dict:
     appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
     disagree_with_answer(actor=request.auth, appeal=appeal, reason=payload.reason)  # type: ignore[attr-defined]
+    return _fresh(request, appeal_id)
+
+
+class WithdrawalIn(Schema):
+    note: str = Field("", max_length=2000, description="Why (optional).")
+
+
+@router.post(
+    "/appeals/{appeal_id}/withdrawal",
+    response=AppealOut,
+    auth=RESIDENT,
+    summary="The applicant withdraws the appeal before it is answered: the work stops",
+    openapi_extra=errors(409),
+)
+def withdraw(request: HttpRequest, appeal_id: int, payload: WithdrawalIn) -> dict:
+    appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
+    consideration.withdraw_appeal(actor=request.auth, appeal=appeal, note=payload.note)  # type: ignore[attr-defined]
     return _fresh(request, appeal_id)
 
 
