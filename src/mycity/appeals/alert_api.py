@@ -6,7 +6,7 @@ The browser session by default; src/mycity/api.py mounts the router at
 /me/report-alerts so that a personal access token (scope `resident`) works too.
 """
 
-from typing import Annotated, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -29,8 +29,9 @@ router = Router(tags=["my report alerts"], auth=django_auth)
 Channel = Literal["in_app", "email", "webpush"]
 Radius = Literal[250, 500, 1000, 2000]
 SLUG = r"^[-a-zA-Z0-9_]+$"
-CHANNELS_FIELD = Field(
-    default_factory=lambda: ["in_app"],
+IN_APP_ONLY: list[Channel] = ["in_app"]
+CHANNELS_FIELD: Any = Field(
+    default_factory=IN_APP_ONLY.copy,
     description="How to be told; in the app always, e-mail and push besides.",
 )
 

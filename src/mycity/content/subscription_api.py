@@ -28,6 +28,8 @@ router = Router(tags=["my subscriptions"], auth=django_auth)
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
 Channel = Literal["in_app", "email", "webpush"]
+# As the page offers them to one who never chose: in the app and by e-mail.
+DEFAULT_CHANNELS: list[Channel] = ["in_app", "email"]
 BuildingId = Annotated[int, Field(ge=1, le=MAX_ID), NOT_BOOL]
 
 
@@ -63,7 +65,7 @@ class SubscriptionsIn(Schema):
         default_factory=list, max_length=20
     )
     event_categories: list[EventCategory] = Field(default_factory=list)
-    channels: list[Channel] = Field(default_factory=lambda: ["in_app", "email"])
+    channels: list[Channel] = Field(default_factory=DEFAULT_CHANNELS.copy)
 
 
 class CityQuery(Schema):
