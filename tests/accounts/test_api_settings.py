@@ -105,3 +105,11 @@ def test_a_token_without_the_resident_scope_is_a_403(client, city, resident):
 def test_anonymous_is_a_401(client):
     assert client.get("/api/v1/me/settings").status_code == 401
     assert put_quiet(client, {"quiet_from": None, "quiet_until": None}, {}).status_code == 401
+
+
+def test_a_body_that_is_not_an_object_is_a_400(client, resident, token):
+    refused = client.patch(
+        "/api/v1/me/settings", "[null, null]", content_type="application/json", **token
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid"
