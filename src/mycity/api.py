@@ -1,6 +1,8 @@
 """The open API, version 1: wires each domain's router and the shared error handling."""
 
+from mycity.accounts.api import router as settings_router
 from mycity.analytics.api import router as analytics_router
+from mycity.appeals.alert_api import router as alerts_router
 from mycity.appeals.api import RESIDENT
 from mycity.appeals.api import router as appeals_router
 from mycity.appeals.intake_api import router as intake_router
@@ -13,10 +15,14 @@ from mycity.content.api import router as content_router
 from mycity.content.listing_api import router as listing_router
 from mycity.content.news_api import router as news_router
 from mycity.control.api import router as control_router
+from mycity.content.poll_api import router as polls_router
+from mycity.content.subscription_api import router as subscriptions_router
 from mycity.core.api_contract import ContractAPI
 from mycity.core.api_errors import install_error_handlers
 from mycity.notify.api import router as notify_router
 from mycity.notify.push_api import router as push_router
+from mycity.privacy.api import router as privacy_router
+from mycity.reception.api import router as reception_router
 from mycity.reports.api import router as reports_router
 
 # The document's version: the major is the path's (/api/v1), which stays compatible; the
@@ -43,6 +49,12 @@ api.add_router("/cities", listing_router)
 api.add_router("/me/notifications", notify_router, auth=RESIDENT)
 api.add_router("/me/push-subscriptions", push_router, auth=RESIDENT)
 api.add_router("/me/tokens", tokens_router)
+api.add_router("/me", settings_router, auth=RESIDENT)
+api.add_router("/me/subscriptions", subscriptions_router, auth=RESIDENT)
+api.add_router("/me/report-alerts", alerts_router, auth=RESIDENT)
+api.add_router("/me", privacy_router, auth=RESIDENT)
+api.add_router("/cities", reception_router)
+api.add_router("/cities", polls_router)
 api.add_router("/cities", reports_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/cities", staff_router)

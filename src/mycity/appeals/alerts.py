@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from mycity.accounts.models import User
-from mycity.appeals.errors import InvalidAlert
+from mycity.appeals.errors import AlertExists, InvalidAlert
 from mycity.appeals.models import (
     Appeal,
     AppealEvent,
@@ -67,7 +67,7 @@ def _save(alert: ReportAlert) -> ReportAlert:
         with transaction.atomic():
             alert.save()
     except IntegrityError:
-        raise InvalidAlert(_("You follow this already."), field="kind") from None
+        raise AlertExists(field="kind") from None
     return alert
 
 

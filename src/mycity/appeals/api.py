@@ -18,7 +18,7 @@ from ninja.security import HttpBearer, django_auth
 from pydantic import field_validator
 
 from mycity.accounts.permissions import confine_to_city
-from mycity.appeals import selectors
+from mycity.appeals import consideration, selectors
 from mycity.appeals.access import (
     Audience,
     get_appeal_for,
@@ -74,6 +74,7 @@ from mycity.core.api_formats import (
     IsoDateTime,
     cursor_for,
     id_of_cursor,
+    require_json_object,
 )
 from mycity.core.public_reads import public_read
 from mycity.core.stored_files import stored_file_response
@@ -450,7 +451,7 @@ def my_appeals(request: HttpRequest, page: Query[PageQuery]) -> dict:
     }
 
 
-def _viewer(request: HttpRequest) -> Any:
+def viewer_of(request: HttpRequest) -> Any:
     """The signed-in user by token or session, or the anonymous user."""
     try:
         user = SIGNED_IN[0](request)
@@ -467,7 +468,7 @@ def _viewer(request: HttpRequest) -> Any:
     "the staff who handle it",
 )
 def get_appeal(request: HttpRequest, appeal_id: int) -> dict:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     appeal, audience = get_appeal_for(viewer, appeal_id)
     request.auth = viewer  # type: ignore[attr-defined]
     return appeal_out(request, appeal, audience)
@@ -497,7 +498,7 @@ def get_file(
     thumbnail: bool = False,
     original: bool = False,
 ) -> HttpResponseBase:
-    appeal, audience = get_appeal_for(_viewer(request), appeal_id)
+    appeal, audience = get_appeal_for(viewer_of(request), appeal_id)
     row = next((f for f in selectors.files_of(appeal, audience) if f.pk == file_id), None)
     # A blurred photo's original is for the staff who handle the appeal, and no one else.
     if row is None or (original and audience != Audience.STAFF):
@@ -698,6 +699,24 @@ def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> dict:
 def disagree(request: HttpRequest, appeal_id: int, payload: DisagreementIn) -> dict:
     appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
     disagree_with_answer(actor=request.auth, appeal=appeal, reason=payload.reason)  # type: ignore[attr-defined]
+    return _fresh(request, appeal_id)
+
+
+class WithdrawalIn(Schema):
+    note: str = Field("", max_length=2000, description="Why (optional).")
+
+
+@router.post(
+    "/appeals/{appeal_id}/withdrawal",
+    response=AppealOut,
+    auth=RESIDENT,
+    summary="The applicant withdraws the appeal before it is answered: the work stops",
+    openapi_extra=errors(409),
+)
+def withdraw(request: HttpRequest, appeal_id: int, payload: WithdrawalIn) -> dict:
+    require_json_object(request)
+    appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
+    consideration.withdraw_appeal(actor=request.auth, appeal=appeal, note=payload.note)  # type: ignore[attr-defined]
     return _fresh(request, appeal_id)
 
 

@@ -110,6 +110,14 @@ class InvalidAlert(DomainError):
     message = _("The alert cannot be saved.")
 
 
+class AlertExists(InvalidAlert):
+    """The person follows the same thing already: a conflict with their alert."""
+
+    code = "alert_exists"
+    message = _("You follow this already.")
+    status = 409
+
+
 class InvalidToken(DomainError):
     code = "invalid_token"
     message = _("Some values are not valid.")

@@ -16,3 +16,10 @@ class RegistryImportError(DomainError):
 class InvalidSetup(DomainError):
     code = "invalid_setup"
     message = _("Some values are not valid.")
+
+
+class UnknownCity(DomainError):
+    """A city named in a body or a query (not the path): a value that is not valid."""
+
+    code = "unknown_city"
+    message = _("There is no such city.")

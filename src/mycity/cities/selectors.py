@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import translation
 
-from mycity.cities.errors import CityNotFound
+from mycity.cities.errors import CityNotFound, UnknownCity
 from mycity.cities.models import Building, City, District, Organisation, Street
 from mycity.cities.text import house_number_key, house_number_sort_key, parse_address
 from mycity.core.geo import area_contains, box_around, distance_m
@@ -23,6 +23,14 @@ def city_by_slug(slug: str) -> City:
     city = active_cities().filter(slug=slug).first()
     if city is None:
         raise CityNotFound(field="slug")
+    return city
+
+
+def city_named(slug: str, *, field: str) -> City:
+    """An active city named by a value of a request's body or query (400 when none)."""
+    city = active_cities().filter(slug=slug).first()
+    if city is None:
+        raise UnknownCity(field=field)
     return city
 
 

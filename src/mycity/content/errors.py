@@ -45,6 +45,23 @@ class VoteRefused(DomainError):
     status = 409
 
 
+class PollNotFound(NotFound):
+    code = "poll_not_found"
+    message = _("There is no such poll.")
+
+
+class InvalidVote(VoteRefused):
+    """A ballot whose answers are not the poll's, or too many of them."""
+
+    code = "invalid_vote"
+    status = 400
+
+
+class AlreadyVoted(VoteRefused):
+    code = "already_voted"
+    message = _("You have already voted in this poll.")
+
+
 class InvalidPoll(DomainError):
     code = "invalid_poll"
     message = _("The poll has mistakes.")

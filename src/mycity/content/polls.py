@@ -16,7 +16,7 @@ from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import City
-from mycity.content.errors import InvalidPoll, VoteRefused
+from mycity.content.errors import AlreadyVoted, InvalidPoll, InvalidVote, VoteRefused
 from mycity.content.models import Poll, PollOption, ResultsShown, Vote
 
 
@@ -39,15 +39,15 @@ def vote(*, voter: User, poll: Poll, option_ids: Sequence[int]) -> Vote:
     chosen = set(option_ids)
     valid = set(PollOption.objects.filter(poll=poll, pk__in=chosen).values_list("pk", flat=True))
     if not chosen or valid != chosen:
-        raise VoteRefused(_("Choose among the poll's answers."), field="options")
+        raise InvalidVote(_("Choose among the poll's answers."), field="options")
     if len(chosen) > 1 and not poll.is_multiple:
-        raise VoteRefused(_("Choose one answer."), field="options")
+        raise InvalidVote(_("Choose one answer."), field="options")
     try:
         with transaction.atomic():
             ballot = Vote.objects.create(poll=poll, voter=voter)
             ballot.options.set(chosen)
     except IntegrityError:
-        raise VoteRefused(_("You have already voted in this poll.")) from None
+        raise AlreadyVoted() from None
     return ballot
 
 

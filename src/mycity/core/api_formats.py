@@ -5,11 +5,16 @@ first sieve before a stricter parser.
 """
 
 import base64
+import json
 import re
 from datetime import date, datetime
 from typing import Annotated
 
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from pydantic import BeforeValidator, Field
+
+from mycity.core.errors import DomainError
 
 _LAT = r"[+-]?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
 _LON = r"[+-]?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
@@ -81,3 +86,19 @@ def cursor_for(last_id: int) -> str:
 def id_of_cursor(cursor: str) -> int:
     """The id in a cursor that matched CURSOR_PATTERN."""
     return int(base64.urlsafe_b64decode(cursor.encode()).decode())
+
+
+class BodyNotAnObject(DomainError):
+    code = "invalid"
+    message = _("Send a JSON object.")
+
+
+def require_json_object(request: HttpRequest) -> None:
+    """ninja reads a body of another JSON type (`[null]`, `3`) as an empty object when
+    every field of the body's schema is optional; the document promises an object."""
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise BodyNotAnObject()

@@ -19,3 +19,11 @@ class SlotTaken(DomainError):
 class ReceptionNotFound(NotFound):
     code = "reception_not_found"
     message = _("There is no such reception.")
+
+
+class AlreadyBooked(InvalidReception):
+    """A second booking of one person at one session: a conflict with their first."""
+
+    code = "already_booked"
+    message = _("You already have an appointment at this reception.")
+    status = 409

@@ -24,7 +24,7 @@ from mycity.appeals.models import Appeal, Channel
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import City, Organisation
 from mycity.core.errors import DomainError
-from mycity.reception.errors import InvalidReception, SlotTaken
+from mycity.reception.errors import AlreadyBooked, InvalidReception, SlotTaken
 from mycity.reception.models import (
     MAX_SLOT_MINUTES,
     Appointment,
@@ -269,9 +269,7 @@ def _create_appointment(
     except IntegrityError:
         # A concurrent booking committed first; tell which rule it broke.
         if resident is not None and _has_booking(resident, session):
-            raise InvalidReception(
-                _("You already have an appointment at this reception."), field="slot"
-            ) from None
+            raise AlreadyBooked(field="slot") from None
         raise SlotTaken(field="slot") from None
 
 
@@ -289,9 +287,7 @@ def book_appointment(
         raise PermissionDenied
     values = _check_booking(session, starts_at, details, by_staff=False, phone_required=True)
     if _has_booking(actor, session):
-        raise InvalidReception(
-            _("You already have an appointment at this reception."), field="slot"
-        )
+        raise AlreadyBooked(field="slot")
     return _create_appointment(
         session,
         starts_at,
