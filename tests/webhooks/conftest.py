@@ -21,6 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from mycity.accounts.models import RoleKind, User
 from tests.conftest import person
@@ -96,6 +97,10 @@ class Receiver:
         default_factory=lambda: [(204, {}, b"")]
     )
     received: list[Request] = field(default_factory=list)
+    # Set: each request is verified with standardwebhooks first, as a receiver would; a
+    # bad signature is answered 401 and noted in `refused`.
+    secrets: dict[str, str] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
 
     def url(self, path: str = "/hooks", host: str = "localhost") -> str:
         return f"{self.scheme}://{host}:{self.port}{path}"
@@ -111,6 +116,16 @@ def _serve(tls: tuple[Path, Path] | None) -> tuple[Receiver, ThreadingHTTPServer
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            secret = receiver.secrets.get(self.path)
+            if secret is not None:
+                try:
+                    Webhook(secret).verify(body, dict(self.headers.items()))
+                except WebhookVerificationError as exc:
+                    receiver.refused.append(str(exc))
+                    self.send_response(401)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
             with lock:
                 receiver.received.append(
                     Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
