@@ -35,7 +35,13 @@ def task_queue(settings):
 
 
 def test_an_appeal_registered_and_answered_reaches_the_city_and_the_organisation(
-    task_queue, receiver, city, city_admin, resident, street_light, lighting_service,
+    task_queue,
+    receiver,
+    city,
+    city_admin,
+    resident,
+    street_light,
+    lighting_service,
     head_of_lighting,
 ):
     everything = list(EventType.values)

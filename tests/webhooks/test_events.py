@@ -113,9 +113,7 @@ def test_an_e_appeals_text_and_place_go_only_to_the_organisation_handling_it(
     department_hook = register_endpoint(
         actor=head, city=city, organisation=department, url="https://d.example.org/h", events=ALL
     )
-    submit_appeal(
-        applicant=resident, city=city, draft=e_appeal_draft(housing_question), files=[]
-    )
+    submit_appeal(applicant=resident, city=city, draft=e_appeal_draft(housing_question), files=[])
     for_city = sent_to(city_hook)[-1]["data"]
     for_department = sent_to(department_hook)[-1]["data"]
     assert for_city["kind"] == "e_appeal"
@@ -151,9 +149,7 @@ def test_only_the_chosen_events_are_sent(city, resident, street_light, city_admi
     assert types(only_answers) == []
 
 
-def test_an_overdue_appeal_is_heard_once(
-    resident, street_light, lighting_hook, head_of_lighting
-):
+def test_an_overdue_appeal_is_heard_once(resident, street_light, lighting_hook, head_of_lighting):
     appeal = submit_report(resident, street_light)
     Appeal.objects.filter(pk=appeal.pk).update(deadline=timezone.now() - timedelta(hours=1))
     send_reminders()
@@ -184,9 +180,7 @@ def test_a_published_notice_is_heard_by_every_endpoint_that_asked(
         assert payload["data"]["url"].endswith(f"/polotsk/notices/{notice.pk}/")
 
 
-def test_the_event_and_its_messages_commit_together(
-    resident, street_light, city_hook, monkeypatch
-):
+def test_the_event_and_its_messages_commit_together(resident, street_light, city_hook, monkeypatch):
     """A registration that fails after its messages were written leaves none behind."""
     from mycity.appeals import webhook_events
 

@@ -51,9 +51,7 @@ def test_a_private_address_is_shown_next_to_the_field(client, head_of_lighting, 
     assert not Endpoint.objects.exists()
 
 
-def test_the_page_shows_deliveries_with_their_attempts(
-    client, head_of_lighting, lighting_endpoint
-):
+def test_the_page_shows_deliveries_with_their_attempts(client, head_of_lighting, lighting_endpoint):
     message = Message.objects.create(
         endpoint=lighting_endpoint,
         webhook_id="msg_abc",
@@ -85,18 +83,14 @@ def test_actions_pause_and_delete(client, head_of_lighting, lighting_endpoint):
     assert not Endpoint.objects.exists()
 
 
-def test_another_organisations_endpoint_is_not_found(
-    client, head_of_housing, lighting_endpoint
-):
+def test_another_organisations_endpoint_is_not_found(client, head_of_housing, lighting_endpoint):
     client.force_login(head_of_housing)
     assert client.get(f"{LIST}{lighting_endpoint.pk}/").status_code == 404
     assert client.post(f"{LIST}{lighting_endpoint.pk}/act", {"action": "delete"}).status_code == 404
     assert Endpoint.objects.exists()
 
 
-def test_staff_without_webhooks_and_residents_do_not_get_the_pages(
-    client, dispatcher, resident
-):
+def test_staff_without_webhooks_and_residents_do_not_get_the_pages(client, dispatcher, resident):
     for user in (dispatcher, resident):
         client.force_login(user)
         assert client.get(LIST).status_code == 404

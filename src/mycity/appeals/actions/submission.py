@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mycity.accounts.models import User
-from mycity.appeals import deadlines, routing, search
-from mycity.appeals import webhook_events
+from mycity.appeals import deadlines, routing, search, webhook_events
 from mycity.appeals.actions.moves import accept_and_route
 from mycity.appeals.appeal_files import attach_files, clean_files, forget_files, write_files
 from mycity.appeals.applicant import APPLICANT_FIELDS
