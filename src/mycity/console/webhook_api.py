@@ -41,7 +41,7 @@ EventName = Literal[
 assert set(EventName.__args__) == set(EventType.values)  # type: ignore[attr-defined]
 
 
-class EndpointIn(Schema):
+class WebhookEndpointIn(Schema):
     url: str = Field(
         ...,
         min_length=1,
@@ -54,7 +54,7 @@ class EndpointIn(Schema):
     description: str = Field("", max_length=200)
 
 
-class NewEndpointIn(EndpointIn):
+class NewWebhookEndpointIn(WebhookEndpointIn):
     organisation: str = Field(
         "",
         max_length=100,
@@ -63,7 +63,7 @@ class NewEndpointIn(EndpointIn):
     )
 
 
-class EndpointOut(Schema):
+class WebhookEndpointOut(Schema):
     id: int
     city: str
     organisation: str | None = Field(description="The organisation's slug; null: the city's.")
@@ -77,13 +77,13 @@ class EndpointOut(Schema):
     created_at: datetime
 
 
-class EndpointSecretOut(EndpointOut):
+class WebhookEndpointSecretOut(WebhookEndpointOut):
     secret: str = Field(
         description="The signing secret (`whsec_…`, Standard Webhooks); keep it safe."
     )
 
 
-class AttemptOut(Schema):
+class WebhookAttemptOut(Schema):
     number: int
     at: datetime
     status_code: int | None
@@ -92,19 +92,19 @@ class AttemptOut(Schema):
     next_retry_at: datetime | None
 
 
-class MessageOut(Schema):
+class WebhookMessageOut(Schema):
     id: int
     webhook_id: str = Field(description="The `webhook-id` header, the same on every retry.")
     event: str
     state: Literal["pending", "sending", "delivered", "failed"]
-    attempts: list[AttemptOut]
+    attempts: list[WebhookAttemptOut]
     created_at: datetime
     next_attempt_at: datetime | None
     delivered_at: datetime | None
     last_error: str
 
 
-class MessagesQuery(Schema):
+class WebhookMessagesQuery(Schema):
     before: int | None = Field(None, ge=1, description="Messages older than this id.")
 
 
@@ -166,7 +166,7 @@ def _endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> tuple[User, 
 
 @router.get(
     "/{slug}/webhooks",
-    response=list[EndpointOut],
+    response=list[WebhookEndpointOut],
     summary="Staff: the webhook endpoints I manage in the city",
 )
 def list_endpoints(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
@@ -176,13 +176,13 @@ def list_endpoints(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 @router.post(
     "/{slug}/webhooks",
-    response={201: EndpointSecretOut},
+    response={201: WebhookEndpointSecretOut},
     summary="Staff: register a webhook endpoint (its secret is in the answer)",
     description="The city's administrator registers the city's endpoint (`organisation` "
     "empty) or an organisation's; the head of an organisation its organisation's.",
 )
 def register_endpoint(
-    request: HttpRequest, slug: str, payload: NewEndpointIn
+    request: HttpRequest, slug: str, payload: NewWebhookEndpointIn
 ) -> Status[dict[str, Any]]:
     user, city = _city(request, slug)
     owner = owner_by_key(user, city, payload.organisation)
@@ -203,7 +203,7 @@ def register_endpoint(
 
 @router.get(
     "/{slug}/webhooks/{endpoint_id}",
-    response=EndpointSecretOut,
+    response=WebhookEndpointSecretOut,
     summary="Staff: one webhook endpoint, with its secret",
 )
 def get_endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> dict[str, Any]:
@@ -213,11 +213,11 @@ def get_endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> dict[str,
 
 @router.put(
     "/{slug}/webhooks/{endpoint_id}",
-    response=EndpointOut,
+    response=WebhookEndpointOut,
     summary="Staff: change a webhook endpoint's address, events and description",
 )
 def update_endpoint(
-    request: HttpRequest, slug: str, endpoint_id: int, payload: EndpointIn
+    request: HttpRequest, slug: str, endpoint_id: int, payload: WebhookEndpointIn
 ) -> dict[str, Any]:
     user, endpoint = _endpoint(request, slug, endpoint_id)
     services.update_endpoint(
@@ -243,7 +243,7 @@ def delete_endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> Status
 
 @router.post(
     "/{slug}/webhooks/{endpoint_id}/pause",
-    response=EndpointOut,
+    response=WebhookEndpointOut,
     summary="Staff: pause a webhook endpoint (nothing is sent or written for it)",
 )
 def pause_endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> dict[str, Any]:
@@ -253,7 +253,7 @@ def pause_endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> dict[st
 
 @router.post(
     "/{slug}/webhooks/{endpoint_id}/resume",
-    response=EndpointOut,
+    response=WebhookEndpointOut,
     summary="Staff: resume a paused or switched-off webhook endpoint",
 )
 def resume_endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> dict[str, Any]:
@@ -263,7 +263,7 @@ def resume_endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> dict[s
 
 @router.post(
     "/{slug}/webhooks/{endpoint_id}/rotate-secret",
-    response=EndpointSecretOut,
+    response=WebhookEndpointSecretOut,
     summary="Staff: a new secret; the old one still signs beside it for 24 hours",
 )
 def rotate_secret(request: HttpRequest, slug: str, endpoint_id: int) -> dict[str, Any]:
@@ -273,7 +273,7 @@ def rotate_secret(request: HttpRequest, slug: str, endpoint_id: int) -> dict[str
 
 @router.post(
     "/{slug}/webhooks/{endpoint_id}/ping",
-    response={202: MessageOut},
+    response={202: WebhookMessageOut},
     summary="Staff: send a `webhook.ping` message to the endpoint",
     openapi_extra=errors(409),
 )
@@ -286,11 +286,11 @@ def ping_endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> Status[d
 
 @router.get(
     "/{slug}/webhooks/{endpoint_id}/messages",
-    response=list[MessageOut],
+    response=list[WebhookMessageOut],
     summary=f"Staff: the endpoint's latest {PAGE} messages, each with its attempts",
 )
 def endpoint_messages(
-    request: HttpRequest, slug: str, endpoint_id: int, query: Query[MessagesQuery]
+    request: HttpRequest, slug: str, endpoint_id: int, query: Query[WebhookMessagesQuery]
 ) -> list[dict[str, Any]]:
     _user, endpoint = _endpoint(request, slug, endpoint_id)
     return [message_out(m) for m in recent_messages(endpoint, before_id=query.before)]
