@@ -23,4 +23,6 @@ class NewEndpointForm(EndpointForm):
 
     def __init__(self, *args: object, owners: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["owner"].choices = owners
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = owners

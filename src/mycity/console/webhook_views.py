@@ -44,7 +44,8 @@ def _owners(request: HttpRequest, city: City) -> list[tuple[str, str]]:
 def endpoints(request: HttpRequest, slug: str) -> HttpResponse:
     city = _city(request, slug)
     form = NewEndpointForm(request.POST or None, owners=_owners(request, city))
-    status, problems = 200, []
+    status = 200
+    problems: list[str] = []
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -90,7 +91,8 @@ def endpoint(request: HttpRequest, slug: str, endpoint_id: int) -> HttpResponse:
     row = _endpoint(request, city, endpoint_id)
     initial = {"url": row.url, "events": row.events, "description": row.description}
     form = EndpointForm(request.POST or None, initial=initial)
-    status, problems = 200, []
+    status = 200
+    problems: list[str] = []
     if request.method == "POST":
         status = 400
         if form.is_valid():

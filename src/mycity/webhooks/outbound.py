@@ -107,7 +107,7 @@ def resolve(host: str, port: int, *, allow_loopback: bool = False) -> IpAddress:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
             raise OSError(f"The name {host} cannot be resolved: {exc}") from None
-        found = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+        found = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not found:
         raise OSError(f"The name {host} has no address.")
     for address in found:
