@@ -47,7 +47,9 @@ def test_a_private_address_is_shown_next_to_the_field(client, head_of_lighting, 
         LIST, {"owner": "gorsvet", "url": "https://10.0.0.7/x", "events": ["appeal.assigned"]}
     )
     assert response.status_code == 400
-    assert "private" in response.context["form"].errors["url"][0]
+    assert response.context["form"].errors["url"] == [
+        "Адрес находится в частной или зарезервированной сети."
+    ]
     assert not Endpoint.objects.exists()
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
 from mycity.cities.models import City, Organisation
+from mycity.core.audit import record_change, record_differences
 from mycity.webhooks.delivery import enqueue
 from mycity.webhooks.errors import EndpointNotActive, InvalidEndpoint
 from mycity.webhooks.events import PING, Audience, EventType
@@ -109,7 +110,7 @@ def register_endpoint(
                 _("At most %(count)d endpoints each.") % {"count": MAX_ENDPOINTS_PER_OWNER},
                 field="url",
             )
-        return Endpoint.objects.create(
+        endpoint = Endpoint.objects.create(
             city=city,
             organisation=organisation,
             url=url,
@@ -118,6 +119,8 @@ def register_endpoint(
             secret=new_secret(),
             created_by=actor,
         )
+        _audit(actor, endpoint, "webhook.registered", after=_audited(endpoint))
+    return endpoint
 
 
 def update_endpoint(
@@ -126,16 +129,50 @@ def update_endpoint(
     _require(actor, endpoint.city, endpoint.organisation)
     url, chosen, description = _clean(url, events, description)
     with transaction.atomic():
+        before = _audited(endpoint)
         endpoint.url, endpoint.events, endpoint.description = url, chosen, description
         endpoint.save(update_fields=["url", "events", "description", "updated_at"])
+        record_differences(
+            actor=actor,
+            city=endpoint.city,
+            action="webhook.changed",
+            subject=_subject(endpoint),
+            fields=list(before),
+            before=before,
+            after=_audited(endpoint),
+        )
     return endpoint
+
+
+def _audited(endpoint: Endpoint) -> dict[str, Any]:
+    # Never the secret.
+    return {
+        "url": endpoint.url,
+        "events": list(endpoint.events),
+        "description": endpoint.description,
+        "organisation": endpoint.organisation.slug if endpoint.organisation else "",
+        "state": endpoint.state,
+    }
+
+
+def _subject(endpoint: Endpoint) -> str:
+    return f"{endpoint.url} (#{endpoint.pk})"
+
+
+def _audit(actor: User, endpoint: Endpoint, action: str, **values: dict[str, Any]) -> None:
+    record_change(
+        actor=actor, city=endpoint.city, action=action, subject=_subject(endpoint), **values
+    )
 
 
 def pause_endpoint(*, actor: User, endpoint: Endpoint) -> Endpoint:
     """Stop sending to the endpoint: events meanwhile are not written for it, and what
     is waiting stays waiting until it is resumed."""
     _require(actor, endpoint.city, endpoint.organisation)
-    return _set_state(endpoint, Endpoint.State.PAUSED)
+    with transaction.atomic():
+        _set_state(endpoint, Endpoint.State.PAUSED)
+        _audit(actor, endpoint, "webhook.paused")
+    return endpoint
 
 
 def resume_endpoint(*, actor: User, endpoint: Endpoint) -> Endpoint:
@@ -152,6 +189,7 @@ def resume_endpoint(*, actor: User, endpoint: Endpoint) -> Endpoint:
             )[:500]
         )
         Message.objects.filter(pk__in=waiting).update(due_at=timezone.now())
+        _audit(actor, endpoint, "webhook.resumed")
         _enqueue_on_commit(waiting)
     return endpoint
 
@@ -174,6 +212,7 @@ def rotate_secret(*, actor: User, endpoint: Endpoint) -> Endpoint:
         endpoint.save(
             update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"]
         )
+        _audit(actor, endpoint, "webhook.secret_rotated")
     return endpoint
 
 
@@ -181,6 +220,7 @@ def delete_endpoint(*, actor: User, endpoint: Endpoint) -> None:
     """Forget the endpoint with its messages and attempts."""
     _require(actor, endpoint.city, endpoint.organisation)
     with transaction.atomic():
+        _audit(actor, endpoint, "webhook.deleted", before=_audited(endpoint))
         endpoint.delete()
 
 
