@@ -11,6 +11,7 @@ from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
 from mycity.console.desk_api import router as desk_router
 from mycity.console.staff_api import router as staff_router
+from mycity.console.webhook_api import router as webhooks_router
 from mycity.content.api import router as content_router
 from mycity.content.listing_api import router as listing_router
 from mycity.content.news_api import router as news_router
@@ -63,3 +64,4 @@ api.add_router("", control_router)
 api.add_router("", intake_router)
 api.add_router("", law_router)
 api.add_router("", desk_router)
+api.add_router("/cities", webhooks_router)

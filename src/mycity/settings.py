@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "mycity.accounts",
     "mycity.appeals",
     "mycity.notify",
+    "mycity.webhooks",
     "mycity.content",
     "mycity.control",
     "mycity.reception",
@@ -493,3 +494,10 @@ WEBPUSH_ENDPOINT_HOSTS = env_list(
     ],
 )
 WEBPUSH_MAX_PER_USER = 10
+
+# Webhooks (mycity.webhooks): deliveries go only to public addresses over https. Loopback
+# (and plain http to it) is for the tests and a demo on one machine: explicit, never on
+# by default.
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+# A CA bundle to trust instead of the system's (a test's throw-away certificate).
+WEBHOOKS_CA_FILE = env_str("WEBHOOKS_CA_FILE", "")

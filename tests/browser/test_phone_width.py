@@ -22,6 +22,8 @@ from mycity.privacy import services as privacy
 from mycity.privacy.models import RequestKind
 from mycity.reception.demo import load_demo_schedule
 from mycity.reception.models import ReceptionSession
+from mycity.webhooks.models import Message
+from mycity.webhooks.services import register_endpoint
 from tests.appeal_fixtures import letter, submit_report
 from tests.browser.conftest import BrowserProblems, serve_map_tiles
 from tests.browser.test_accessibility import city_information
@@ -117,6 +119,8 @@ PAGES: dict[str, str] = {
     "console:operator_notice": "city_admin",
     "console:city_calendar": "city_admin",
     "console:districts": "city_admin",
+    "console:webhooks": "city_admin",
+    "console:webhook": "city_admin",
     "console:district": "city_admin",
     "console:new_district": "city_admin",
     "console:addresses": "city_admin",
@@ -175,6 +179,7 @@ NOT_PAGES = {
     "web:reception:cancel": "POST only",
     "web:unsubscribe": "signed one-click link from an e-mail; its page is a one-line form",
     "console:act": "POST only",
+    "console:webhook_act": "POST only",
     "console:answer_template": "POST only",
     "console:bulk": "POST only",
     "console:save_view": "POST only",
@@ -317,6 +322,29 @@ def everything(site, city, resident, street_light, housing_question, department,
         affected="Заявители",
         data_categories="ФИО, адрес",
     )
+    hook = register_endpoint(
+        actor=people["city_admin"],
+        city=city,
+        organisation=lighting,
+        url="https://dispatch.gorodskoe-osveshchenie.example.org/integrations/mycity/webhooks",
+        events=["appeal.registered", "appeal.assigned", "appeal.answered"],
+        description="Диспетчерская система КУП «Полоцкое городское освещение»",
+    )
+    failed = Message.objects.create(
+        endpoint=hook,
+        webhook_id="msg_" + "f" * 32,
+        event_type="appeal.assigned",
+        body="{}",
+        dedupe_key="width",
+        attempts=1,
+    )
+    failed.attempt_rows.create(
+        number=1,
+        at=now,
+        status_code=503,
+        error="The endpoint answered 503.",
+        next_retry_at=now + timedelta(seconds=30),
+    )
     template = AnswerTemplate.objects.create(
         organisation=lighting, title="Фонарь заменён", text="Фонарь заменён {date}."
     )
@@ -349,6 +377,7 @@ def everything(site, city, resident, street_light, housing_question, department,
         "organisation_id": lighting.pk,
         "district_id": DistrictFactory(city=city).pk,
         "user_id": people["dispatcher"].pk,
+        "endpoint_id": hook.pk,
     }
     return people, ids
 

@@ -59,3 +59,10 @@ def test_a_shared_cache_passes(settings, backend):
     settings.ALLOWED_HOSTS = ["polotsk.example"]
     settings.MYCITY_DEMO_SIGNIN = False
     assert ids_of_deploy_errors() == []
+
+
+def test_webhooks_to_loopback_fail_the_deploy_check(settings):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
+    assert "mycity.E004" in ids_of_deploy_errors()
+    settings.WEBHOOKS_ALLOW_LOOPBACK = False
+    assert "mycity.E004" not in ids_of_deploy_errors()

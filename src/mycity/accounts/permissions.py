@@ -33,6 +33,9 @@ class Action(StrEnum):
     # Leave an appeal without consideration, stop correspondence, answer many appeals by
     # one publication: the head's decisions, or an official's the head authorised.
     DECIDE_ON_APPEALS = "decide_on_appeals"
+    # Register the city's webhook endpoints (its administrator) or an organisation's
+    # (its head).
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 STAFF_ROLES = frozenset(RoleKind) - {RoleKind.RESIDENT}
@@ -55,6 +58,7 @@ RULES: dict[Action, frozenset[RoleKind]] = {
     Action.CONTROL_APPEALS: frozenset({RoleKind.DISPATCHER, RoleKind.HEAD}),
     Action.HANDLE_PERSONAL_DATA: frozenset({RoleKind.PRIVACY_OFFICER, RoleKind.CITY_ADMIN}),
     Action.DECIDE_ON_APPEALS: frozenset({RoleKind.HEAD, RoleKind.DECIDER}),
+    Action.MANAGE_WEBHOOKS: frozenset({RoleKind.CITY_ADMIN, RoleKind.HEAD}),
 }
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mycity.accounts.models import User
-from mycity.appeals import alerts, search
+from mycity.appeals import alerts, search, webhook_events
 from mycity.appeals.errors import (
     MoveNotAllowed,
     NoteRequired,
@@ -74,10 +74,11 @@ def record_event(
     or in their copy of their data, is a leak.
 
     Every change of an appeal lands here, so here the city's cached public pages (the
-    list, the map, Open311) are made stale, from the moment the change commits."""
+    list, the map, Open311) are made stale, from the moment the change commits, and the
+    webhooks that ask for it are written."""
     city = appeal.city if Appeal.city.is_cached(appeal) else appeal.city_id
     city_pages_changed(city)
-    return AppealEvent.objects.create(
+    event = AppealEvent.objects.create(
         appeal=appeal,
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -88,6 +89,9 @@ def record_event(
         visible_to_applicant=visible,
         created_at=at or timezone.now(),
     )
+    # The organisation's and the city's systems hear of it with the change (webhooks).
+    webhook_events.on_event(appeal, event)
+    return event
 
 
 def implied_changes(

@@ -18,6 +18,7 @@ from mycity.console import (
     staff_views,
     terms_views,
     views,
+    webhook_views,
 )
 
 app_name = "console"
@@ -89,6 +90,9 @@ urlpatterns = [
         name="registration_preview",
     ),
     path("<slug:slug>/settings/terms", terms_views.terms, name="city_terms"),
+    path("<slug:slug>/webhooks/", webhook_views.endpoints, name="webhooks"),
+    path("<slug:slug>/webhooks/<int:endpoint_id>/", webhook_views.endpoint, name="webhook"),
+    path("<slug:slug>/webhooks/<int:endpoint_id>/act", webhook_views.act, name="webhook_act"),
     path("<slug:slug>/settings/notice", terms_views.operator, name="operator_notice"),
     path("<slug:slug>/settings/calendar", terms_views.calendar, name="city_calendar"),
     path(

@@ -24,6 +24,7 @@ from mycity.accounts.permissions import Action, require
 from mycity.cities.freshness import city_pages_changed
 from mycity.cities.models import Building, City, Street
 from mycity.content import search as content_search
+from mycity.content import webhook_events
 from mycity.content.errors import InvalidNotice, NoticeStateError
 from mycity.content.models import (
     AffectedBuilding,
@@ -122,6 +123,7 @@ def publish_notice(*, actor: User, notice: Notice) -> Notice:
         locked.state, locked.published_at = NoticeState.PUBLISHED, timezone.now()
         locked.save(update_fields=["state", "published_at", "updated_at"])
         transaction.on_commit(partial(_announce, locked.pk), robust=True)
+        webhook_events.on_published(locked)
     city_pages_changed(locked.city_id)
     return locked
 

@@ -24,6 +24,12 @@ CHANGES = {
     "calendar.day_cleared": _("Working-day exception removed"),
     "city.went_live": _("City went live"),
     "addresses.imported": _("Address registry imported"),
+    "webhook.registered": _("Webhook endpoint registered"),
+    "webhook.changed": _("Webhook endpoint changed"),
+    "webhook.paused": _("Webhook endpoint paused"),
+    "webhook.resumed": _("Webhook endpoint resumed"),
+    "webhook.secret_rotated": _("Webhook secret rotated"),
+    "webhook.deleted": _("Webhook endpoint deleted"),
 }
 
 

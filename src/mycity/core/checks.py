@@ -51,3 +51,17 @@ def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
             id="mycity.E003",
         )
     ]
+
+
+@checks.register("mycity", checks.Tags.security, deploy=True)
+def check_webhooks_loopback(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if not getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK", False):
+        return []
+    return [
+        checks.Error(
+            "Webhooks may call loopback addresses (WEBHOOKS_ALLOW_LOOPBACK): an endpoint's "
+            "owner could reach services on this machine.",
+            hint="Unset WEBHOOKS_ALLOW_LOOPBACK; it is for the tests and a one-machine demo.",
+            id="mycity.E004",
+        )
+    ]

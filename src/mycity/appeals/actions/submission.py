@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mycity.accounts.models import User
-from mycity.appeals import deadlines, routing, search
+from mycity.appeals import deadlines, routing, search, webhook_events
 from mycity.appeals.actions.moves import accept_and_route
 from mycity.appeals.appeal_files import attach_files, clean_files, forget_files, write_files
 from mycity.appeals.applicant import APPLICANT_FIELDS
@@ -515,6 +515,8 @@ def _register(
     # The law's rules that apply on arrival build on the moves above.
     if stop is not None:
         apply_correspondence_stop(appeal, stop)
+    # Registered and routed: the city's systems (and the organisation's it went to) hear.
+    webhook_events.on_registered(appeal)
     return appeal
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from mycity.core.task_reclaim import reclaim_abandoned_tasks
+from mycity.notify.outboxes import other_outboxes
 from mycity.notify.services import DeliveryTally, deliver_due
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, loop: bool, interval: float, limit: int, **options: Any) -> None:
         if not loop:
             self._report(deliver_due(limit=limit))
+            self._others(limit)
             return
         stop = threading.Event()
 
@@ -49,14 +51,25 @@ class Command(BaseCommand):
                 reclaim_abandoned_tasks()
                 tally = deliver_due(limit=limit)
                 self._report(tally)
+                busy = self._others(limit)
                 # A full batch means more are waiting: go on without sleeping.
-                if tally.sent + tally.retrying + tally.failed < limit:
+                if tally.sent + tally.retrying + tally.failed < limit and not busy:
                     stop.wait(interval)
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             close_old_connections()
         self.stdout.write("Stopped.")
+
+    def _others(self, limit: int) -> bool:
+        """Work off the other outboxes (webhooks); whether any did something."""
+        busy = False
+        for name, run in other_outboxes().items():
+            tally = run(limit=limit)
+            if tally:
+                busy = True
+                self.stdout.write(f"{name}: {tally}")
+        return busy
 
     def _report(self, tally: DeliveryTally) -> None:
         if tally:
