@@ -493,3 +493,8 @@ WEBPUSH_ENDPOINT_HOSTS = env_list(
     ],
 )
 WEBPUSH_MAX_PER_USER = 10
+# Calls to organisations' own systems (Open311 out) go only to public https addresses
+# (core.outbound). Tests and the two-instance demo on one machine need http on loopback.
+OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", False)
+# How often `sync_open311 --loop` (part of `mycity serve --worker`) pulls updates.
+OPEN311_PULL_EVERY_S = env_int("OPEN311_PULL_EVERY_S", 300)

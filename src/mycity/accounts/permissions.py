@@ -33,6 +33,8 @@ class Action(StrEnum):
     # Leave an appeal without consideration, stop correspondence, answer many appeals by
     # one publication: the head's decisions, or an official's the head authorised.
     DECIDE_ON_APPEALS = "decide_on_appeals"
+    # Connect the organisation's own system (Open311 out): where its appeals are sent.
+    LINK_OWN_SYSTEM = "link_own_system"
 
 
 STAFF_ROLES = frozenset(RoleKind) - {RoleKind.RESIDENT}
@@ -55,6 +57,7 @@ RULES: dict[Action, frozenset[RoleKind]] = {
     Action.CONTROL_APPEALS: frozenset({RoleKind.DISPATCHER, RoleKind.HEAD}),
     Action.HANDLE_PERSONAL_DATA: frozenset({RoleKind.PRIVACY_OFFICER, RoleKind.CITY_ADMIN}),
     Action.DECIDE_ON_APPEALS: frozenset({RoleKind.HEAD, RoleKind.DECIDER}),
+    Action.LINK_OWN_SYSTEM: frozenset({RoleKind.CITY_ADMIN, RoleKind.HEAD}),
 }
 
 

@@ -24,6 +24,8 @@ CHANGES = {
     "calendar.day_cleared": _("Working-day exception removed"),
     "city.went_live": _("City went live"),
     "addresses.imported": _("Address registry imported"),
+    "open311_link.saved": _("Organisation's own system connected"),
+    "open311_link.removed": _("Organisation's own system disconnected"),
 }
 
 
