@@ -173,7 +173,10 @@ def fetch_updates(
         raise RemoteError("The answer is not a list of service request updates.")
     updates = []
     for element in root.findall("request_update"):
-        moment = parse_datetime(_text(element, "updated_datetime")) if element else None
+        try:
+            moment = parse_datetime(_text(element, "updated_datetime"))
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            moment = None
         update = RemoteUpdate(
             update_id=_text(element, "update_id")[:100],
             service_request_id=_text(element, "service_request_id")[:100],
