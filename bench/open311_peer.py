@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, bench_env, mycity  # noqa: E402
+from common import BIN, bench_env, mycity
 
 CITY = "polotsk"
 EXECUTOR = "executor@polotsk.example"
@@ -86,7 +86,7 @@ def _wait_ready(url: str, process: subprocess.Popen, timeout_s: float = 90) -> N
         if process.poll() is not None:
             raise RuntimeError(f"The peer exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:  # noqa: S310
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
                 if answer.status == 200:
                     return
         except OSError:
@@ -114,8 +114,17 @@ def start_peer(*, port: int, lat: float, lon: float, workdir: Path | None = None
         text=True,
     ).stdout
     keys = json.loads(prepared.strip().splitlines()[-1])
-    process = subprocess.Popen(  # noqa: S603
-        [str(BIN / "mycity"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+    process = subprocess.Popen(
+        [
+            str(BIN / "mycity"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
         env=env,
         start_new_session=True,
     )

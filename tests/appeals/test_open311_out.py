@@ -121,9 +121,7 @@ def pull(remote, link, *updates: dict) -> open311_out.PullTally:
 # --- sending ---------------------------------------------------------------------------
 
 
-def test_assigning_to_a_linked_organisation_files_the_report_with_the_mapped_code(
-    remote, report
-):
+def test_assigning_to_a_linked_organisation_files_the_report_with_the_mapped_code(remote, report):
     assert send(report) == DispatchState.SENT
 
     [posted] = remote.requests_to("requests.json")
@@ -174,12 +172,16 @@ def test_a_category_without_their_code_is_not_sent(remote, link, resident, city,
     assert not Open311Dispatch.objects.filter(appeal=appeal).exists()
 
 
-def test_an_e_appeal_is_never_sent(remote, lighting_service, city_admin, housing_question, department):
+def test_an_e_appeal_is_never_sent(
+    remote, lighting_service, city_admin, housing_question, department
+):
     save_open311_link(
         actor=city_admin,
         organisation=department,
         values=LinkValues(
-            endpoint=remote.url, jurisdiction_id="", api_key=KEY,
+            endpoint=remote.url,
+            jurisdiction_id="",
+            api_key=KEY,
             service_codes={},
         ),
     )
@@ -201,7 +203,13 @@ def test_assigning_again_files_nothing_new(remote, report, dispatcher, lighting_
 
 
 def test_a_dispatcher_assigning_a_report_queues_it_on_commit(
-    remote, link, resident, street_light, dispatcher, lighting_service, django_capture_on_commit_callbacks
+    remote,
+    link,
+    resident,
+    street_light,
+    dispatcher,
+    lighting_service,
+    django_capture_on_commit_callbacks,
 ):
     other = OrganisationFactory(city=street_light.city, slug="other", activities=["housing"])
     report = submit_report(resident, street_light)
@@ -291,9 +299,7 @@ def test_a_refusal_fails_for_good_and_the_dispatcher_sees_why(remote, report, st
     assert not event.visible_to_applicant
 
 
-def test_a_worker_that_died_while_sending_is_resumed_with_the_same_idempotency_key(
-    remote, report
-):
+def test_a_worker_that_died_while_sending_is_resumed_with_the_same_idempotency_key(remote, report):
     dispatch = open311_out.claim_dispatch(dispatch_id=dispatch_of(report).pk)
     assert dispatch is not None
     # The worker posted and died before recording their answer.
@@ -322,7 +328,9 @@ def test_a_report_reassigned_before_sending_is_not_sent(remote, report, dispatch
 
 def test_a_token_instead_of_an_id_is_resolved_at_the_next_pull(remote, report, link):
     remote.script("requests.json", Reply(200, b'[{"token": "tok-1"}]'))
-    remote.script("tokens/tok-1.json", Reply(200, b'[{"service_request_id": "4711", "token": "tok-1"}]'))
+    remote.script(
+        "tokens/tok-1.json", Reply(200, b'[{"service_request_id": "4711", "token": "tok-1"}]')
+    )
     send(report)
     assert dispatch_of(report).remote_token == "tok-1"
 
@@ -345,8 +353,17 @@ def test_without_the_test_setting_loopback_and_http_are_refused(settings, report
 
 @pytest.mark.parametrize(
     "addresses",
-    [["10.0.0.5"], ["192.168.1.1"], ["169.254.169.254"], ["127.0.0.1"], ["::1"],
-     ["93.184.216.34", "10.0.0.5"], ["::ffff:10.0.0.5"], ["fd00::1"], ["100.64.0.1"]],
+    [
+        ["10.0.0.5"],
+        ["192.168.1.1"],
+        ["169.254.169.254"],
+        ["127.0.0.1"],
+        ["::1"],
+        ["93.184.216.34", "10.0.0.5"],
+        ["::ffff:10.0.0.5"],
+        ["fd00::1"],
+        ["100.64.0.1"],
+    ],
 )
 def test_a_host_resolving_to_a_private_address_is_refused(monkeypatch, settings, addresses):
     settings.OUTBOUND_ALLOW_LOOPBACK = False
@@ -362,8 +379,11 @@ def test_a_host_resolving_to_a_private_address_is_refused(monkeypatch, settings,
 def test_a_public_address_passes_the_guard(monkeypatch, settings):
     settings.OUTBOUND_ALLOW_LOOPBACK = False
     monkeypatch.setattr(
-        socket, "getaddrinfo",
-        lambda host, port, *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))],
+        socket,
+        "getaddrinfo",
+        lambda host, port, *a, **k: [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))
+        ],
     )
     target = outbound.check_url("https://their-system.example.by/open311/v2/")
     assert outbound.resolve(target) == "93.184.216.34"
@@ -395,12 +415,16 @@ def test_an_endpoint_that_is_not_plain_https_is_refused_when_saved(
 # --- the connection ----------------------------------------------------------------------
 
 
-def test_the_head_of_the_organisation_may_connect_it(remote, head_of_lighting, lighting_service, street_light):
+def test_the_head_of_the_organisation_may_connect_it(
+    remote, head_of_lighting, lighting_service, street_light
+):
     link = save_open311_link(
         actor=head_of_lighting,
         organisation=lighting_service,
         values=LinkValues(
-            endpoint=remote.url, jurisdiction_id="", api_key=KEY,
+            endpoint=remote.url,
+            jurisdiction_id="",
+            api_key=KEY,
             service_codes={"street-light-out": "L1"},
         ),
     )
@@ -421,7 +445,9 @@ def test_nobody_else_may_connect_an_organisation(
         save_open311_link(
             actor=actor,
             organisation=lighting_service,
-            values=LinkValues(endpoint=remote.url, jurisdiction_id="", api_key=KEY, service_codes={}),
+            values=LinkValues(
+                endpoint=remote.url, jurisdiction_id="", api_key=KEY, service_codes={}
+            ),
         )
     assert not Open311Link.objects.exists()
 
@@ -431,7 +457,9 @@ def test_the_key_is_kept_when_none_is_given_and_never_audited(link, city_admin, 
         actor=city_admin,
         organisation=lighting_service,
         values=LinkValues(
-            endpoint=link.endpoint, jurisdiction_id="new", api_key="",
+            endpoint=link.endpoint,
+            jurisdiction_id="new",
+            api_key="",
             service_codes=link.service_codes,
         ),
     )
@@ -442,7 +470,9 @@ def test_the_key_is_kept_when_none_is_given_and_never_audited(link, city_admin, 
     assert open311_out.masked_key(link) == "…" + KEY[-4:]
 
 
-def test_a_mapping_of_an_unknown_category_is_refused(remote, city_admin, lighting_service, other_city):
+def test_a_mapping_of_an_unknown_category_is_refused(
+    remote, city_admin, lighting_service, other_city
+):
     from tests.factories import CategoryFactory
 
     CategoryFactory(city=other_city, slug="orsha-only")
@@ -451,7 +481,9 @@ def test_a_mapping_of_an_unknown_category_is_refused(remote, city_admin, lightin
             actor=city_admin,
             organisation=lighting_service,
             values=LinkValues(
-                endpoint=remote.url, jurisdiction_id="", api_key=KEY,
+                endpoint=remote.url,
+                jurisdiction_id="",
+                api_key=KEY,
                 service_codes={"orsha-only": "X"},
             ),
         )
@@ -480,9 +512,15 @@ def test_their_in_progress_takes_the_report_into_work(remote, link, sent):
 
 @pytest.mark.parametrize(
     ("status", "result"),
-    [("fixed", Result.SATISFIED), ("closed", Result.EXPLAINED), ("no_further_action", Result.REFUSED)],
+    [
+        ("fixed", Result.SATISFIED),
+        ("closed", Result.EXPLAINED),
+        ("no_further_action", Result.REFUSED),
+    ],
 )
-def test_their_closing_with_a_description_becomes_our_answer(remote, link, sent, resident, status, result):
+def test_their_closing_with_a_description_becomes_our_answer(
+    remote, link, sent, resident, status, result
+):
     pull(remote, link, update("u1", status, "Лампа заменена 7 декабря."))
 
     sent.refresh_from_db()
@@ -568,7 +606,11 @@ def test_the_next_pull_asks_from_where_the_last_one_ended(remote, link, sent):
         Reply(500, b"oops", "text/plain"),
         Reply(200, b"<not-closed", "text/xml"),
         Reply(200, b'{"json": "instead"}'),
-        Reply(200, b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><service_request_updates/>', "text/xml"),
+        Reply(
+            200,
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><service_request_updates/>',
+            "text/xml",
+        ),
         Reply(200, b"<errors><error/></errors>", "text/xml"),
     ],
     ids=["500", "broken-xml", "json", "doctype", "wrong-root"],
@@ -595,11 +637,25 @@ def test_updates_without_an_id_status_or_offset_are_skipped(remote, link, sent):
     tally = pull(
         remote,
         link,
-        {"service_request_id": "4711", "status": "fixed", "updated_datetime": "2026-12-07T10:00:00+03:00"},
+        {
+            "service_request_id": "4711",
+            "status": "fixed",
+            "updated_datetime": "2026-12-07T10:00:00+03:00",
+        },
         update("u2", "", "no status"),
-        {"update_id": "u3", "service_request_id": "4711", "status": "fixed",
-         "updated_datetime": "2026-12-07T10:00:00", "description": "naive"},
-        {"update_id": "u4", "service_request_id": "4711", "status": "fixed",
-         "updated_datetime": "2026-13-45T10:00:00+03:00", "description": "impossible"},
+        {
+            "update_id": "u3",
+            "service_request_id": "4711",
+            "status": "fixed",
+            "updated_datetime": "2026-12-07T10:00:00",
+            "description": "naive",
+        },
+        {
+            "update_id": "u4",
+            "service_request_id": "4711",
+            "status": "fixed",
+            "updated_datetime": "2026-13-45T10:00:00+03:00",
+            "description": "impossible",
+        },
     )
     assert (tally.applied, tally.recorded, tally.skipped) == (0, 0, 0)

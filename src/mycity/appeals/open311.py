@@ -926,7 +926,9 @@ def _update_window(request: HttpRequest, city: City) -> tuple[datetime, datetime
     zone = _time_zone(city)
     since = _moment(request.GET.get("start_date", ""), "start_date", zone, end=False)
     until = _moment(request.GET.get("end_date", ""), "end_date", zone, end=True)
-    until = until or timezone.now() + timedelta(microseconds=1)
+    if until is None:
+        # Without end_date: up to now, or an empty window starting in the future.
+        until = max(timezone.now(), since or _EARLIEST) + timedelta(microseconds=1)
     since = since or until - SPAN
     if until <= since:
         raise Open311Error(400, about("end_date", _("It must come after start_date.")))
