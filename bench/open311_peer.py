@@ -43,10 +43,8 @@ city = City.objects.get(slug={city!r})
 executor = User.objects.get(email={executor!r})
 organisation = executor.roles.get(kind="executor").organisation
 lat, lon = {lat!r}, {lon!r}
-routed = [
-    c for c in selectors.leaf_categories(city).filter(kind=AppealKind.PROBLEM, needs_moderation=False)
-    .order_by("pk") if routing.route(c, lat=lat, lon=lon) == organisation
-]
+leaves = selectors.leaf_categories(city).filter(kind=AppealKind.PROBLEM, needs_moderation=False)
+routed = [c for c in leaves.order_by("pk") if routing.route(c, lat=lat, lon=lon) == organisation]
 print(json.dumps({{
     "open311_key": issue_api_client(city=city, name="Instance A").key,
     "executor_token": issue_api_client(
