@@ -915,7 +915,7 @@ _UPDATE_STATUSES = {
     Status.REDIRECTED: "not_councils_responsibility",
     Status.DUPLICATE: "duplicate",
 }
-_ANSWER_STATUSES = {
+_ANSWER_STATUSES: dict[str, str] = {
     Result.SATISFIED: "fixed",
     Result.EXPLAINED: "closed",
     Result.REFUSED: "no_further_action",

@@ -33,7 +33,7 @@ def open311_link(request: HttpRequest, slug: str, organisation_slug: str) -> Htt
         leaf_categories(city).filter(kind=AppealKind.PROBLEM).order_by("display_order", "pk")
     )
     hint = open311_out.masked_key(link)
-    status, problems = 200, []
+    status, problems = 200, list[str]()
     if request.method == "POST" and request.POST.get("action") == "remove":
         open311_out.remove_open311_link(actor=request.user, organisation=organisation)  # type: ignore[arg-type]
         messages.success(request, _("Their system is disconnected."))

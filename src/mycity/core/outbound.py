@@ -86,7 +86,7 @@ def resolve(target: Target) -> str:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise RefusedAddress("The host name does not resolve.") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
     if not addresses or not all(_allowed_ip(ip) for ip in addresses):
         raise RefusedAddress("The host resolves to an address that is not public.")
     return str(addresses[0])

@@ -19,6 +19,7 @@ from mycity.appeals.open311_out import pull_due_links, send_due_dispatches
 
 
 class Command(BaseCommand):
+    verbosity = 1
     help = "Send appeals to organisations' own Open311 systems and pull their updates."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, loop: bool, interval: float, **options: Any) -> None:
+        self.verbosity = int(options.get("verbosity", 1))
         if not loop:
             self._run(pull=True)
             return
