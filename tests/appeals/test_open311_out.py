@@ -396,6 +396,8 @@ def test_a_public_address_passes_the_guard(monkeypatch, settings):
         "ftp://their-system.example.by/",
         "https://user:pass@their-system.example.by/",
         "https:///open311",
+        "https://10.0.0.5/open311/v2/",
+        "https://[::1]/open311/v2/",
         "their-system.example.by/open311",
     ],
 )
@@ -659,3 +661,20 @@ def test_updates_without_an_id_status_or_offset_are_skipped(remote, link, sent):
         },
     )
     assert (tally.applied, tally.recorded, tally.skipped) == (0, 0, 0)
+
+
+def test_a_connection_with_nothing_sent_asks_nothing(remote, link):
+    tally = open311_out.pull_updates(link=link)
+
+    assert tally == open311_out.PullTally()
+    assert remote.requests_to("servicerequestupdates.xml") == []
+
+
+def test_a_full_answer_is_continued_from_its_last_update(remote, link, sent, monkeypatch):
+    monkeypatch.setattr(open311_out, "PULL_CAP", 2)
+    first = update("u1", "open") | {"updated_datetime": "2026-12-07T08:00:00+03:00"}
+    second = update("u2", "in_progress") | {"updated_datetime": "2026-12-07T09:00:00+03:00"}
+    pull(remote, link, first, second)
+
+    link.refresh_from_db()
+    assert link.pulled_until.isoformat() == "2026-12-07T06:00:00+00:00"

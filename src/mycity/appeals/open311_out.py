@@ -74,6 +74,8 @@ RETRY_DELAYS = [
 # A worker that claimed a dispatch and said nothing for this long has died.
 SENDING_TIMEOUT = timedelta(minutes=10)
 TIMEOUT_S = 10.0
+# The most updates a server answers at once (mycity's and FixMyStreet's limit).
+PULL_CAP = 1000
 KEY_SHOWN = 4
 
 # Their status (lowercased, as FixMyStreet and others send them) → our move and, for an
@@ -349,7 +351,9 @@ def send_dispatch(*, dispatch_id: int, now: datetime | None = None) -> str | Non
     appeal = dispatch.appeal
     if not link.is_active or appeal.organisation_id != link.organisation_id:
         return _finish(
-            dispatch, DispatchState.FAILED, last_error="No longer assigned to this organisation."
+            dispatch,
+            DispatchState.FAILED,
+            last_error="The connection is off, or the report is no longer assigned here.",
         )
     try:
         filing = open311_remote.post_request(
@@ -452,18 +456,23 @@ def pull_updates(*, link: Open311Link, now: datetime | None = None) -> PullTally
     leaves `pulled_until` where it was, so the next pull asks again."""
     moment = now or timezone.now()
     _resolve_tokens(link)
-    start = (link.pulled_until - open311_remote.OVERLAP) if link.pulled_until else None
-    if start is None:
-        first = link.dispatches.order_by("created_at").values_list("created_at", flat=True).first()
-        start = first or moment
     tally = PullTally()
+    if link.pulled_until:
+        start = link.pulled_until - open311_remote.OVERLAP
+    else:
+        first = link.dispatches.order_by("created_at").values_list("created_at", flat=True).first()
+        if first is None:
+            return tally  # nothing filed there yet: nothing to follow
+        start = first
+    # Their server may refuse an empty or reversed window (clocks differ).
+    end = max(moment, start + timedelta(seconds=1))
     try:
         updates = open311_remote.fetch_updates(
             endpoint=link.endpoint,
             api_key=link.api_key,
             jurisdiction_id=link.jurisdiction_id,
             start=start,
-            end=moment,
+            end=end,
             timeout=TIMEOUT_S,
         )
     except open311_remote.RemoteError as exc:
@@ -480,10 +489,12 @@ def pull_updates(*, link: Open311Link, now: datetime | None = None) -> PullTally
             tally.recorded += 1
         else:
             tally.skipped += 1
+    # A full answer may have left later updates out: go on from its last one.
+    pulled_until = updates[-1].updated_datetime if len(updates) >= PULL_CAP else end
     Open311Link.objects.filter(pk=link.pk).update(
-        pulled_until=moment, last_pull_at=moment, last_pull_error=""
+        pulled_until=pulled_until, last_pull_at=moment, last_pull_error=""
     )
-    link.pulled_until = moment
+    link.pulled_until = pulled_until
     return tally
 
 
@@ -536,13 +547,17 @@ def apply_update(*, link: Open311Link, update: open311_remote.RemoteUpdate) -> s
             if reason:
                 row.reason = reason[:300]
                 row.save(update_fields=["reason"])
+                # Our clock orders the timeline; theirs is kept with the update.
                 record_event(
                     appeal,
                     EventKind.OPEN311_UPDATE,
                     actor=None,
-                    at=update.updated_datetime,
                     note=update.description,
-                    data={"status": update.status, "reason": row.reason, "applied": False},
+                    data={
+                        "status": update.status,
+                        "reason": row.reason,
+                        "updated_datetime": update.updated_datetime.isoformat(),
+                    },
                     visible=False,
                 )
             else:

@@ -65,6 +65,12 @@ def check_url(url: str) -> Target:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise RefusedAddress("The address has a bad port.") from None
+    try:
+        literal = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if literal is not None and not _allowed_ip(literal):
+        raise RefusedAddress("The address is not a public one.")
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
