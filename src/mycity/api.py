@@ -7,6 +7,7 @@ from mycity.appeals.api import RESIDENT
 from mycity.appeals.api import router as appeals_router
 from mycity.appeals.intake_api import router as intake_router
 from mycity.appeals.law_api import router as law_router
+from mycity.appeals.open311_api import router as open311_out_router
 from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
 from mycity.console.desk_api import router as desk_router
@@ -65,3 +66,4 @@ api.add_router("", intake_router)
 api.add_router("", law_router)
 api.add_router("", desk_router)
 api.add_router("/cities", webhooks_router)
+api.add_router("/cities", open311_out_router)

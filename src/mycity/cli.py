@@ -106,6 +106,13 @@ def serve(argv: list[str]) -> int:
                 start_new_session=True,
             )
         )
+        # Appeals to organisations' own Open311 systems, and their updates pulled back.
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "mycity.cli", "sync_open311", "--loop"],
+                start_new_session=True,
+            )
+        )
 
     def signal_all(signum: int) -> None:
         for child in children:

@@ -501,3 +501,8 @@ WEBPUSH_MAX_PER_USER = 10
 WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
 # A CA bundle to trust instead of the system's (a test's throw-away certificate).
 WEBHOOKS_CA_FILE = env_str("WEBHOOKS_CA_FILE", "")
+# Calls to organisations' own systems (Open311 out) go only to public https addresses
+# (core.outbound). Tests and the two-instance demo on one machine need http on loopback.
+OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", False)
+# How often `sync_open311 --loop` (part of `mycity serve --worker`) pulls updates.
+OPEN311_PULL_EVERY_S = env_int("OPEN311_PULL_EVERY_S", 300)

@@ -36,6 +36,8 @@ class Action(StrEnum):
     # Register the city's webhook endpoints (its administrator) or an organisation's
     # (its head).
     MANAGE_WEBHOOKS = "manage_webhooks"
+    # Connect the organisation's own system (Open311 out): where its appeals are sent.
+    LINK_OWN_SYSTEM = "link_own_system"
 
 
 STAFF_ROLES = frozenset(RoleKind) - {RoleKind.RESIDENT}
@@ -59,6 +61,7 @@ RULES: dict[Action, frozenset[RoleKind]] = {
     Action.HANDLE_PERSONAL_DATA: frozenset({RoleKind.PRIVACY_OFFICER, RoleKind.CITY_ADMIN}),
     Action.DECIDE_ON_APPEALS: frozenset({RoleKind.HEAD, RoleKind.DECIDER}),
     Action.MANAGE_WEBHOOKS: frozenset({RoleKind.CITY_ADMIN, RoleKind.HEAD}),
+    Action.LINK_OWN_SYSTEM: frozenset({RoleKind.CITY_ADMIN, RoleKind.HEAD}),
 }
 
 

@@ -8,9 +8,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from mycity.accounts.permissions import Action, may
+from mycity.accounts.models import RoleKind
+from mycity.accounts.permissions import RULES, Action, may, roles_of
 from mycity.appeals.errors import AppealNotFound
 from mycity.appeals.models import Answer, Appeal, AppealEvent, Status
+from mycity.cities.models import Organisation
+from mycity.core.errors import NotFound
 
 
 class Audience(StrEnum):
@@ -114,3 +117,33 @@ def get_appeal_to_handle(user: Any, appeal_id: int) -> Appeal:
     if audience == Audience.PUBLIC:
         raise AppealNotFound(field="appeal")
     return appeal
+
+
+def get_organisation_to_link(user: Any, city_slug: str, organisation_slug: str) -> Organisation:
+    """An organisation whose own system `user` may connect (Open311 out): the city
+    administrator's, or the head's own; NotFound for any other (no existence leak)."""
+    organisation = (
+        Organisation.objects.select_related("city")
+        .defer("service_area")
+        .filter(city__slug=city_slug, slug=organisation_slug)
+        .first()
+    )
+    if organisation is None or not may(user, Action.LINK_OWN_SYSTEM, organisation):
+        raise NotFound()
+    return organisation
+
+
+LINKING_ROLES = RULES[Action.LINK_OWN_SYSTEM] | {RoleKind.PLATFORM_ADMIN}
+
+
+def organisations_to_link(user: Any, city: Any) -> list[Organisation]:
+    """The organisations of `city` whose own systems `user` may connect: all the
+    executors for the city administrator, their own for a head. No query for others."""
+    if not any(role.kind in LINKING_ROLES for role in roles_of(user)):
+        return []
+    executors = Organisation.objects.filter(
+        city=city, kind=Organisation.Kind.EXECUTOR, is_active=True
+    ).defer("service_area")
+    return [
+        o for o in executors.order_by("display_order", "pk") if may(user, Action.LINK_OWN_SYSTEM, o)
+    ]

@@ -255,6 +255,11 @@ class Appeal(models.Model):
         verbose_name=_("registered by"),
     )
     source_number = models.CharField(_("number in the source"), max_length=60, blank=True)
+    # The integrator whose Open311 key filed it: that system may read its updates back,
+    # with the answer's text (open311.service_request_updates).
+    api_client = models.ForeignKey(
+        "ApiClient", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     is_public = models.BooleanField(default=False)
     me_too_count = models.PositiveIntegerField(default=0)
@@ -427,6 +432,11 @@ class EventKind(models.TextChoices):
     # apart from it; and the applicant's data removed when the retention period ended.
     SEPARATED = "pd_separated", _("Personal data separated from the account")
     ANONYMISED = "pd_anonymised", _("Personal data anonymised")
+    # Open311 out (`appeals.open311_out`): filed in the executor's own system, or not;
+    # an update from there that changed nothing here.
+    OPEN311_SENT = "open311_sent", _("Sent to the executor's own system")
+    OPEN311_FAILED = "open311_failed", _("Not sent to the executor's own system")
+    OPEN311_UPDATE = "open311_update", _("Update from the executor's own system")
 
 
 class AppealEvent(models.Model):
@@ -818,3 +828,100 @@ class CollectiveAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Open311Link(models.Model):
+    """An organisation's own Open311 GeoReport v2 system: the appeals assigned to the
+    organisation are sent there, and its status updates pulled back (docs/open311.md,
+    «Open311 out»)."""
+
+    organisation = models.OneToOneField(
+        "cities.Organisation", on_delete=models.CASCADE, related_name="open311_link"
+    )
+    # The base URL: requests.json and servicerequestupdates.xml are under it.
+    endpoint = models.URLField(_("endpoint"), max_length=500)
+    jurisdiction_id = models.CharField(_("jurisdiction_id"), max_length=100, blank=True)
+    # The key their system issued us. A secret: shown back only by its last characters.
+    api_key = models.CharField(_("API key"), max_length=200)
+    # Our category's slug → their service_code; a category not here is not sent.
+    service_codes = models.JSONField(_("service codes"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Updates up to this moment (their clock) have been pulled.
+    pulled_until = models.DateTimeField(null=True, blank=True)
+    last_pull_at = models.DateTimeField(null=True, blank=True)
+    last_pull_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Open311 connection")
+        verbose_name_plural = _("Open311 connections")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.endpoint}"
+
+
+class DispatchState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+
+
+class Open311Dispatch(models.Model):
+    """One appeal sent to an organisation's own system; at most one per appeal and
+    system, so it is never filed there twice. Their id arrives with the answer to our
+    POST (or later for their token)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="open311_dispatches")
+    link = models.ForeignKey(Open311Link, on_delete=models.CASCADE, related_name="dispatches")
+    state = models.CharField(max_length=10, choices=DispatchState.choices, default="pending")
+    service_code = models.CharField(max_length=100)
+    attempts = models.PositiveIntegerField(default=0)
+    due_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    remote_id = models.CharField(max_length=100, blank=True)
+    remote_token = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "link"], name="open311_dispatch_once"),
+        ]
+        indexes = [models.Index(fields=["state", "due_at"], name="open311_dispatch_due")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} → {self.link_id}: {self.state}"
+
+
+class UpdateOutcome(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    RECORDED = "recorded", _("Recorded only")
+
+
+class Open311Update(models.Model):
+    """A status update pulled from an organisation's own system, kept as it came, and
+    what became of it here. Their update_id makes a second pull of it a no-op."""
+
+    link = models.ForeignKey(Open311Link, on_delete=models.CASCADE, related_name="updates")
+    dispatch = models.ForeignKey(Open311Dispatch, on_delete=models.CASCADE, related_name="updates")
+    update_id = models.CharField(max_length=100)
+    status = models.CharField(max_length=60)
+    description = models.TextField(blank=True)
+    updated_datetime = models.DateTimeField()
+    media_url = models.CharField(max_length=500, blank=True)
+    outcome = models.CharField(max_length=10, choices=UpdateOutcome.choices)
+    # Why it was only recorded: an unknown status, a move our rules do not allow now.
+    reason = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["updated_datetime", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["link", "update_id"], name="open311_update_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id}/{self.update_id}: {self.status}"

@@ -27,6 +27,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -39,14 +40,18 @@ from mycity.appeals.api import idempotency_key
 from mycity.appeals.errors import AppealNotFound
 from mycity.appeals.models import (
     CLOSED_STATUSES,
+    Answer,
     ApiClient,
     ApiScope,
     Appeal,
+    AppealEvent,
     AppealFile,
     AppealKind,
     Category,
     Channel,
+    EventKind,
     FileRole,
+    Result,
     Status,
     TimeUnit,
 )
@@ -62,6 +67,11 @@ from mycity.core.translated import pick_translation
 MAX_REQUESTS = 1000
 SPAN = timedelta(days=90)
 MAX_ID = 2**63 - 1
+# The paging extension: numbered pages of at most MAX_REQUESTS.
+MAX_PAGES = 10_000
+# What a report's public timeline (extensions=true) names: the statuses of a public
+# report; submission and moderation happen before it is public.
+_PUBLIC_STATUSES = {s.value for s in Status} - {"submitted", "moderation"}
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
@@ -76,6 +86,8 @@ _ITEMS = {
     "values": "value",
     "service_requests": "request",
     "errors": "error",
+    "notes": "note",
+    "service_request_updates": "request_update",
 }
 # XML 1.0 cannot carry most control characters; a description may hold them.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -551,12 +563,20 @@ def _filters(request: HttpRequest, city: City) -> selectors.ReportFilters:
     )
 
 
-def _newest_reports(city: City, filters: selectors.ReportFilters) -> list[Appeal]:
-    """Up to MAX_REQUESTS public reports, newest first, a selector's page at a time."""
+def _newest_reports(
+    city: City, filters: selectors.ReportFilters, *, skip: int = 0, limit: int | None = None
+) -> list[Appeal]:
+    """Up to `limit` public reports, newest first, after the `skip` newest, a
+    selector's page at a time."""
+    limit = MAX_REQUESTS if limit is None else limit
     found: list[Appeal] = []
     after: int | None = None
-    while len(found) < MAX_REQUESTS:
-        wanted = min(selectors.MAX_PAGE, MAX_REQUESTS - len(found))
+    if skip:
+        after = selectors.public_report_before(city, filters, skip=skip)
+        if after is None:
+            return []
+    while len(found) < limit:
+        wanted = min(selectors.MAX_PAGE, limit - len(found))
         page = selectors.public_reports(city, filters, after_id=after, limit=wanted)
         found += page
         if len(page) < wanted:
@@ -586,15 +606,83 @@ def _reports_by_id(city: City, raw: str) -> list[Appeal]:
     )
 
 
+def _whole_number(request: HttpRequest, name: str, low: int, high: int) -> int | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
+    if not low <= number <= high:
+        raise Open311Error(
+            400,
+            about(
+                name, _("Give a whole number from %(min)s to %(max)s.") % {"min": low, "max": high}
+            ),
+        )
+    return number
+
+
+def _extensions(request: HttpRequest) -> bool:
+    raw = request.GET.get("extensions", "").strip().lower()
+    if raw not in ("", "true", "false"):
+        raise Open311Error(400, about("extensions", _("Use true or false.")))
+    return raw == "true"
+
+
 def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     city = _city_of_request(request)
+    extended = _extensions(request)
     ids = request.GET.get("service_request_id", "")
+    next_page = None
     if ids.strip():
         # "This overrides all other arguments."
         reports = _reports_by_id(city, ids)
     else:
-        reports = _newest_reports(city, _filters(request, city))
-    return _render(fmt, "service_requests", _requests_out(request, city, reports))
+        filters = _filters(request, city)
+        page = _whole_number(request, "page", 1, MAX_PAGES)
+        size = _whole_number(request, "page_size", 1, MAX_REQUESTS)
+        if page is None and size is None:
+            reports = _newest_reports(city, filters)
+        else:
+            page, size = page or 1, size or MAX_REQUESTS
+            reports = _newest_reports(city, filters, skip=(page - 1) * size, limit=size)
+            if len(reports) == size and page < MAX_PAGES:
+                next_page = page + 1
+    out = _requests_out(request, city, reports)
+    if extended:
+        notes = _notes(reports, _time_zone(city))
+        for item, report in zip(out, reports, strict=True):
+            item["notes"] = notes.get(report.pk, [])
+    response = _render(fmt, "service_requests", out)
+    if next_page is not None:
+        query = request.GET.copy()
+        query["page"] = str(next_page)
+        response["Link"] = f'<{request.build_absolute_uri("?" + query.urlencode())}>; rel="next"'
+    return response
+
+
+def _notes(reports: Sequence[Appeal], zone: tzinfo) -> dict[int, list[dict[str, Any]]]:
+    """The public timeline of each report (extensions=true): each change of status,
+    with a fixed phrase, as `status_notes` has; never the free text of a move, which
+    may name the applicant."""
+    events = AppealEvent.objects.filter(
+        appeal_id__in=[r.pk for r in reports],
+        kind=EventKind.TRANSITION,
+        visible_to_applicant=True,
+        to_status__in=sorted(_PUBLIC_STATUSES),
+    ).order_by("appeal_id", "created_at", "pk")
+    notes: dict[int, list[dict[str, Any]]] = {}
+    for event in events.values("pk", "appeal_id", "to_status", "created_at"):
+        status = event["to_status"]
+        notes.setdefault(event["appeal_id"], []).append(
+            {
+                "update_id": str(event["pk"]),
+                "status": "closed" if status in CLOSED_STATUSES else "open",
+                "detailed_status": status,
+                "description": str(Status(status).label),
+                "updated_datetime": _w3c(event["created_at"], zone),
+            }
+        )
+    return notes
 
 
 @_open311("GET")
@@ -787,6 +875,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         channel=Channel.OPEN311,
         idempotency_key=idempotency_key(request),
         key_owner=f"client:{client.pk}",
+        api_client=client,
     )
     appeal = submission.appeal
     deadline = timezone.localtime(appeal.deadline, _time_zone(city))
@@ -810,6 +899,107 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return _list_requests(request, fmt)
 
 
+# --- service request updates (the extension FixMyStreet uses) ---------------------
+
+# Our status after a move → the update's status, in the vocabulary FixMyStreet and the
+# systems it talks to use. An answer's depends on its result.
+_UPDATE_STATUSES = {
+    Status.ACCEPTED: "open",
+    Status.ASSIGNED: "open",
+    Status.REOPENED: "open",
+    Status.IN_PROGRESS: "in_progress",
+    Status.CLOSED: "closed",
+    Status.REJECTED: "closed",
+    Status.NOT_CONSIDERED: "closed",
+    Status.WITHDRAWN: "closed",
+    Status.REDIRECTED: "not_councils_responsibility",
+    Status.DUPLICATE: "duplicate",
+}
+_ANSWER_STATUSES: dict[str, str] = {
+    Result.SATISFIED: "fixed",
+    Result.EXPLAINED: "closed",
+    Result.REFUSED: "no_further_action",
+}
+
+
+def _update_window(request: HttpRequest, city: City) -> tuple[datetime, datetime]:
+    zone = _time_zone(city)
+    since = _moment(request.GET.get("start_date", ""), "start_date", zone, end=False)
+    until = _moment(request.GET.get("end_date", ""), "end_date", zone, end=True)
+    if until is None:
+        # Without end_date: up to now, or an empty window starting in the future.
+        until = max(timezone.now(), since or _EARLIEST) + timedelta(microseconds=1)
+    since = since or until - SPAN
+    if until <= since:
+        raise Open311Error(400, about("end_date", _("It must come after start_date.")))
+    return since, until
+
+
+def _updates_out(
+    request: HttpRequest, city: City, events: Sequence[AppealEvent]
+) -> list[dict[str, Any]]:
+    appeal_ids = {event.appeal_id for event in events}
+    answers = {
+        (answer.appeal_id, answer.created_at): answer.text
+        for answer in Answer.objects.filter(appeal_id__in=appeal_ids)
+    }
+    after_photos: dict[int, int] = {}
+    for appeal_id, file_id in (
+        AppealFile.objects.filter(appeal_id__in=appeal_ids, role=FileRole.AFTER, is_public=True)
+        .order_by("appeal_id", "position", "pk")
+        .values_list("appeal_id", "pk")
+    ):
+        after_photos.setdefault(appeal_id, file_id)
+    zone = _time_zone(city)
+    files_url = request.build_absolute_uri("/api/v1/appeals/")
+    out = []
+    for event in events:
+        appeal = event.appeal
+        description, media = event.note, None
+        if event.to_status == Status.ANSWERED:
+            status = _ANSWER_STATUSES.get(appeal.result, "closed")
+            description = strip_tags(answers.get((appeal.pk, event.created_at), "")).strip()
+            photo = after_photos.get(appeal.pk)
+            media = f"{files_url}{appeal.pk}/files/{photo}" if photo else None
+        else:
+            status = _UPDATE_STATUSES[Status(event.to_status)]
+        out.append(
+            {
+                "update_id": str(event.pk),
+                "service_request_id": str(appeal.pk),
+                "status": status,
+                "updated_datetime": _w3c(event.created_at, zone),
+                "description": description or str(Status(event.to_status).label),
+                "media_url": media,
+            }
+        )
+    return out
+
+
+@_open311("GET")
+def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Status changes of the requests this key filed, oldest first (at most 1,000: ask
+    again from the last one's moment). The system that filed a request speaks for its
+    reporter, so it reads what the reporter reads: the answer's text and the reasons."""
+    city = _city_of_request(request)
+    client = _api_client((request.GET.get("api_key") or "").strip(), city)
+    since, until = _update_window(request, city)
+    events = list(
+        AppealEvent.objects.filter(
+            appeal__city=city,
+            appeal__api_client=client,
+            kind=EventKind.TRANSITION,
+            visible_to_applicant=True,
+            to_status__in=sorted({*_UPDATE_STATUSES, Status.ANSWERED}),
+            created_at__gte=since,
+            created_at__lt=until,
+        )
+        .select_related("appeal")
+        .order_by("created_at", "pk")[:MAX_REQUESTS]
+    )
+    return _render(fmt, "service_request_updates", _updates_out(request, city, events))
+
+
 def unknown(request: HttpRequest, path: str) -> HttpResponse:
     """Anything else under the endpoint: a 404 in the spec's format."""
     fmt = "xml" if path.endswith(".xml") else "json"
@@ -820,6 +1010,7 @@ __all__ = [
     "service_definition",
     "service_list",
     "service_request",
+    "service_request_updates",
     "service_requests",
     "token",
     "unknown",

@@ -23,6 +23,11 @@ urlpatterns = [
         open311.service_request,
         name="request",
     ),
+    re_path(
+        rf"^servicerequestupdates{_FORMAT}",
+        open311.service_request_updates,
+        name="updates",
+    ),
     re_path(rf"^tokens/(?P<token>[^/]+){_FORMAT}", open311.token, name="token"),
     re_path(r"^(?P<path>.*)$", open311.unknown, name="unknown"),
 ]

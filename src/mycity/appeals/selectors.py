@@ -110,10 +110,9 @@ def _status_q(statuses: Iterable[str]) -> Q:
     return Q(status__in=sorted(wanted))
 
 
-def public_reports(
-    city: City, filters: ReportFilters, *, after_id: int | None = None, limit: int = 50
-) -> list[Appeal]:
-    """Public problem reports, newest first; `after_id` continues a page."""
+def _filtered_reports(city: City, filters: ReportFilters) -> QuerySet[Appeal] | None:
+    """The city's public reports matching everything but the place; None when a named
+    category or district does not exist."""
     reports = Appeal.objects.filter(city=city, is_public=True)
     # Slugs become ids first, so the query is one table on the (city, category, id, point)
     # index rather than a join the planner may start from the wrong side.
@@ -124,7 +123,7 @@ def public_reports(
             )
         )
         if not category_ids:
-            return []
+            return None
         reports = reports.filter(category_id__in=category_ids)
     if filters.statuses:
         reports = reports.filter(_status_q(filters.statuses))
@@ -135,8 +134,33 @@ def public_reports(
             .first()
         )
         if district_id is None:
-            return []
+            return None
         reports = reports.filter(district_id=district_id)
+    if filters.since:
+        reports = reports.filter(submitted_at__gte=filters.since)
+    if filters.until:
+        reports = reports.filter(submitted_at__lt=filters.until)
+    return reports
+
+
+def public_report_before(city: City, filters: ReportFilters, *, skip: int) -> int | None:
+    """Where a numbered page continues from: the id of the `skip`-th newest report
+    matching `filters` (pass it as `after_id`); None when there are fewer. For Open311's
+    paging extension; without the place filters."""
+    reports = _filtered_reports(city, filters)
+    if reports is None or skip <= 0:
+        return None
+    found = list(reports.order_by("-pk").values_list("pk", flat=True)[skip - 1 : skip])
+    return found[0] if found else None
+
+
+def public_reports(
+    city: City, filters: ReportFilters, *, after_id: int | None = None, limit: int = 50
+) -> list[Appeal]:
+    """Public problem reports, newest first; `after_id` continues a page."""
+    reports = _filtered_reports(city, filters)
+    if reports is None:
+        return []
     box = filters.bbox
     if filters.near is not None:
         lat, lon, radius = filters.near
@@ -144,10 +168,6 @@ def public_reports(
         box = (around.min_lat, around.min_lon, around.max_lat, around.max_lon)
     if box is not None:
         reports = reports.filter(lat__range=(box[0], box[2]), lon__range=(box[1], box[3]))
-    if filters.since:
-        reports = reports.filter(submitted_at__gte=filters.since)
-    if filters.until:
-        reports = reports.filter(submitted_at__lt=filters.until)
     if after_id is not None:
         reports = reports.filter(pk__lt=after_id)
     reports = reports.order_by("-pk")

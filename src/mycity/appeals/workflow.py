@@ -78,9 +78,13 @@ RULES: dict[Move, Rule] = {
     Move.ASSIGN: _rule(
         {S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED}, S.ASSIGNED, {A.DISPATCHER, A.SYSTEM}
     ),
-    Move.START: _rule({S.ASSIGNED}, S.IN_PROGRESS, {A.EXECUTOR}),
-    Move.RETURN: _rule({S.ASSIGNED, S.IN_PROGRESS}, S.ACCEPTED, {A.EXECUTOR}, note_required=True),
-    Move.ANSWER: _rule({S.ASSIGNED, S.IN_PROGRESS}, S.ANSWERED, {A.EXECUTOR}),
+    # SYSTEM here is the executor's own system, whose updates Open311 out applies to
+    # the problem reports it sent there (appeals.open311_out); nothing else moves so.
+    Move.START: _rule({S.ASSIGNED}, S.IN_PROGRESS, {A.EXECUTOR, A.SYSTEM}),
+    Move.RETURN: _rule(
+        {S.ASSIGNED, S.IN_PROGRESS}, S.ACCEPTED, {A.EXECUTOR, A.SYSTEM}, note_required=True
+    ),
+    Move.ANSWER: _rule({S.ASSIGNED, S.IN_PROGRESS}, S.ANSWERED, {A.EXECUTOR, A.SYSTEM}),
     Move.CLOSE: _rule({S.ANSWERED}, S.CLOSED, {A.DISPATCHER, A.APPLICANT, A.SYSTEM}),
     # Only a problem report is turned away as a report, with a reason the resident
     # sees; an appeal under the law is declined only on a ground of art. 15 (LEAVE).

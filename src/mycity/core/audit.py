@@ -30,6 +30,8 @@ CHANGES = {
     "webhook.resumed": _("Webhook endpoint resumed"),
     "webhook.secret_rotated": _("Webhook secret rotated"),
     "webhook.deleted": _("Webhook endpoint deleted"),
+    "open311_link.saved": _("Organisation's own system connected"),
+    "open311_link.removed": _("Organisation's own system disconnected"),
 }
 
 

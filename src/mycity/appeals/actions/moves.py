@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mycity.accounts.models import User
-from mycity.appeals import alerts, deadlines, routing, staff_notices
+from mycity.appeals import alerts, deadlines, open311_out, routing, staff_notices
 from mycity.appeals.appeal_files import attach_files, forget_files, write_files
 from mycity.appeals.applicant_notices import give_notice
 from mycity.appeals.errors import (
@@ -82,6 +82,7 @@ def accept_and_route(
             data={"organisation": organisation.slug, "routed": True},
         )
         staff_notices.notify_assignment(appeal)
+        open311_out.forward_assigned(appeal)
 
 
 @transaction.atomic
@@ -117,6 +118,7 @@ def assign_appeal(
         data={"organisation": organisation.slug},
     )
     staff_notices.notify_assignment(appeal, actor=actor)
+    open311_out.forward_assigned(appeal)
     return appeal
 
 

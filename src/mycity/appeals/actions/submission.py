@@ -38,6 +38,7 @@ from mycity.appeals.errors import (
 from mycity.appeals.extra_fields import check_extra_fields
 from mycity.appeals.limits import MAX_ATTACHMENTS, MAX_DESCRIPTION, MAX_E_APPEAL_TEXT, MAX_PHOTOS
 from mycity.appeals.models import (
+    ApiClient,
     Appeal,
     AppealCounter,
     AppealFile,
@@ -286,6 +287,7 @@ def submit_appeal(
     idempotency_key: str | None = None,
     key_owner: str | None = None,
     intake: StaffIntake | None = None,
+    api_client: ApiClient | None = None,
 ) -> Submission:
     """Register a problem report or an e-appeal, route it and start its term.
 
@@ -333,6 +335,7 @@ def submit_appeal(
                 files=rows,
                 channel=channel,
                 intake=intake,
+                api_client=api_client,
             )
             if idempotency_key and owner:
                 with transaction.atomic():
@@ -437,6 +440,7 @@ def _register(
     files: list[AppealFile],
     channel: str,
     intake: StaffIntake | None = None,
+    api_client: ApiClient | None = None,
 ) -> Appeal:
     category: Category = values["category"]
     now = plan.submitted_at
@@ -473,6 +477,7 @@ def _register(
         district=plan.district,
         addressee=values.get("addressee"),
         applicant=applicant,
+        api_client=api_client,
         consent_policy_version="" if intake else current_version(city),
         consent_at=None if intake else now,
         **(_registration(city, intake, plan) if intake else {}),

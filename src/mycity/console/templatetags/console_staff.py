@@ -7,6 +7,7 @@ from django import template
 
 from mycity.accounts.models import ROLES_NEEDING_ORGANISATION, RoleKind
 from mycity.accounts.permissions import Action, may, roles_of
+from mycity.appeals.access import organisations_to_link
 
 register = template.Library()
 
@@ -47,3 +48,12 @@ def decides_on_appeals(user: Any, city: Any) -> bool:
         role.kind in (RoleKind.HEAD, RoleKind.DECIDER) and role.city_id == city.pk
         for role in roles_of(user)
     ) or any(role.kind == RoleKind.PLATFORM_ADMIN for role in roles_of(user))
+
+
+@register.simple_tag
+def own_systems(user: Any, city: Any) -> list[Any]:
+    """The organisations whose own Open311 system the user may connect (a head: their
+    own; the city administrator: every executor)."""
+    if city is None:
+        return []
+    return organisations_to_link(user, city)
