@@ -5,6 +5,8 @@ from mycity.appeals.api import RESIDENT
 from mycity.appeals.api import router as appeals_router
 from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
+from mycity.console.reception_api import router as reception_router
+from mycity.console.staff_api import me_router as my_invitations_router
 from mycity.console.staff_api import router as staff_router
 from mycity.content.api import router as content_router
 from mycity.content.listing_api import router as listing_router
@@ -17,7 +19,7 @@ from mycity.reports.api import router as reports_router
 
 # The document's version: the major is the path's (/api/v1), which stays compatible; the
 # minor grows with each compatible addition (docs/api.md keeps the changelog).
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"
 
 api = ContractAPI(
     title="mycity API",
@@ -39,6 +41,8 @@ api.add_router("/cities", listing_router)
 api.add_router("/me/notifications", notify_router, auth=RESIDENT)
 api.add_router("/me/push-subscriptions", push_router, auth=RESIDENT)
 api.add_router("/me/tokens", tokens_router)
+api.add_router("/me/invitations", my_invitations_router)
 api.add_router("/cities", reports_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/cities", staff_router)
+api.add_router("/cities", reception_router)

@@ -24,6 +24,14 @@ CHANGES = {
     "calendar.day_cleared": _("Working-day exception removed"),
     "city.went_live": _("City went live"),
     "addresses.imported": _("Address registry imported"),
+    "reception.official_added": _("Receiving official added"),
+    "reception.reminder_set": _("Reception reminder set"),
+    "reception.rule_saved": _("Reception rule saved"),
+    "reception.rule_retired": _("Reception rule retired"),
+    "reception.day_cancelled": _("Reception day cancelled"),
+    "reception.day_added": _("Extra reception added"),
+    "reception.exception_removed": _("Reception exception removed"),
+    "staff.invitation_answered": _("Staff invitation answered"),
 }
 
 
