@@ -266,7 +266,7 @@ def save_rule(
             city=city,
             action="reception.rule_saved",
             subject=_subject(official),
-            fields=RULE_FIELDS,
+            fields=[*RULE_FIELDS, *_cancelled_note(cancelled)],
             before=before,
             after=rule_values(rule) | _cancelled_note(cancelled),
         )
