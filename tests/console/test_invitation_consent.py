@@ -84,9 +84,9 @@ def test_accepting_twice_is_refused(city_admin, city, resident):
 
 def test_an_expired_invitation_is_refused(city_admin, city, resident):
     invitation = invite(city_admin, city).invitation
-    with freeze_time(timezone.now() + timedelta(days=INVITATION_DAYS, minutes=1)):
-        with pytest.raises(InvitationExpired):
-            answer_invitation(user=resident, invitation_id=invitation.pk, accept=True)
+    later = timezone.now() + timedelta(days=INVITATION_DAYS, minutes=1)
+    with freeze_time(later), pytest.raises(InvitationExpired):
+        answer_invitation(user=resident, invitation_id=invitation.pk, accept=True)
     assert not Role.objects.filter(user=resident, kind=RoleKind.DISPATCHER).exists()
 
 

@@ -17,7 +17,6 @@ from mycity.notify.models import Notification
 from mycity.reception import services
 from mycity.reception.errors import InvalidReception
 from mycity.reception.models import (
-    Appointment,
     ExceptionKind,
     ReceptionException,
     ReceptionRule,

@@ -78,7 +78,7 @@ def schedules(request: HttpRequest, slug: str) -> HttpResponse:
 def add_official(request: HttpRequest, slug: str) -> HttpResponse:
     city = setup_city(request, slug)
     form = AdminOfficialForm(city, request.POST)
-    status, problems = 400, []
+    status, problems = 400, list[str]()
     if form.is_valid():
         with refusals(form) as refused:
             receptions.add_official(actor=request.user, city=city, **form.cleaned_data)  # type: ignore[arg-type]
@@ -113,7 +113,7 @@ def reminder(request: HttpRequest, slug: str, official_id: int) -> HttpResponse:
         if refused:
             messages.error(request, refused.message)
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("console:receptions", slug=city.slug)
 
 
@@ -237,7 +237,7 @@ def exception(request: HttpRequest, slug: str) -> HttpResponse:
     city = setup_city(request, slug)
     initial = {"official": request.GET.get("official")} if request.GET.get("official") else {}
     form = ExceptionForm(city, request.POST or None, initial=initial)
-    status, problems, affected = 200, [], []
+    status, problems, affected = 200, list[str](), list[str]()
     if request.method == "POST":
         status = 400
         if form.is_valid():
