@@ -9,6 +9,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from mycity.accounts.models import RoleKind
+from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.reception import services
 from mycity.reception.models import Appointment, ReceptionRule, ReceptionSession
 from mycity.setup import receptions
@@ -274,3 +275,14 @@ def test_the_api_adds_an_official_only_to_an_organisation_of_the_city(client, ci
 def test_a_dispatcher_gets_no_schedules_from_the_api(client, dispatcher, official):
     client.force_login(dispatcher)
     assert client.get(f"{API}/officials").status_code == 404
+
+
+def test_the_api_takes_a_token_with_the_staff_scope_only(client, city, city_admin, official):
+    def token(*scopes):
+        issued = issue_api_client(city=city, name="app", user=city_admin, scopes=scopes)
+        return {"HTTP_AUTHORIZATION": f"Bearer {issued.key}"}
+
+    assert client.get(f"{API}/officials", **token("staff")).status_code == 200
+    refused = client.get(f"{API}/officials", **token("resident"))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "missing_scope"

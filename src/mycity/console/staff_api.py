@@ -83,7 +83,8 @@ class UnknownOrganisation(DomainError):
 def _admin_city(request: HttpRequest, slug: str) -> City:
     """The city whose people the caller manages; a 404 for anyone else (no leak)."""
     city = city_by_slug(slug)
-    if not may(request.user, Action.GRANT_ROLES, city):
+    # `auth` is the signed-in person, or the owner of a token confined to its city.
+    if not may(request.auth, Action.GRANT_ROLES, city):  # type: ignore[attr-defined]
         raise NotFound()
     return city
 
@@ -263,7 +264,7 @@ def _my_invitation_out(invitation: StaffInvitation) -> dict:
     summary="My invitations to a city's staff that await my answer",
 )
 def my_invitations(request: HttpRequest) -> list[dict]:
-    return [_my_invitation_out(i) for i in pending_invitations(request.user)]  # type: ignore[arg-type]
+    return [_my_invitation_out(i) for i in pending_invitations(request.auth)]  # type: ignore[attr-defined]
 
 
 @me_router.post(
@@ -274,7 +275,7 @@ def my_invitations(request: HttpRequest) -> list[dict]:
     openapi_extra=errors(409),
 )
 def accept_invitation(request: HttpRequest, invitation_id: Id) -> dict:
-    done = answer_invitation(user=request.user, invitation_id=invitation_id, accept=True)  # type: ignore[arg-type]
+    done = answer_invitation(user=request.auth, invitation_id=invitation_id, accept=True)  # type: ignore[attr-defined]
     return _my_invitation_out(done)
 
 
@@ -286,5 +287,5 @@ def accept_invitation(request: HttpRequest, invitation_id: Id) -> dict:
     openapi_extra=errors(409),
 )
 def decline_invitation(request: HttpRequest, invitation_id: Id) -> dict:
-    done = answer_invitation(user=request.user, invitation_id=invitation_id, accept=False)  # type: ignore[arg-type]
+    done = answer_invitation(user=request.auth, invitation_id=invitation_id, accept=False)  # type: ignore[attr-defined]
     return _my_invitation_out(done)
