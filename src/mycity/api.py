@@ -11,6 +11,8 @@ from mycity.appeals.open311_api import router as open311_out_router
 from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
 from mycity.console.desk_api import router as desk_router
+from mycity.console.reception_api import router as reception_schedules_router
+from mycity.console.staff_api import me_router as my_invitations_router
 from mycity.console.staff_api import router as staff_router
 from mycity.console.webhook_api import router as webhooks_router
 from mycity.content.api import router as content_router
@@ -55,11 +57,13 @@ api.add_router("/me", settings_router, auth=RESIDENT)
 api.add_router("/me/subscriptions", subscriptions_router, auth=RESIDENT)
 api.add_router("/me/report-alerts", alerts_router, auth=RESIDENT)
 api.add_router("/me", privacy_router, auth=RESIDENT)
+api.add_router("/me/invitations", my_invitations_router)
 api.add_router("/cities", reception_router)
 api.add_router("/cities", polls_router)
 api.add_router("/cities", reports_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/cities", staff_router)
+api.add_router("/cities", reception_schedules_router)
 # The staff side of the console's work: control, intake, the law's actions, the desk.
 api.add_router("", control_router)
 api.add_router("", intake_router)

@@ -5,11 +5,11 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 
 from mycity.accounts.errors import InvalidInvitation, RoleNotAllowed, RoleScopeInvalid
-from mycity.accounts.invitations import invite_staff
 from mycity.accounts.models import Role, RoleKind, User
 from mycity.accounts.services import grant_role, withdraw_role
 from mycity.console.people import release_leaver
 from mycity.core.models import SetupChange
+from mycity.setup.invitations import invite_staff
 from tests.conftest import person
 from tests.factories import UserFactory
 

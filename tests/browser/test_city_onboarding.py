@@ -1,7 +1,8 @@
 """A new city sets itself up from the console, on a phone: Novopolotsk's administrator
 imports addresses, imports a district, copies Polotsk's categories, draws a service
-area, invites a dispatcher and an executor, completes the checklist and goes live; a
-resident then files a report there that reaches the right executor."""
+area, invites a dispatcher and an executor, sets a reception schedule with a preview,
+completes the checklist and goes live; a resident then files a report there that
+reaches the right executor."""
 
 import json
 import re
@@ -15,6 +16,7 @@ from mycity.accounts.models import Role, RoleKind
 from mycity.appeals.models import Appeal
 from mycity.cities.models import City, Organisation
 from mycity.privacy.models import PrivacyNotice
+from mycity.reception.models import Official, ReceptionRule
 from tests.browser.conftest import screenshot
 from tests.conftest import person
 from tests.factories import CityFactory, square
@@ -143,6 +145,30 @@ def test_novopolotsk_goes_live_from_the_console(
     fits_the_screen(page)
     screenshot(page, "city-operator-notice")
     assert PrivacyNotice.objects.filter(city=novopolotsk).count() == 1
+
+    # The head of the lighting service receives citizens every Tuesday.
+    page.goto(console + "/settings/receptions/")
+    page.get_by_text("Добавить должностное лицо").click()
+    page.locator("select[name=official-organisation]").select_option(str(lighting.pk))
+    page.locator("input[name=official-full_name]").fill("Ковалёв Андрей Петрович")
+    page.locator("input[name=official-position]").fill("Начальник")
+    page.get_by_role("button", name="Добавить", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("добавлен")
+    page.get_by_role("link", name="Добавить часы приёма").first.click()
+    official = Official.objects.get(organisation=lighting)
+    page.locator("select[name=official]").select_option(str(official.pk))
+    page.locator("select[name=repeat]").select_option("weekly")
+    page.locator("select[name=weekday]").select_option("1")
+    page.locator("input[name=starts_at]").fill("10:00")
+    page.locator("input[name=ends_at]").fill("13:00")
+    page.locator("input[name=place]").fill("ул. Молодёжная, 1, каб. 5")
+    page.get_by_role("button", name="Предпросмотр").click()
+    expect(page.locator("#preview tbody tr").first).to_contain_text("10:00")
+    fits_the_screen(page)
+    screenshot(page, "city-reception-preview")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_role("status").first).to_contain_text("Часы приёма сохранены")
+    assert ReceptionRule.objects.filter(official__organisation=lighting, weekday=1).count() == 1
 
     page.goto(console + "/setup/")
     expect(page.locator(".checklist li.missing")).to_have_count(0)

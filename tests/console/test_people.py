@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from mycity.accounts.invitations import invite_staff
 from mycity.accounts.models import Role, RoleKind, User
 from mycity.appeals.actions.moves import start_work
 from mycity.appeals.models import AppealEvent, Status
 from mycity.core.models import SetupChange
+from mycity.setup.invitations import invite_staff
 from tests.appeal_fixtures import submit_report
 from tests.conftest import person
 

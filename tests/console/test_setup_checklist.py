@@ -1,5 +1,7 @@
 """The onboarding checklist and going live."""
 
+from datetime import time
+
 import pytest
 from django.urls import reverse
 
@@ -7,6 +9,7 @@ from mycity.accounts.models import RoleKind
 from mycity.cities.errors import InvalidSetup
 from mycity.core.models import SetupChange
 from mycity.privacy.models import Operator, PrivacyNotice
+from mycity.reception.models import Official, ReceptionRule
 from mycity.setup.checklist import checklist, go_live
 from tests.conftest import person
 from tests.factories import DistrictFactory
@@ -24,11 +27,34 @@ def ready_city(city, leaking_roof, organisation, dispatcher, executor):
     DistrictFactory(city=city)
     Operator.objects.create(city=city, name_ru="Полоцкий райисполком", postal_address="пл. 1")
     PrivacyNotice.objects.create(city=city, version="1")
+    official = Official.objects.create(
+        organisation=organisation, full_name="Петров П. П.", position="Начальник"
+    )
+    ReceptionRule.objects.create(
+        official=official,
+        repeat="weekly",
+        weekday=1,
+        starts_at=time(10),
+        ends_at=time(13),
+        place="каб. 1",
+    )
     return city
 
 
 def test_a_new_city_lacks_everything_but_its_boundary(city):
-    assert missing(city) == {"districts", "categories", "coverage", "notice", "staff"}
+    assert missing(city) == {
+        "districts",
+        "categories",
+        "coverage",
+        "notice",
+        "reception",
+        "staff",
+    }
+
+
+def test_a_city_whose_only_official_no_longer_receives_lacks_a_reception(ready_city):
+    Official.objects.update(is_active=False)
+    assert missing(ready_city) == {"reception"}
 
 
 def test_a_city_set_up_has_nothing_missing(ready_city):
@@ -61,6 +87,7 @@ def test_going_live_is_refused_item_by_item_until_complete(city_admin, city):
         "categories",
         "coverage",
         "notice",
+        "reception",
         "staff",
     }
     city.refresh_from_db()

@@ -2,10 +2,10 @@
 
 import pytest
 
-from mycity.accounts.invitations import invite_staff
 from mycity.accounts.models import Role, RoleKind, User
 from mycity.appeals.actions.moves import start_work
 from mycity.appeals.models import Status
+from mycity.setup.invitations import invite_staff
 from tests.appeal_fixtures import submit_report
 
 pytestmark = pytest.mark.django_db

@@ -87,9 +87,9 @@ def test_a_retired_rule_or_official_gets_no_new_sessions(clerk, city, official):
     assert services.generate_sessions(actor=clerk, city=city, weeks=4) == 0
 
 
-def test_a_rule_with_the_end_before_the_start_or_on_a_weekend_is_refused(official):
+def test_a_rule_with_the_end_before_the_start_or_on_a_sunday_is_refused(official):
     with pytest.raises(InvalidReception) as refused:
-        monday_rule(official, weekday=5, starts_at=time(12, 0), ends_at=time(11, 0))
+        monday_rule(official, weekday=6, starts_at=time(12, 0), ends_at=time(11, 0))
     fields = {d["field"] for d in refused.value.as_dict()["details"]}
     assert fields == {"weekday", "ends_at"}
     assert not ReceptionRule.objects.exists()

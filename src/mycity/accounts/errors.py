@@ -27,3 +27,15 @@ class InvalidSubscription(DomainError):
 class InvalidInvitation(DomainError):
     code = "invalid_invitation"
     message = _("The invitation is not valid.")
+
+
+class InvitationAnswered(DomainError):
+    code = "invitation_answered"
+    message = _("This invitation has already been answered.")
+    status = 409
+
+
+class InvitationExpired(DomainError):
+    code = "invitation_expired"
+    message = _("This invitation has expired; ask the city's administrator for a new one.")
+    status = 409

@@ -231,3 +231,54 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class StaffInvitation(models.Model):
+    """A role offered to someone who already has an account: the role is granted only
+    when they accept it, signed in, before `expires_at`. An invitation that makes a new
+    account is kept too, accepted at once (its owner proves the mailbox by the link)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_invitations")
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    organisation = models.ForeignKey(
+        "cities.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined"]),
+                name="staff_invitation_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="staff_invitation_of_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.city_id} {self.status}"
+
+    def has_expired(self, now: Any = None) -> bool:
+        return self.status == InvitationStatus.PENDING and self.expires_at <= (
+            now or timezone.now()
+        )

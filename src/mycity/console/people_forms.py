@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mycity.accounts.invitations import INVITED_ROLES
 from mycity.accounts.models import ROLES_NEEDING_ORGANISATION, RoleKind
 from mycity.cities.models import City, Organisation
+from mycity.setup.invitations import INVITED_ROLES
 
 
 def _role_choices() -> list[tuple[str, Any]]:

@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mycity.accounts.invitations import invite_staff
 from mycity.accounts.models import Role
 from mycity.accounts.permissions import Action, may
 from mycity.accounts.selectors import staff_member, staff_of
@@ -21,6 +20,7 @@ from mycity.console.access import console_city_for
 from mycity.console.editing import console_page
 from mycity.console.people import release_leaver
 from mycity.console.people_forms import InviteForm, RoleForm
+from mycity.setup.invitations import INVITATION_DAYS, invitations_of, invite_staff
 from mycity.web.form_errors import refusals
 
 
@@ -51,6 +51,17 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
                     kind=data["kind"],
                     organisation=data["organisation"],
                 )
+                if invitation.pending:
+                    # An existing account holds the role only once its owner accepts.
+                    messages.success(
+                        request,
+                        _(
+                            "%(email)s already has an account: they are asked to accept "
+                            "the role, and hold it once they do."
+                        )
+                        % {"email": invitation.user.email},
+                    )
+                    return redirect("console:people", slug=city.slug)
                 messages.success(
                     request, _("%(email)s is invited.") % {"email": invitation.user.email}
                 )
@@ -61,6 +72,8 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
         city,
         "console/people.html",
         staff=staff_of(city),
+        invitations=invitations_of(city),
+        invitation_days=INVITATION_DAYS,
         form=form,
         personal_data_roles=PERSONAL_DATA_ROLES,
         can_read_audit=may(request.user, Action.READ_AUDIT, city),

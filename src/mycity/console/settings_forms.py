@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mycity.cities.geojson_input import area_from_text
+from mycity.setup.operator_notice import PURPOSE_KEYS
 
 MAX_UPLOAD = 2_000_000
 
@@ -133,6 +134,87 @@ class OperatorForm(forms.Form):
         required=False,
         help_text=_("One a line: the name, a vertical bar, what it does for the operator."),
     )
+    purposes_ru = forms.CharField(
+        label=_("Purposes of processing (Russian)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_(
+            "One purpose a line: what for | which data | how long they are kept | the "
+            "ground in law. Leave empty for the platform's standard purposes."
+        ),
+    )
+    purposes_be = forms.CharField(
+        label=_("Purposes of processing (Belarusian)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("The same lines in the same order; empty lines fall back to Russian."),
+    )
+    purposes_en = forms.CharField(
+        label=_("Purposes of processing (English)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("The same lines in the same order; empty lines fall back to Russian."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        purposes = self.initial.get("purposes") or []
+        for language in PURPOSE_LANGUAGES:
+            self.initial.setdefault(f"purposes_{language}", purpose_lines(purposes, language))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parsed: dict[str, list[list[str]]] = {}
+        for language in PURPOSE_LANGUAGES:
+            name = f"purposes_{language}"
+            lines = [line for line in (data.get(name) or "").splitlines() if line.strip()]
+            rows = [[part.strip() for part in line.split("|")] for line in lines]
+            if any(len(row) != len(PURPOSE_KEYS) for row in rows):
+                self.add_error(
+                    name,
+                    _("Each line needs four parts divided by vertical bars: %(line)s")
+                    % {"line": " | ".join(str(label) for label in PURPOSE_LABELS)},
+                )
+            parsed[language] = rows
+        russian = parsed["ru"]
+        for language in ("be", "en"):
+            if parsed[language] and len(parsed[language]) != len(russian):
+                self.add_error(
+                    f"purposes_{language}",
+                    _("Give as many lines as in Russian (%(count)d), in the same order.")
+                    % {"count": len(russian)},
+                )
+        if not self.errors:
+            data["purposes"] = [
+                {
+                    key: {
+                        language: parsed[language][n][k] if parsed[language] else ""
+                        for language in PURPOSE_LANGUAGES
+                    }
+                    for k, key in enumerate(PURPOSE_KEYS)
+                }
+                for n in range(len(russian))
+            ]
+        return data
+
+
+PURPOSE_LANGUAGES = ("ru", "be", "en")
+PURPOSE_LABELS = (_("what for"), _("which data"), _("how long"), _("ground in law"))
+
+
+def purpose_lines(purposes: list[Any], language: str) -> str:
+    """The purposes as the form's lines in one language."""
+    lines = []
+    for entry in purposes:
+        if not isinstance(entry, dict):
+            continue
+        parts = []
+        for key in PURPOSE_KEYS:
+            texts = entry.get(key)
+            parts.append(texts.get(language, "") if isinstance(texts, dict) else str(texts or ""))
+        if any(parts):
+            lines.append(" | ".join(parts))
+    return "\n".join(lines)
 
 
 class CalendarDayForm(forms.Form):

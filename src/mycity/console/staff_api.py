@@ -1,27 +1,36 @@
 """The city administrator's API on people and roles: the same services as the console's
 People page (`people_views`), for a city's own staff directory to call."""
 
-from typing import cast
+from datetime import datetime
+from typing import Annotated, Literal, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from mycity.accounts.invitations import invite_staff
-from mycity.accounts.models import Role, RoleKind, User
+from mycity.accounts.models import InvitationStatus, Role, RoleKind, StaffInvitation, User
 from mycity.accounts.permissions import Action, may
 from mycity.accounts.selectors import StaffMember, staff_member, staff_of
 from mycity.accounts.services import grant_role, withdraw_role
-from mycity.appeals.api import STAFF
+from mycity.appeals.api import SIGNED_IN, STAFF
 from mycity.cities.models import City, Organisation
 from mycity.cities.selectors import city_by_slug
 from mycity.console.people import release_leaver
+from mycity.core.api_contract import errors
+from mycity.core.api_formats import MAX_ID
 from mycity.core.errors import DomainError, NotFound
+from mycity.setup.invitations import (
+    answer_invitation,
+    invitations_of,
+    invite_staff,
+    pending_invitations,
+)
 
 # A browser session, or a token with the `staff` scope whose person is the city's
 # administrator now (roles are checked at each call, not when the token was made).
 router = Router(tags=["people and roles"], auth=STAFF)
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class RoleOut(Schema):
@@ -47,6 +56,19 @@ class RoleIn(Schema):
 class InvitationIn(RoleIn):
     email: str = Field(max_length=254)
     full_name: str = Field("", max_length=200)
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    kind: RoleKind
+    organisation: str | None = Field(description="The organisation's slug, for its roles.")
+    status: InvitationStatus | Literal["expired"] = Field(
+        description="`pending` until the person answers; `expired` when they did not in time."
+    )
+    created_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None
 
 
 class ReleaseOut(Schema):
@@ -115,10 +137,26 @@ def list_staff(request: HttpRequest, slug: str) -> list[dict]:
     return [_member_out(member) for member in staff_of(_admin_city(request, slug))]
 
 
+def _invitation_out(invitation: StaffInvitation) -> dict:
+    return {
+        "id": invitation.pk,
+        "email": invitation.user.email,
+        "kind": invitation.kind,
+        "organisation": invitation.organisation.slug if invitation.organisation else None,
+        "status": "expired" if invitation.has_expired() else invitation.status,
+        "created_at": invitation.created_at,
+        "expires_at": invitation.expires_at,
+        "answered_at": invitation.answered_at,
+    }
+
+
 @router.post(
     "/{slug}/staff/invitations",
-    response={201: StaffMemberOut},
-    summary="Invite a member of staff by e-mail with a role; they get a set-password link",
+    response={201: StaffMemberOut, 202: InvitationOut},
+    summary="Invite a member of staff by e-mail with a role",
+    description="A new account gets the role at once and a set-password link (201). "
+    "An existing account is asked to accept the role when signed in (202): the role is "
+    "granted only on acceptance, and the invitation expires unanswered.",
 )
 def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[dict]:
     city = _admin_city(request, slug)
@@ -130,7 +168,19 @@ def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[dic
         kind=payload.kind,
         organisation=_organisation(city, payload.organisation),
     )
+    if invitation.pending:
+        return Status(202, _invitation_out(invitation.invitation))
     return Status(201, _member_out(_member(city, invitation.user.pk)))
+
+
+@router.get(
+    "/{slug}/staff/invitations",
+    response=list[InvitationOut],
+    auth=STAFF,
+    summary="The city's staff invitations: pending, accepted, declined or expired",
+)
+def list_invitations(request: HttpRequest, slug: str) -> list[dict]:
+    return [_invitation_out(i) for i in invitations_of(_admin_city(request, slug))]
 
 
 @router.post(
@@ -183,3 +233,59 @@ def release(request: HttpRequest, slug: str, user_id: int) -> dict:
         "roles_withdrawn": done.roles_withdrawn,
         "deactivated": done.deactivated,
     }
+
+
+# The invited person's side: their own pending invitations, accepted or declined.
+me_router = Router(tags=["people and roles"])
+
+
+class MyInvitationOut(Schema):
+    id: int
+    city: str = Field(description="The city's slug.")
+    kind: RoleKind
+    organisation: str | None = Field(description="The organisation's slug, for its roles.")
+    expires_at: datetime
+
+
+def _my_invitation_out(invitation: StaffInvitation) -> dict:
+    return {
+        "id": invitation.pk,
+        "city": invitation.city.slug,
+        "kind": invitation.kind,
+        "organisation": invitation.organisation.slug if invitation.organisation else None,
+        "expires_at": invitation.expires_at,
+    }
+
+
+@me_router.get(
+    "",
+    response=list[MyInvitationOut],
+    auth=SIGNED_IN,
+    summary="My invitations to a city's staff that await my answer",
+)
+def my_invitations(request: HttpRequest) -> list[dict]:
+    return [_my_invitation_out(i) for i in pending_invitations(request.auth)]  # type: ignore[attr-defined]
+
+
+@me_router.post(
+    "/{invitation_id}/accept",
+    response=MyInvitationOut,
+    auth=SIGNED_IN,
+    summary="Accept an invitation: the role is granted now",
+    openapi_extra=errors(409),
+)
+def accept_invitation(request: HttpRequest, invitation_id: Id) -> dict:
+    done = answer_invitation(user=request.auth, invitation_id=invitation_id, accept=True)  # type: ignore[attr-defined]
+    return _my_invitation_out(done)
+
+
+@me_router.post(
+    "/{invitation_id}/decline",
+    response=MyInvitationOut,
+    auth=SIGNED_IN,
+    summary="Decline an invitation",
+    openapi_extra=errors(409),
+)
+def decline_invitation(request: HttpRequest, invitation_id: Id) -> dict:
+    done = answer_invitation(user=request.auth, invitation_id=invitation_id, accept=False)  # type: ignore[attr-defined]
+    return _my_invitation_out(done)

@@ -19,7 +19,7 @@ from mycity.console.settings_forms import CalendarDayForm, CityTermsForm, Operat
 from mycity.privacy.models import PrivacyNotice
 from mycity.privacy.notice import operator_of
 from mycity.setup.city_terms import change_city_terms, city_terms
-from mycity.setup.operator_notice import change_operator, operator_values
+from mycity.setup.operator_notice import change_operator, operator_values, standard_purposes
 from mycity.web.form_errors import refusals
 
 
@@ -51,7 +51,9 @@ def terms(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def operator(request: HttpRequest, slug: str) -> HttpResponse:
     city = setup_city(request, slug)
-    form = OperatorForm(request.POST or None, initial=operator_values(operator_of(city)))
+    initial = operator_values(operator_of(city))
+    initial["purposes"] = initial["purposes"] or standard_purposes(city)
+    form = OperatorForm(request.POST or None, initial=initial)
     status = 200
     problems: list[str] = []
     if request.method == "POST":

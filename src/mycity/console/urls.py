@@ -14,6 +14,7 @@ from mycity.console import (
     open311_views,
     organisation_views,
     people_views,
+    reception_views,
     settings_views,
     setup_views,
     staff_views,
@@ -105,6 +106,40 @@ urlpatterns = [
         "<slug:slug>/settings/calendar/<str:day>/clear",
         terms_views.clear_day,
         name="clear_calendar_day",
+    ),
+    path("<slug:slug>/settings/receptions/", reception_views.schedules, name="receptions"),
+    path(
+        "<slug:slug>/settings/receptions/officials/new",
+        reception_views.add_official,
+        name="reception_add_official",
+    ),
+    path(
+        "<slug:slug>/settings/receptions/officials/<int:official_id>/reminder",
+        reception_views.reminder,
+        name="reception_reminder",
+    ),
+    path(
+        "<slug:slug>/settings/receptions/rules/new", reception_views.rule, name="reception_new_rule"
+    ),
+    path(
+        "<slug:slug>/settings/receptions/rules/<int:rule_id>/",
+        reception_views.rule,
+        name="reception_rule",
+    ),
+    path(
+        "<slug:slug>/settings/receptions/rules/<int:rule_id>/retire",
+        reception_views.retire_rule,
+        name="reception_retire_rule",
+    ),
+    path(
+        "<slug:slug>/settings/receptions/exceptions/new",
+        reception_views.exception,
+        name="reception_exception",
+    ),
+    path(
+        "<slug:slug>/settings/receptions/exceptions/<int:exception_id>/remove",
+        reception_views.remove_exception,
+        name="reception_remove_exception",
     ),
     path("<slug:slug>/districts/", settings_views.districts, name="districts"),
     path("<slug:slug>/districts/new", settings_views.district, name="new_district"),

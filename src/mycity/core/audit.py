@@ -32,6 +32,14 @@ CHANGES = {
     "webhook.deleted": _("Webhook endpoint deleted"),
     "open311_link.saved": _("Organisation's own system connected"),
     "open311_link.removed": _("Organisation's own system disconnected"),
+    "reception.official_added": _("Receiving official added"),
+    "reception.reminder_set": _("Reception reminder set"),
+    "reception.rule_saved": _("Reception rule saved"),
+    "reception.rule_retired": _("Reception rule retired"),
+    "reception.day_cancelled": _("Reception day cancelled"),
+    "reception.day_added": _("Extra reception added"),
+    "reception.exception_removed": _("Reception exception removed"),
+    "staff.invitation_answered": _("Staff invitation answered"),
 }
 
 

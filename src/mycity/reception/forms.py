@@ -17,6 +17,7 @@ WEEKDAYS = [
     (2, gettext_lazy("Wednesday")),
     (3, gettext_lazy("Thursday")),
     (4, gettext_lazy("Friday")),
+    (5, gettext_lazy("Saturday (duty reception)")),
 ]
 WEEKS = [
     ("", gettext_lazy("—")),
@@ -115,6 +116,16 @@ class RuleForm(forms.Form):
         label=gettext_lazy("Minutes per person"), initial=15, min_value=5, max_value=120
     )
     place = forms.CharField(label=gettext_lazy("Place"), max_length=300)
+    valid_from = forms.DateField(
+        label=gettext_lazy("From the date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    valid_until = forms.DateField(
+        label=gettext_lazy("Until the date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class GenerateForm(forms.Form):

@@ -9,7 +9,7 @@ appointment keeps the record of what was said and how it ended: answered orally 
 the applicant's agreement, a written appeal registered, or the applicant did not come.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -36,6 +36,8 @@ class Official(models.Model):
         related_name="reception_duties",
     )
     is_active = models.BooleanField(_("receives"), default=True)
+    # How long before a booked time the resident is reminded; 0: no reminder.
+    remind_hours = models.PositiveSmallIntegerField(_("remind hours before"), default=24)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,6 +66,9 @@ class ReceptionRule(models.Model):
     ends_at = models.TimeField(_("until"))
     slot_minutes = models.PositiveSmallIntegerField(_("minutes per person"), default=15)
     place = models.CharField(_("place"), max_length=300)
+    # The dates between which the rule holds; open at either end.
+    valid_from = models.DateField(_("from the date"), null=True, blank=True)
+    valid_until = models.DateField(_("until the date"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -88,10 +93,59 @@ class ReceptionRule(models.Model):
                 condition=Q(slot_minutes__gte=5, slot_minutes__lte=MAX_SLOT_MINUTES),
                 name="reception_rule_slot_length",
             ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="reception_rule_dates_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.official} {self.repeat} {self.weekday} {self.starts_at}"
+
+    def holds_on(self, day: date) -> bool:
+        return (self.valid_from is None or day >= self.valid_from) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+class ExceptionKind(models.TextChoices):
+    CANCELLED = "cancelled", _("No reception that day")
+    EXTRA = "extra", _("An extra reception")
+
+
+class ReceptionException(models.Model):
+    """A dated exception to an official's rules: a day without reception (leave, a
+    business trip), or an extra reception on a day the rules do not give."""
+
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="exceptions")
+    day = models.DateField(_("date"))
+    kind = models.CharField(_("exception"), max_length=10, choices=ExceptionKind.choices)
+    starts_at = models.TimeField(_("from"), null=True, blank=True)
+    ends_at = models.TimeField(_("until"), null=True, blank=True)
+    slot_minutes = models.PositiveSmallIntegerField(_("minutes per person"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    note = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reception exception")
+        verbose_name_plural = _("reception exceptions")
+        ordering = ["day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official", "day", "kind"], name="reception_exception_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="cancelled")
+                | Q(kind="extra", starts_at__isnull=False, ends_at__gt=F("starts_at")),
+                name="reception_exception_extra_has_hours",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official} {self.day} {self.kind}"
 
 
 class ReceptionSession(models.Model):
@@ -183,6 +237,7 @@ class Appointment(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     record = models.TextField(_("what was said"), blank=True)
     # The law allows an oral answer only when the applicant agrees to it.

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mycity.accounts.models import User
@@ -24,13 +25,16 @@ from mycity.appeals.models import Appeal, Channel
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import City, Organisation
 from mycity.core.errors import DomainError
+from mycity.notify.services import in_language_of, notify
 from mycity.reception.errors import AlreadyBooked, InvalidReception, SlotTaken
 from mycity.reception.models import (
     MAX_SLOT_MINUTES,
     Appointment,
     BookedThrough,
+    ExceptionKind,
     Official,
     Outcome,
+    ReceptionException,
     ReceptionRule,
     ReceptionSession,
     Repeat,
@@ -111,16 +115,57 @@ class RuleDraft:
     place: str
     slot_minutes: int = 15
     week: int | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
 
 
-def add_rule(*, actor: User | None, official: Official, draft: RuleDraft) -> ReceptionRule:
-    _require_clerk(actor, official.organisation.city)
+def _may_coincide(a_week: int | None, b_week: int | None) -> bool:
+    """Whether two rules on the same weekday can fall on one day: a weekly rule meets
+    every other; the fourth and the last week of a month are the same in most months."""
+    if a_week is None or b_week is None or a_week == b_week:
+        return True
+    return {a_week, b_week} == {4, -1}
+
+
+def overlapping_rule(
+    official: Official, draft: RuleDraft, *, exclude: ReceptionRule | None = None
+) -> ReceptionRule | None:
+    """An active rule of the official whose hours meet the draft's on some day."""
+    others = ReceptionRule.objects.filter(
+        official=official,
+        is_active=True,
+        weekday=draft.weekday,
+        starts_at__lt=draft.ends_at,
+        ends_at__gt=draft.starts_at,
+    )
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    week = draft.week if draft.repeat == Repeat.MONTHLY else None
+    for other in others:
+        apart = (
+            draft.valid_until is not None
+            and other.valid_from is not None
+            and draft.valid_until < other.valid_from
+        ) or (
+            other.valid_until is not None
+            and draft.valid_from is not None
+            and other.valid_until < draft.valid_from
+        )
+        if not apart and _may_coincide(week, other.week):
+            return other
+    return None
+
+
+def check_rule(
+    official: Official, draft: RuleDraft, *, exclude: ReceptionRule | None = None
+) -> tuple[str, int | None]:
+    """The rule's problems as a refusal with field details; the cleaned place and week."""
     problems: list[dict[str, str]] = []
     if draft.repeat not in Repeat.values:
         problems.append({"field": "repeat", "message": _("Choose how often.")})
-    # Receptions are held on working days; a weekend would never be one.
-    if not 0 <= draft.weekday <= 4:
-        problems.append({"field": "weekday", "message": _("Choose a day from Monday to Friday.")})
+    # Receptions are held on working days, and on Saturdays as duty receptions.
+    if not 0 <= draft.weekday <= 5:
+        problems.append({"field": "weekday", "message": _("Choose a day from Monday to Saturday.")})
     week = draft.week if draft.repeat == Repeat.MONTHLY else None
     if draft.repeat == Repeat.MONTHLY and week not in (1, 2, 3, 4, -1):
         problems.append({"field": "week", "message": _("Choose which week of the month.")})
@@ -133,9 +178,36 @@ def add_rule(*, actor: User | None, official: Official, draft: RuleDraft) -> Rec
                 "message": _("From 5 to %(max)s minutes.") % {"max": MAX_SLOT_MINUTES},
             }
         )
+    if draft.valid_from and draft.valid_until and draft.valid_until < draft.valid_from:
+        problems.append(
+            {"field": "valid_until", "message": _("The rule cannot end before it starts.")}
+        )
     place = _text(draft.place, "place", 300, _("Say where the reception is held."), problems)
+    if not problems:
+        other = overlapping_rule(official, draft, exclude=exclude)
+        if other is not None:
+            problems.append(
+                {
+                    "field": "starts_at",
+                    "message": _(
+                        "These hours overlap the official's other reception, %(start)s–%(end)s."
+                    )
+                    % {
+                        "start": other.starts_at.strftime("%H:%M"),
+                        "end": other.ends_at.strftime("%H:%M"),
+                    },
+                }
+            )
     _refuse(problems)
+    return place, week
+
+
+def add_rule(*, actor: User | None, official: Official, draft: RuleDraft) -> ReceptionRule:
+    _require_clerk(actor, official.organisation.city)
     with transaction.atomic():
+        # The official's row is the lock: two saves cannot both pass the overlap check.
+        Official.objects.select_for_update().filter(pk=official.pk).first()
+        place, week = check_rule(official, draft)
         return ReceptionRule.objects.create(
             official=official,
             repeat=draft.repeat,
@@ -145,6 +217,8 @@ def add_rule(*, actor: User | None, official: Official, draft: RuleDraft) -> Rec
             ends_at=draft.ends_at,
             slot_minutes=draft.slot_minutes,
             place=place,
+            valid_from=draft.valid_from,
+            valid_until=draft.valid_until,
         )
 
 
@@ -156,6 +230,46 @@ def retire_rule(*, actor: User, rule: ReceptionRule) -> ReceptionRule:
     return rule
 
 
+def cancelled_days(officials: list[int], first: date, last: date) -> dict[int, set[date]]:
+    """The days each official has no reception by an exception."""
+    found: dict[int, set[date]] = {}
+    for official_id, day in ReceptionException.objects.filter(
+        official_id__in=officials, kind=ExceptionKind.CANCELLED, day__range=(first, last)
+    ).values_list("official_id", "day"):
+        found.setdefault(official_id, set()).add(day)
+    return found
+
+
+def planned_sessions(
+    city: City, rules: list[ReceptionRule], *, first: date, last: date, now: datetime
+) -> list[ReceptionSession]:
+    """The sessions `rules` give from `first` to `last` that start after `now`, unsaved:
+    the city's calendar and each official's cancelled days respected."""
+    calendar = calendar_for(city)
+    zone = ZoneInfo(city.timezone)
+    cancelled = cancelled_days([rule.official_id for rule in rules], first, last)
+    planned = []
+    for rule in rules:
+        days = reception_days(
+            rule, calendar, first=first, last=last, cancelled=cancelled.get(rule.official_id, ())
+        )
+        for day in days:
+            starts = datetime.combine(day, rule.starts_at, tzinfo=zone)
+            if starts <= now:
+                continue
+            planned.append(
+                ReceptionSession(
+                    official=rule.official,
+                    rule=rule if rule.pk else None,
+                    starts_at=starts,
+                    ends_at=datetime.combine(day, rule.ends_at, tzinfo=zone),
+                    slot_minutes=rule.slot_minutes,
+                    place=rule.place,
+                )
+            )
+    return planned
+
+
 def generate_sessions(
     *, actor: User | None, city: City, weeks: int = 4, first: date | None = None
 ) -> int:
@@ -165,7 +279,6 @@ def generate_sessions(
     if not 1 <= weeks <= MAX_WEEKS:
         raise InvalidReception(_("From 1 to %(max)s weeks.") % {"max": MAX_WEEKS}, field="weeks")
     calendar = calendar_for(city)
-    zone = ZoneInfo(city.timezone)
     now = timezone.now()
     first = first or calendar.local_date(now)
     last = first + timedelta(days=7 * weeks - 1)
@@ -175,22 +288,7 @@ def generate_sessions(
         official__is_active=True,
         is_active=True,
     ).select_related("official")
-    planned = []
-    for rule in rules:
-        for day in reception_days(rule, calendar, first=first, last=last):
-            starts = datetime.combine(day, rule.starts_at, tzinfo=zone)
-            if starts <= now:
-                continue
-            planned.append(
-                ReceptionSession(
-                    official=rule.official,
-                    rule=rule,
-                    starts_at=starts,
-                    ends_at=datetime.combine(day, rule.ends_at, tzinfo=zone),
-                    slot_minutes=rule.slot_minutes,
-                    place=rule.place,
-                )
-            )
+    planned = planned_sessions(city, list(rules), first=first, last=last, now=now)
     if not planned:
         return 0
     officials = {s.official_id for s in planned}
@@ -465,3 +563,64 @@ def _register_appeal(
         ]
         raise InvalidReception(exc.message, details=details) from None
     return submission.appeal
+
+
+# Reminders
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Remind each resident of their booked reception `remind_hours` before it (as the
+    official's schedule says); a second run reminds nobody twice. How many were sent."""
+    now = now or timezone.now()
+    due = (
+        Appointment.objects.filter(
+            cancelled_at__isnull=True,
+            reminded_at__isnull=True,
+            resident__isnull=False,
+            outcome="",
+            starts_at__gt=now,
+            session__is_cancelled=False,
+            session__official__remind_hours__gt=0,
+        )
+        .select_related("session__official__organisation__city", "resident")
+        .order_by("starts_at")
+    )
+    sent = 0
+    for appointment in due:
+        official = appointment.session.official
+        if appointment.starts_at - timedelta(hours=official.remind_hours) > now:
+            continue
+        with transaction.atomic():
+            # Claimed first: a concurrent run finds it reminded and sends nothing.
+            claimed = Appointment.objects.filter(
+                pk=appointment.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if claimed:
+                _remind(appointment)
+                sent += 1
+    return sent
+
+
+def _remind(appointment: Appointment) -> None:
+    resident = appointment.resident
+    assert resident is not None
+    session = appointment.session
+    city = session.official.organisation.city
+    with in_language_of(resident):
+        moment = formats.date_format(
+            appointment.starts_at.astimezone(ZoneInfo(city.timezone)), "DATETIME_FORMAT"
+        )
+        subject = _("Reminder: your reception on %(moment)s") % {"moment": moment}
+        body = _("%(official)s, %(position)s, receives you at %(place)s.") % {
+            "official": session.official.full_name,
+            "position": session.official.position,
+            "place": session.place,
+        }
+    notify(
+        recipient=resident,
+        topic="reception.reminder",
+        subject=subject,
+        body=body,
+        url=reverse("web:reception:page", kwargs={"slug": city.slug}),
+        dedupe_key=f"reception-reminder:{appointment.pk}",
+    )

@@ -19,6 +19,7 @@ from mycity.cities.errors import InvalidSetup
 from mycity.cities.models import City, District, Organisation
 from mycity.core.audit import record_change
 from mycity.privacy.models import Operator, PrivacyNotice
+from mycity.reception.models import ReceptionRule
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,19 @@ def checklist(city: City) -> list[Item]:
             and bool(operator.name_ru and operator.postal_address)
             and PrivacyNotice.objects.filter(city=city).exists(),
             url("operator_notice"),
+        ),
+        Item(
+            "reception",
+            gettext_lazy("Officials receive citizens on a schedule"),
+            # The law on appeals obliges the committee's heads to receive citizens
+            # in person; residents book those receptions in the app.
+            ReceptionRule.objects.filter(
+                official__organisation__city=city,
+                official__organisation__is_active=True,
+                official__is_active=True,
+                is_active=True,
+            ).exists(),
+            url("receptions"),
         ),
         Item(
             "staff",

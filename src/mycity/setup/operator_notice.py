@@ -28,6 +28,7 @@ OPERATOR_FIELDS = (
     "phone",
     "responsible_person",
     "processors",
+    "purposes",
 )
 LIMITS = {
     "name_ru": 300,
@@ -38,10 +39,18 @@ LIMITS = {
     "responsible_person": 300,
 }
 MAX_PROCESSORS = 30
+MAX_PURPOSES = 20
+MAX_PURPOSE_TEXT = 500
+PURPOSE_KEYS = ("purpose", "categories", "retention", "ground")
 
 
 def operator_values(operator: Operator) -> dict[str, Any]:
     return {name: getattr(operator, name) for name in OPERATOR_FIELDS}
+
+
+def standard_purposes(city: City) -> list[dict[str, Any]]:
+    """The platform's purposes in every language, as a city without its own shows them."""
+    return list(operator_snapshot(Operator(city=city))["purposes"])
 
 
 def publish_next_version(*, actor: User, city: City, operator: Operator) -> PrivacyNotice:
@@ -82,6 +91,55 @@ def _processors(value: Any, problems: list[dict[str, str]]) -> list[dict[str, st
     return rows
 
 
+def _purposes(value: Any, problems: list[dict[str, str]]) -> list[dict[str, dict[str, str]]]:
+    """Each purpose of processing with its categories of data, how long they are kept
+    and the ground in law, every text in Russian and, when given, Belarusian and
+    English. An empty list leaves the platform's standard purposes in the notice."""
+    if not isinstance(value, list):
+        problems.append({"field": "purposes", "message": _("Give the purposes as a list.")})
+        return []
+    rows = []
+    for entry in value:
+        row = {}
+        for key in PURPOSE_KEYS:
+            texts = entry.get(key) if isinstance(entry, dict) else None
+            if isinstance(texts, str):
+                texts = {"ru": texts}
+            texts = texts if isinstance(texts, dict) else {}
+            row[key] = {
+                language: str(texts.get(language) or "").strip() for language in ("ru", "be", "en")
+            }
+        if not all(row[key]["ru"] for key in PURPOSE_KEYS):
+            problems.append(
+                {
+                    "field": "purposes",
+                    "message": _(
+                        "Each purpose needs, in Russian, what for, which data, how long they "
+                        "are kept and the ground in law."
+                    ),
+                }
+            )
+            return []
+        if any(len(text) > MAX_PURPOSE_TEXT for texts in row.values() for text in texts.values()):
+            problems.append(
+                {
+                    "field": "purposes",
+                    "message": _("At most %(limit)d characters in each part of a purpose.")
+                    % {"limit": MAX_PURPOSE_TEXT},
+                }
+            )
+            return []
+        rows.append(row)
+    if len(rows) > MAX_PURPOSES:
+        problems.append(
+            {
+                "field": "purposes",
+                "message": _("At most %(count)d purposes.") % {"count": MAX_PURPOSES},
+            }
+        )
+    return rows
+
+
 def change_operator(*, actor: User, city: City, values: dict[str, Any]) -> PrivacyNotice | None:
     """Change the operator's name, address, contacts and processors and publish them as
     a new version of the notice; None when nothing changed. The Russian name and the
@@ -105,6 +163,11 @@ def _change_operator(actor: User, city: City, values: dict[str, Any]) -> Privacy
             value = values[name]
             after[name] = value.strip() if isinstance(value, str) else value
     after["processors"] = _processors(after["processors"], problems)
+    after["purposes"] = _purposes(after["purposes"], problems)
+    if not before.get("purposes") and after["purposes"] == standard_purposes(city):
+        # The form offers the standard purposes to edit; saved unchanged, they stay
+        # the platform's (translated as the platform's texts are).
+        after["purposes"] = []
     for name in ("name_ru", "postal_address"):
         if not after[name]:
             problems.append({"field": name, "message": _("This is required in the notice.")})

@@ -3,6 +3,7 @@ from django.urls import include, path
 from mycity.web import (
     collective_views,
     e_appeal_views,
+    invitation_views,
     map_views,
     open_data_views,
     public_report_views,
@@ -34,6 +35,12 @@ urlpatterns = [
     path("my/subscriptions/", subscription_views.subscriptions, name="subscriptions"),
     path("my/alerts/", report_alert_views.report_alerts, name="report_alerts"),
     path("my/tokens/", token_views.api_tokens, name="api_tokens"),
+    path("my/invitations/", invitation_views.invitations, name="invitations"),
+    path(
+        "my/invitations/<int:invitation_id>/answer",
+        invitation_views.answer,
+        name="answer_invitation",
+    ),
     path(
         "my/tokens/<int:token_id>/revoke",
         token_views.revoke_token,
