@@ -261,6 +261,19 @@ class Building(models.Model):
         District, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings"
     )
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    # Set when a re-import of the registry no longer lists the building. It is kept, since
+    # appeals may point at it, until the administrator maps it to its successor (its
+    # appeals then point there) or keeps it as a historical address.
+    vanished_at = models.DateTimeField(_("no longer in the registry since"), null=True, blank=True)
+    kept_as_historical = models.BooleanField(_("kept as a historical address"), default=False)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
 
     class Meta:
         verbose_name = _("building")

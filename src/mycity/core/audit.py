@@ -24,6 +24,9 @@ CHANGES = {
     "calendar.day_cleared": _("Working-day exception removed"),
     "city.went_live": _("City went live"),
     "addresses.imported": _("Address registry imported"),
+    "address.mapped": _("Vanished address mapped to its successor"),
+    "address.kept_historical": _("Vanished address kept as historical"),
+    "organisation.streets_saved": _("Organisation's streets and houses saved"),
 }
 
 
