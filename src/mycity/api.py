@@ -5,6 +5,7 @@ from mycity.appeals.api import RESIDENT
 from mycity.appeals.api import router as appeals_router
 from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
+from mycity.console.setup_api import router as setup_router
 from mycity.console.staff_api import router as staff_router
 from mycity.content.api import router as content_router
 from mycity.content.listing_api import router as listing_router
@@ -17,7 +18,7 @@ from mycity.reports.api import router as reports_router
 
 # The document's version: the major is the path's (/api/v1), which stays compatible; the
 # minor grows with each compatible addition (docs/api.md keeps the changelog).
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"
 
 api = ContractAPI(
     title="mycity API",
@@ -42,3 +43,4 @@ api.add_router("/me/tokens", tokens_router)
 api.add_router("/cities", reports_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/cities", staff_router)
+api.add_router("/cities", setup_router)

@@ -26,7 +26,6 @@ CHANGES = {
     "addresses.imported": _("Address registry imported"),
     "address.mapped": _("Vanished address mapped to its successor"),
     "address.kept_historical": _("Vanished address kept as historical"),
-    "organisation.streets_saved": _("Organisation's streets and houses saved"),
 }
 
 
