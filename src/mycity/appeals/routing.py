@@ -18,16 +18,19 @@ class _Place:
     """Where the appeal is, as each kind of service area asks for it: the point, and
     the registry's building (looked up once, only when a listed-houses area needs it)."""
 
-    def __init__(self, category: Category, lat: float | None, lon: float | None, building_id):
+    def __init__(
+        self, category: Category, lat: float | None, lon: float | None, building_id: int | None
+    ) -> None:
         self.category, self.lat, self.lon, self.building_id = category, lat, lon, building_id
-        self._building: tuple[int, int] | None | bool = False
+        self._looked_up = False
+        self._building: tuple[int, int] | None = None
 
     def building(self) -> tuple[int, int] | None:
         """(street id, number_sort) of the appeal's building, or None."""
-        if self._building is False:
-            found = None
+        if not self._looked_up:
+            self._looked_up = True
             if self.building_id is not None:
-                found = (
+                self._building = (
                     Building.objects.filter(pk=self.building_id)
                     .values_list("street_id", "number_sort")
                     .first()
@@ -37,9 +40,8 @@ class _Place:
                 if near and (
                     distance_m(self.lat, self.lon, near[0].lat, near[0].lon) <= NEAREST_HOUSE_M
                 ):
-                    found = (near[0].street_id, near[0].number_sort)
-            self._building = found
-        return self._building  # type: ignore[return-value]
+                    self._building = (near[0].street_id, near[0].number_sort)
+        return self._building
 
 
 def _serves(organisation: Organisation, place: _Place) -> bool:

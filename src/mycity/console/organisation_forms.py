@@ -161,9 +161,9 @@ def organisation_initial(organisation: Organisation | None) -> dict[str, Any]:
         json.dumps(organisation.service_area) if organisation.service_area else ""
     )
     initial["serves_addresses"] = organisation.serves_addresses
-    names = dict(Street.objects.filter(city_id=organisation.city_id).values_list("pk", "name_ru"))
+    streets = dict(Street.objects.filter(city_id=organisation.city_id).values_list("pk", "name_ru"))
     for row, line in enumerate(lines_of(organisation)):
-        initial[f"street_{row}"] = names.get(line.street_id, "")
+        initial[f"street_{row}"] = streets.get(line.street_id, "")
         if line.number_from is not None or line.number_to is not None:
             initial[f"houses_{row}"] = f"{line.number_from or ''}-{line.number_to or ''}"
         initial[f"parity_{row}"] = line.parity

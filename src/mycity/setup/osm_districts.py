@@ -6,6 +6,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -90,7 +91,9 @@ def import_osm_districts(
             if not boundary.names["ru"]:
                 continue
             current = existing.get(boundary.names["ru"].casefold())
-            values = {f"name_{lang}": boundary.names[lang] for lang in ("ru", "be", "en")}
+            values: dict[str, Any] = {
+                f"name_{lang}": boundary.names[lang] for lang in ("ru", "be", "en")
+            }
             values["boundary"] = boundary.area
             if current is None:
                 values["slug"] = _slug_for(boundary, taken)
