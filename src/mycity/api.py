@@ -13,6 +13,7 @@ from mycity.cities.api import router as cities_router
 from mycity.console.desk_api import router as desk_router
 from mycity.console.reception_api import router as reception_schedules_router
 from mycity.console.staff_api import me_router as my_invitations_router
+from mycity.console.setup_api import router as setup_router
 from mycity.console.staff_api import router as staff_router
 from mycity.console.webhook_api import router as webhooks_router
 from mycity.content.api import router as content_router
@@ -71,3 +72,4 @@ api.add_router("", law_router)
 api.add_router("", desk_router)
 api.add_router("/cities", webhooks_router)
 api.add_router("/cities", open311_out_router)
+api.add_router("/cities", setup_router)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from mycity.accounts.models import RoleKind
 from mycity.analytics.models import Observer, ObserverKind
 from mycity.appeals.actions.api_keys import issue_personal_token
-from mycity.appeals.models import CollectiveAnswer, Result
+from mycity.appeals.models import Appeal, CollectiveAnswer, Result
 from mycity.console.models import AnswerTemplate
 from mycity.content.models import Notice
 from mycity.control.services import put_on_control
@@ -29,7 +29,7 @@ from tests.browser.conftest import BrowserProblems, serve_map_tiles
 from tests.browser.test_accessibility import city_information
 from tests.browser.test_my_appeals import sign_in
 from tests.conftest import person
-from tests.factories import DistrictFactory
+from tests.factories import BuildingFactory, DistrictFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 320, "height": 640}
@@ -192,6 +192,7 @@ NOT_PAGES = {
     "console:delete_view": "POST only",
     "console:withdraw_notice": "POST only",
     "console:go_live": "POST only",
+    "console:settle_address": "POST only",
     "console:clear_calendar_day": "POST only",
     "console:release": "POST only",
     "console:withdraw_role": "POST only",
@@ -302,6 +303,15 @@ def everything(site, city, resident, street_light, housing_question, department,
         description="Не горит фонарь у дома, электроэнергосбережение "
         "нарушено: https://example.org/очень/длинная/ссылка/без/пробелов/на/фотографию",
     )
+    # An address a re-import no longer lists, with the report at it: the registry's page
+    # then lists it to be mapped or kept.
+    vanished = BuildingFactory(
+        street__city=city,
+        street__name_ru="Проспект Франциска Скорины и Евфросинии Полоцкой",
+        number="120/2к3",
+        vanished_at=timezone.now(),
+    )
+    Appeal.objects.filter(pk=report.pk).update(building=vanished)
     paper = letter(clerk, department, housing_question, timezone.now() - timedelta(days=1))
     put_on_control(actor=people["dispatcher"], appeal=paper, controller=head)
     content = city_information(city)

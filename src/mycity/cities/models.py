@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from mycity.cities.maps import validate_tiles_url
@@ -194,6 +194,9 @@ class Organisation(TranslatedName, BoxedArea):
     working_hours = models.JSONField(_("working hours"), default=dict, blank=True)
     # None: the organisation serves the whole city.
     service_area = models.JSONField(_("service area (GeoJSON)"), null=True, blank=True)
+    # Served by the streets and house ranges of `service_addresses` (from the registry)
+    # instead of a drawn area; `service_area` is then empty.
+    serves_addresses = models.BooleanField(_("serves listed streets and houses"), default=False)
     # Lower comes first in lists: the executive committee before its departments.
     display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
@@ -213,6 +216,14 @@ class Organisation(TranslatedName, BoxedArea):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Parity(models.TextChoices):
+    """Which house numbers of a range: a street's odd side, its even side, or both."""
+
+    ALL = "all", _("All numbers")
+    ODD = "odd", _("Odd numbers")
+    EVEN = "even", _("Even numbers")
 
 
 class StreetKind(models.TextChoices):
@@ -261,6 +272,19 @@ class Building(models.Model):
         District, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings"
     )
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    # Set when a re-import of the registry no longer lists the building. It is kept, since
+    # appeals may point at it, until the administrator maps it to its successor (its
+    # appeals then point there) or keeps it as a historical address.
+    vanished_at = models.DateTimeField(_("no longer in the registry since"), null=True, blank=True)
+    kept_as_historical = models.BooleanField(_("kept as a historical address"), default=False)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
 
     class Meta:
         verbose_name = _("building")
@@ -279,6 +303,41 @@ class Building(models.Model):
 
     def __str__(self) -> str:
         return f"{self.street}, {self.number}"
+
+
+class ServiceAddress(models.Model):
+    """A street, or a range of its house numbers, that an organisation serves: its service
+    area given from the registry rather than drawn, as a notice's addresses are."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="service_addresses"
+    )
+    street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="+")
+    number_from = models.PositiveIntegerField(_("from number"), null=True, blank=True)
+    number_to = models.PositiveIntegerField(_("to number"), null=True, blank=True)
+    parity = models.CharField(
+        _("numbers"), max_length=4, choices=Parity.choices, default=Parity.ALL
+    )
+
+    class Meta:
+        verbose_name = _("served street")
+        verbose_name_plural = _("served streets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number_from__isnull=True)
+                | Q(number_to__isnull=True)
+                | Q(number_from__lte=F("number_to")),
+                name="service_address_range_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        numbers = (
+            f" {self.number_from or ''}–{self.number_to or ''}"
+            if (self.number_from or self.number_to)
+            else ""
+        )
+        return f"{self.street}{numbers}"
 
 
 class CalendarDay(models.Model):

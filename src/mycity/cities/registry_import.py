@@ -1,4 +1,6 @@
-"""Import a city's address registry from CSV or from GeoJSON (e.g. an OpenStreetMap extract).
+"""Import a city's address registry from CSV, GeoJSON or an OpenStreetMap extract
+(`.osm.pbf`, read by `cities.osm_extract`): all three go through the same rows, checks and
+report.
 
 Rows are checked one by one; a refused row is reported with its number, field and
 reason, and the others are imported. In strict mode any refusal leaves the
@@ -16,17 +18,30 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from mycity.cities.errors import RegistryImportError
 from mycity.cities.models import Building, City, Street, StreetKind
+from mycity.cities.osm_extract import read_addresses
 from mycity.cities.selectors import district_at, point_in_city
 from mycity.cities.services import guess_street_kind, upsert_building, upsert_street
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_NAME = 200
 MAX_NUMBER = 20
+FORMATS = ("csv", "geojson", "osm")
+
+
+def format_of(name: str) -> str:
+    """The registry format a file's name says: `.osm.pbf`/`.pbf`, `.geojson`/`.json`, else CSV."""
+    lowered = name.lower()
+    if lowered.endswith(".pbf"):
+        return "osm"
+    if lowered.endswith((".geojson", ".json")):
+        return "geojson"
+    return "csv"
 
 
 @dataclass
@@ -34,6 +49,7 @@ class Refusal:
     row: int
     field: str
     message: str
+    source: str = ""  # the OSM object ("way 123") a row of an extract came from
 
 
 @dataclass
@@ -49,6 +65,8 @@ class ImportReport:
     # as "street, number".
     vanished: list[str] = field(default_factory=list)
     vanished_ids: list[int] = field(default_factory=list)
+    # Addresses of an OSM extract outside the city (or named for another place): skipped.
+    outside: int = 0
 
 
 @dataclass
@@ -74,25 +92,42 @@ class _StrictAbort(Exception):
 
 
 def import_registry(
-    *, city: City, path: Path, file_format: str | None = None, strict: bool = False
+    *,
+    city: City,
+    path: Path,
+    file_format: str | None = None,
+    strict: bool = False,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> ImportReport:
-    file_format = file_format or (
-        "geojson" if path.suffix.lower() in (".geojson", ".json") else "csv"
-    )
-    if file_format not in ("csv", "geojson"):
-        raise RegistryImportError(_("The format must be csv or geojson."), field="format")
+    """Import the file; `max_bytes` None (the management command) reads a file of any
+    size, as a region's OSM extract is."""
+    file_format = file_format or format_of(path.name)
+    if file_format not in FORMATS:
+        raise RegistryImportError(_("The format must be csv, geojson or osm."), field="format")
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise RegistryImportError(_("The file cannot be read."), field="file") from exc
-    if size > MAX_FILE_BYTES:
+    if max_bytes is not None and size > max_bytes:
         raise RegistryImportError(_("The file is larger than 50 MB."), field="file")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RegistryImportError(_("The file is not UTF-8 text."), field="file") from exc
-    raw_rows = _csv_rows(text) if file_format == "csv" else _geojson_rows(text)
     report = ImportReport()
+    raw_rows: Iterator[tuple[int, dict[str, Any]]]
+    if file_format == "osm":
+        # Read whole before the transaction: a damaged file fails before anything is written.
+        extract = read_addresses(path, city)
+        if not extract.rows:
+            raise RegistryImportError(
+                _("The extract holds no addresses (addr:street and addr:housenumber) in the city."),
+                field="file",
+            )
+        report.outside = extract.outside
+        raw_rows = iter(extract.rows)
+    else:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RegistryImportError(_("The file is not UTF-8 text."), field="file") from exc
+        raw_rows = _csv_rows(text) if file_format == "csv" else _geojson_rows(text)
     try:
         with transaction.atomic():
             _apply(city, raw_rows, report)
@@ -121,7 +156,9 @@ def _apply(
                 raise _RowRefused("number", _("The same address appears earlier in the file."))
             seen.add(key)
         except _RowRefused as refusal:
-            report.refused.append(Refusal(row_number, refusal.field, refusal.message))
+            report.refused.append(
+                Refusal(row_number, refusal.field, refusal.message, str(raw.get("source") or ""))
+            )
             continue
         street_key = (row.kind, row.names["ru"])
         street = streets.get(street_key)
@@ -163,6 +200,21 @@ def _apply(
         if building.pk not in listed:
             report.vanished.append(f"{building.street.name_ru}, {building.number}")
             report.vanished_ids.append(building.pk)
+    # Vanished addresses are kept (appeals point at them) and marked, for the
+    # administrator to map each to its successor or keep it as historical.
+    for chunk in _chunks(report.vanished_ids, 2000):
+        Building.objects.filter(pk__in=chunk, vanished_at__isnull=True).update(
+            vanished_at=timezone.now()
+        )
+    for chunk in _chunks(sorted(listed), 2000):
+        Building.objects.filter(pk__in=chunk, vanished_at__isnull=False).update(
+            vanished_at=None, kept_as_historical=False, replaced_by=None
+        )
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _parse(row_number: int, raw: dict[str, Any]) -> AddressRow:

@@ -1,24 +1,41 @@
-"""The address registry's import page, for the city's administrator."""
+"""The address registry's import page, for the city's administrator, and the settling of
+addresses a re-import no longer lists while appeals point at them."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mycity.accounts.permissions import Action, may
-from mycity.cities.models import Building
+from mycity.cities.addresses import suggestion_attrs
+from mycity.cities.models import Building, City
+from mycity.cities.selectors import search_addresses
 from mycity.console.category_views import setup_city
 from mycity.console.editing import console_page
-from mycity.setup.addresses import import_addresses
+from mycity.setup.addresses import (
+    appeal_counts,
+    import_addresses,
+    settle_vanished_address,
+    vanished_to_settle,
+)
 from mycity.web.form_errors import refusals
 
 MAX_UPLOAD = 50 * 1024 * 1024
+SHOWN_VANISHED = 100
 
 
 class AddressImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Registry file"), help_text=_("CSV or GeoJSON, as docs/address-registry.md says.")
+        label=_("Registry file"),
+        help_text=_(
+            "CSV, GeoJSON or an OpenStreetMap extract (.osm.pbf), as docs/address-registry.md"
+            " says. Up to 50 MB; a larger extract is imported with the command"
+            " `mycity import_addresses`."
+        ),
     )
     strict = forms.BooleanField(label=_("Import nothing if any row is refused"), required=False)
 
@@ -26,9 +43,42 @@ class AddressImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
-        if not upload.name.lower().endswith((".csv", ".geojson", ".json")):
-            raise forms.ValidationError(_("Upload a .csv, .geojson or .json file."))
+        if not upload.name.lower().endswith((".csv", ".geojson", ".json", ".pbf")):
+            raise forms.ValidationError(_("Upload a .csv, .geojson, .json or .osm.pbf file."))
         return upload
+
+
+class SettleForm(forms.Form):
+    building = forms.IntegerField(widget=forms.HiddenInput)
+    successor = forms.CharField(label=_("New address"), max_length=200, required=False)
+    keep = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, city: City, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.city = city
+        self.fields["successor"].widget.attrs.update(suggestion_attrs(city))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        data["successor_building"] = None
+        if data.get("keep"):
+            return data
+        text = (data.get("successor") or "").strip()
+        if not text:
+            self.add_error("successor", gettext("Give the new address, or keep the old one."))
+            return data
+        found = search_addresses(self.city, text, limit=1).buildings
+        if not found:
+            self.add_error("successor", gettext("There is no such address in the registry."))
+        else:
+            data["successor_building"] = found[0]
+        return data
+
+
+def _vanished_rows(city: City) -> list[tuple[Building, int]]:
+    buildings = list(vanished_to_settle(city)[:SHOWN_VANISHED])
+    counts = appeal_counts(buildings)
+    return [(building, counts.get(building.pk, 0)) for building in buildings]
 
 
 @login_required
@@ -50,14 +100,46 @@ def addresses(request: HttpRequest, slug: str) -> HttpResponse:
                 status = 200
             if refused:
                 status, problems = refused.status, refused.problems
+    return _page(request, city, form=form, problems=problems, result=result, status=status)
+
+
+def _page(request: HttpRequest, city: City, **context: object) -> HttpResponse:
+    context.setdefault("form", AddressImportForm())
     return console_page(
         request,
         city,
         "console/addresses.html",
-        form=form,
-        problems=problems,
-        result=result,
         buildings=Building.objects.filter(city=city).count(),
+        vanished=_vanished_rows(city),
+        successor_attrs=suggestion_attrs(city),
         can_read_audit=may(request.user, Action.READ_AUDIT, city),
-        status=status,
+        **context,
+    )
+
+
+@login_required
+@require_POST
+def settle_address(request: HttpRequest, slug: str) -> HttpResponse:
+    """Map one vanished address to its successor, or keep it as historical."""
+    city = setup_city(request, slug)
+    form = SettleForm(city, request.POST)
+    problems: list[str] = []
+    if form.is_valid():
+        with refusals(form) as refused:
+            settle_vanished_address(
+                actor=request.user,  # type: ignore[arg-type]
+                city=city,
+                building_id=form.cleaned_data["building"],
+                successor=form.cleaned_data["successor_building"],
+            )
+            messages.success(request, gettext("The address is settled."))
+            return redirect("console:addresses", slug=city.slug)
+        problems = refused.problems
+    problems += [str(e) for errors in form.errors.values() for e in errors]
+    return _page(
+        request,
+        city,
+        problems=problems,
+        settling=form.data.get("building"),
+        status=400,
     )

@@ -2,19 +2,18 @@
 rows of a street and its houses ("5", "5А", "1-15" or empty for the whole street)."""
 
 import json
-import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mycity.cities.models import City, Street
-from mycity.content.models import NoticeKind, Parity
+from mycity.cities.models import City, Parity
+from mycity.console.address_rows import StreetNames, number_range
+from mycity.content.models import NoticeKind
 from mycity.content.services import AddressLine, NoticeDraft
 
 ADDRESS_ROWS = 6
-RANGE = re.compile(r"^\s*(\d+)?\s*[-–]\s*(\d+)?\s*$")
 TEXT = forms.Textarea(attrs={"rows": 2})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -50,6 +49,7 @@ class NoticeForm(forms.Form):
     def __init__(self, city: City, *args: Any, rows: int = ADDRESS_ROWS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.city = city
+        self.streets = StreetNames(city)
         self.rows = rows
         for row in range(rows):
             self.fields[f"street_{row}"] = forms.CharField(
@@ -97,25 +97,16 @@ class NoticeForm(forms.Form):
         data["addresses"] = lines
         return data
 
-    def _streets(self) -> dict[str, Street]:
-        # SQLite compares only ASCII letters without case: names are matched here.
-        if not hasattr(self, "_by_name"):
-            self._by_name: dict[str, Street] = {}
-            for street in Street.objects.filter(city=self.city).only("name_ru", "name_be"):
-                for name in (street.name_be, street.name_ru):
-                    self._by_name[name.casefold().replace("ё", "е")] = street
-        return self._by_name
-
     def _line(self, row: int, name: str, houses: str, parity: str) -> AddressLine | None:
-        street = self._streets().get(name.casefold().replace("ё", "е"))
+        street = self.streets.find(name)
         if street is None:
             self.add_error(f"street_{row}", _("There is no such street in the city."))
             return None
         if not houses:
             return AddressLine(street_id=street.pk, parity=parity)
-        span = RANGE.match(houses)
-        if span:
-            low, high = (int(n) if n else None for n in span.groups())
+        span = number_range(houses)
+        if span is not None:
+            low, high = span
             return AddressLine(street_id=street.pk, number_from=low, number_to=high, parity=parity)
         wanted = houses.upper().replace(" ", "")
         building = next((b for b in street.buildings.all() if b.number.upper() == wanted), None)

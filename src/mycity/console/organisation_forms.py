@@ -1,13 +1,20 @@
-"""The form of an organisation and its service area."""
+"""The form of an organisation and its service area: drawn, the whole city, or rows of
+streets and house ranges from the registry (as a notice's addresses are typed)."""
 
 import json
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mycity.cities.coverage import lines_of
 from mycity.cities.geojson_input import area_from_text
-from mycity.cities.models import Activity, Organisation
+from mycity.cities.house_ranges import HouseRange
+from mycity.cities.models import Activity, City, Organisation, Parity, Street
+from mycity.console.address_rows import ONE_NUMBER, StreetNames, number_range
+
+STREET_ROWS = 6
 
 
 class OrganisationForm(forms.Form):
@@ -36,11 +43,84 @@ class OrganisationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "data-area-field": ""}),
         help_text=_("Draw it on the map, or paste GeoJSON (a polygon, a feature or a collection)."),
     )
+    serves_addresses = forms.BooleanField(
+        label=_("Serves the streets and houses listed below, not a drawn area"), required=False
+    )
+
+    def __init__(self, *args: Any, city: City, rows: int = STREET_ROWS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.streets = StreetNames(city)
+        self.rows = rows
+        for row in range(rows):
+            self.fields[f"street_{row}"] = forms.CharField(
+                label=_("Street"), max_length=200, required=False
+            )
+            self.fields[f"houses_{row}"] = forms.CharField(
+                label=_("Houses"), max_length=20, required=False
+            )
+            self.fields[f"parity_{row}"] = forms.ChoiceField(
+                label=_("Numbers"), choices=Parity.choices, required=False
+            )
+
+    @property
+    def street_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"street_{row}"], self[f"houses_{row}"], self[f"parity_{row}"])
+            for row in range(self.rows)
+        ]
+
+    @property
+    def plain_fields(self) -> list[forms.BoundField]:
+        """The fields other than the street rows, in order."""
+        return [
+            field for field in self if not field.name.startswith(("street_", "houses_", "parity_"))
+        ]
+
+    def _lines(self, data: dict[str, Any]) -> list[HouseRange]:
+        lines = []
+        for row in range(self.rows):
+            name = (data.get(f"street_{row}") or "").strip()
+            houses = (data.get(f"houses_{row}") or "").strip()
+            if not name:
+                if houses:
+                    self.add_error(f"street_{row}", gettext("Name the street."))
+                continue
+            street = self.streets.find(name)
+            if street is None:
+                self.add_error(f"street_{row}", gettext("There is no such street in the city."))
+                continue
+            one = ONE_NUMBER.match(houses)
+            span = (
+                (int(one.group(1)),) * 2
+                if one
+                else number_range(houses)
+                if houses
+                else (None, None)
+            )
+            if span is None:
+                self.add_error(
+                    f"houses_{row}", gettext("Give the numbers as 1-15, 7- or one number.")
+                )
+                continue
+            low, high = span
+            if low is not None and high is not None and low > high:
+                self.add_error(f"houses_{row}", gettext("The range must not end before it starts."))
+                continue
+            parity = data.get(f"parity_{row}") or Parity.ALL
+            lines.append(
+                HouseRange(street_id=street.pk, number_from=low, number_to=high, parity=parity)
+            )
+        return lines
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         text = (data.get("service_area") or "").strip()
-        if data.get("city_wide"):
+        data["lines"] = self._lines(data)
+        if data.get("serves_addresses"):
+            data["area"] = None
+            if not data["lines"] and not any(name.startswith("street_") for name in self.errors):
+                self.add_error("street_0", gettext("List at least one street."))
+        elif data.get("city_wide"):
             data["area"] = None
         elif not text:
             self.add_error(
@@ -65,6 +145,8 @@ class OrganisationForm(forms.Form):
             "display_order": data["display_order"],
             "is_active": data["is_active"],
             "service_area": data["area"],
+            "serves_addresses": bool(data.get("serves_addresses")),
+            "service_addresses": data["lines"],
         }
         return values
 
@@ -74,8 +156,22 @@ def organisation_initial(organisation: Organisation | None) -> dict[str, Any]:
         return {"kind": Organisation.Kind.EXECUTOR, "display_order": 100, "is_active": True}
     names = [name for name in OrganisationForm.base_fields if hasattr(organisation, name)]
     initial = {name: getattr(organisation, name) for name in names}
-    initial["city_wide"] = organisation.service_area is None
+    initial["city_wide"] = organisation.service_area is None and not organisation.serves_addresses
     initial["service_area"] = (
         json.dumps(organisation.service_area) if organisation.service_area else ""
     )
+    initial["serves_addresses"] = organisation.serves_addresses
+    streets = dict(Street.objects.filter(city_id=organisation.city_id).values_list("pk", "name_ru"))
+    for row, line in enumerate(lines_of(organisation)):
+        initial[f"street_{row}"] = streets.get(line.street_id, "")
+        if line.number_from is not None or line.number_to is not None:
+            initial[f"houses_{row}"] = f"{line.number_from or ''}-{line.number_to or ''}"
+        initial[f"parity_{row}"] = line.parity
     return initial
+
+
+def street_rows_for(organisation: Organisation | None) -> int:
+    """Every listed line of the organisation, and room for two more."""
+    if organisation is None or not organisation.serves_addresses:
+        return STREET_ROWS
+    return max(STREET_ROWS, len(lines_of(organisation)) + 2)

@@ -17,7 +17,11 @@ from mycity.cities.models import City, Organisation
 from mycity.console.category_views import setup_city
 from mycity.console.coverage_report import CategoryCoverage, category_coverage
 from mycity.console.editing import console_page
-from mycity.console.organisation_forms import OrganisationForm, organisation_initial
+from mycity.console.organisation_forms import (
+    OrganisationForm,
+    organisation_initial,
+    street_rows_for,
+)
 from mycity.setup.organisations import EDITABLE, save_organisation
 from mycity.web.form_errors import refusals
 
@@ -37,6 +41,19 @@ def area_map(
         "others": [{"name": name, "area": area} for name, area in others if area is not None],
         "gaps": [row.coverage.gap for row in gaps or [] if row.coverage.has_gap],
     }
+
+
+MAX_STREET_ROWS = 500
+
+
+def _posted_rows(request: HttpRequest) -> int:
+    """How many street rows the page that was sent had."""
+    numbers = [
+        int(name.removeprefix("street_"))
+        for name in request.POST
+        if name.startswith("street_") and name.removeprefix("street_").isdigit()
+    ]
+    return max(numbers, default=-1) + 1
 
 
 @require_safe
@@ -68,9 +85,12 @@ def organisation(
         if current is None:
             raise Http404
     if request.method == "POST":
-        form = OrganisationForm(request.POST)
+        rows = min(max(street_rows_for(current), _posted_rows(request)), MAX_STREET_ROWS)
+        form = OrganisationForm(request.POST, city=city, rows=rows)
     else:
-        form = OrganisationForm(initial=organisation_initial(current))
+        form = OrganisationForm(
+            initial=organisation_initial(current), city=city, rows=street_rows_for(current)
+        )
     status, checked = 200, None
     problems: list[str] = []
     if request.method == "POST":
@@ -78,9 +98,13 @@ def organisation(
         if form.is_valid():
             if request.POST.get("action") == "check":
                 proposed = copy.copy(current) if current else Organisation(city=city)
-                for name, value in form.values().items():
+                values = form.values()
+                for name, value in values.items():
                     if name in EDITABLE:
                         setattr(proposed, name, value)
+                proposed.proposed_lines = (  # type: ignore[attr-defined]
+                    values["service_addresses"] if proposed.serves_addresses else []
+                )
                 checked = category_coverage(city, replacing=proposed)
                 status = 200
             else:

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mycity.cities.geojson_input import area_from_text
 from mycity.setup.operator_notice import PURPOSE_KEYS
+from mycity.setup.osm_districts import ADMIN_LEVELS
 
 MAX_UPLOAD = 2_000_000
+MAX_UPLOAD_PBF = 50 * 1024 * 1024
 
 
 class AreaField(forms.CharField):
@@ -70,6 +72,27 @@ class DistrictForm(forms.Form):
         elif data.get("boundary") is None and "boundary" not in self.errors:
             self.add_error("boundary", _("Draw the boundary, paste it or upload a file."))
         return data
+
+
+class OsmDistrictsForm(forms.Form):
+    file = forms.FileField(
+        label=_("OpenStreetMap extract (.osm.pbf)"),
+        help_text=_("Up to 50 MB; cut it to the city's area, e.g. with osmium extract."),
+    )
+    admin_level = forms.ChoiceField(
+        label=_("Administrative level of the districts"),
+        choices=[(level, level) for level in ADMIN_LEVELS],
+        initial="9",
+        help_text=_("In Belarus a city's districts are usually level 9, a city itself 8."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_PBF:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        if not upload.name.lower().endswith(".pbf"):
+            raise forms.ValidationError(_("Upload an .osm.pbf file."))
+        return upload
 
 
 class CityTermsForm(forms.Form):

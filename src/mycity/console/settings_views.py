@@ -19,8 +19,9 @@ from mycity.cities.models import City, District, Organisation, validate_registra
 from mycity.console.category_views import setup_city
 from mycity.console.editing import console_page
 from mycity.console.organisation_views import area_map
-from mycity.console.settings_forms import CitySettingsForm, DistrictForm
+from mycity.console.settings_forms import CitySettingsForm, DistrictForm, OsmDistrictsForm
 from mycity.setup.city_settings import CITY_FIELDS, change_city_settings, save_district
+from mycity.setup.osm_districts import import_osm_districts
 from mycity.web.form_errors import refusals
 
 
@@ -91,10 +92,39 @@ def registration_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
+@require_http_methods(["GET", "POST"])
 def districts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The list, and the import of districts from an OpenStreetMap extract."""
     city = setup_city(request, slug)
+    form = OsmDistrictsForm(request.POST or None, request.FILES or None)
+    status, problems = 200, list[str]()
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            with refusals(form) as refused:
+                result = import_osm_districts(
+                    actor=request.user,  # type: ignore[arg-type]
+                    city=city,
+                    upload=form.cleaned_data["file"],
+                    admin_level=form.cleaned_data["admin_level"],
+                )
+                messages.success(
+                    request,
+                    _("Districts from OpenStreetMap: %(saved)d saved, %(created)d of them new.")
+                    % {"saved": len(result.saved), "created": result.created},
+                )
+                return redirect("console:districts", slug=city.slug)
+            status, problems = refused.status, refused.problems
     rows = list(District.objects.filter(city=city).order_by("name_ru"))
-    return _page(request, city, "console/districts.html", districts=rows)
+    return _page(
+        request,
+        city,
+        "console/districts.html",
+        districts=rows,
+        osm_form=form,
+        problems=problems,
+        status=status,
+    )
 
 
 @login_required

@@ -88,6 +88,7 @@ urlpatterns = [
     path("<slug:slug>/setup/", setup_views.setup, name="setup"),
     path("<slug:slug>/setup/live", setup_views.live, name="go_live"),
     path("<slug:slug>/addresses/", address_views.addresses, name="addresses"),
+    path("<slug:slug>/addresses/settle/", address_views.settle_address, name="settle_address"),
     path("<slug:slug>/setup/export", copy_views.export, name="export_setup"),
     path("<slug:slug>/setup/copy", copy_views.copy_setup, name="copy_setup"),
     path("<slug:slug>/settings/", settings_views.city_settings, name="city_settings"),

@@ -164,7 +164,9 @@ def _card_context(request: HttpRequest, city: City, appeal: Appeal, **more: Any)
     moves = moves_for(request.user, appeal)
     suggested = None
     if Move.ASSIGN in moves:
-        suggested = route(appeal.category, lat=appeal.lat, lon=appeal.lon)
+        suggested = route(
+            appeal.category, lat=appeal.lat, lon=appeal.lon, building_id=appeal.building_id
+        )
     nearby: list[Appeal] = []
     if appeal.lat is not None and appeal.lon is not None:
         nearby = [

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mycity.cities.models import Parity
 from mycity.core.translated import pick_translation
 
 
@@ -105,12 +106,6 @@ class Notice(models.Model):
     def is_current(self, now: datetime | None = None) -> bool:
         moment = now or timezone.now()
         return self.starts_at <= moment and (self.ends_at is None or self.ends_at > moment)
-
-
-class Parity(models.TextChoices):
-    ALL = "all", _("All numbers")
-    ODD = "odd", _("Odd numbers")
-    EVEN = "even", _("Even numbers")
 
 
 class NoticeAddress(models.Model):

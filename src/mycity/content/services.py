@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely import contains_xy
@@ -22,7 +21,8 @@ from shapely import contains_xy
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.cities.freshness import city_pages_changed
-from mycity.cities.models import Building, City, Street
+from mycity.cities.house_ranges import on_street, with_parity
+from mycity.cities.models import Building, City, Parity, Street
 from mycity.content import search as content_search
 from mycity.content import webhook_events
 from mycity.content.errors import InvalidNotice, NoticeStateError
@@ -32,7 +32,6 @@ from mycity.content.models import (
     NoticeAddress,
     NoticeKind,
     NoticeState,
-    Parity,
 )
 from mycity.core.geo import parse_area
 from mycity.notify.models import Delivery
@@ -212,7 +211,7 @@ def _resolve(city: City, draft: NoticeDraft, problems: list[dict[str, str]]) -> 
         elif line.street_id is not None:
             ranges |= _on_street(line)
     if street_ids:
-        on_streets = Building.objects.alias(parity=Mod("number_sort", 2)).filter(ranges)
+        on_streets = with_parity(Building.objects.all()).filter(ranges)
         found |= set(on_streets.values_list("pk", flat=True))
     if draft.area:
         found |= _in_area(city, draft.area, problems)
@@ -220,15 +219,13 @@ def _resolve(city: City, draft: NoticeDraft, problems: list[dict[str, str]]) -> 
 
 
 def _on_street(line: AddressLine) -> Q:
-    condition = Q(street_id=line.street_id)
-    if line.number_from is not None:
-        condition &= Q(number_sort__gte=line.number_from)
-    if line.number_to is not None:
-        condition &= Q(number_sort__lte=line.number_to)
-    if line.parity != Parity.ALL:
-        # number_sort is the house number's leading integer: its parity is the house's.
-        condition &= Q(parity=1 if line.parity == Parity.ODD else 0)
-    return condition
+    assert line.street_id is not None
+    return on_street(
+        street_id=line.street_id,
+        number_from=line.number_from,
+        number_to=line.number_to,
+        parity=line.parity,
+    )
 
 
 def _in_area(city: City, area: dict[str, Any], problems: list[dict[str, str]]) -> set[int]:

@@ -40,6 +40,8 @@ CHANGES = {
     "reception.day_added": _("Extra reception added"),
     "reception.exception_removed": _("Reception exception removed"),
     "staff.invitation_answered": _("Staff invitation answered"),
+    "address.mapped": _("Vanished address mapped to its successor"),
+    "address.kept_historical": _("Vanished address kept as historical"),
 }
 
 

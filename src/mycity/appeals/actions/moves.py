@@ -72,7 +72,9 @@ def accept_and_route(
             addressee = appeal.addressee
             organisation = addressee if addressee is not None and addressee.is_active else None
         else:
-            organisation = routing.route(appeal.category, lat=appeal.lat, lon=appeal.lon)
+            organisation = routing.route(
+                appeal.category, lat=appeal.lat, lon=appeal.lon, building_id=appeal.building_id
+            )
     if organisation is not None:
         transition(
             appeal,

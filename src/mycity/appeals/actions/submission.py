@@ -420,7 +420,9 @@ def _plan(
         addressee = values.get("addressee")
         organisation = addressee if addressee is not None and addressee.is_active else None
     else:
-        organisation = routing.route(category, lat=lat, lon=lon)
+        organisation = routing.route(
+            category, lat=lat, lon=lon, building_id=building.pk if building else None
+        )
     return _Plan(
         submitted_at=now,
         year=calendar.local_date(now).year,
