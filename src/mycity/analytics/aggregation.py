@@ -5,13 +5,20 @@ have closed since, and by `mycity aggregate_figures --from --to` for any past da
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django_tasks import task
 
 from mycity.analytics.daily import DayCounts, count_days
-from mycity.analytics.models import AggregatedDay, DailyCell, DailyFigures
+from mycity.analytics.figures import month_end
+from mycity.analytics.models import (
+    SUMMED_COLUMNS,
+    AggregatedDay,
+    DailyCell,
+    DailyFigures,
+    MonthlyFigures,
+)
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import City
 
@@ -55,11 +62,16 @@ def _rows(counts: DayCounts) -> tuple[list[DailyFigures], list[DailyCell]]:
             day=day,
             category_id=category_id,
             sector=counts.sectors.get(category_id, "other"),
+            district_id=district_id,
+            organisation_id=organisation_id,
+            channel=channel,
             row=row,
             col=col,
             reports=n,
         )
-        for (category_id, row, col), n in counts.cells.items()
+        for (category_id, district_id, organisation_id, channel, row, col), n in (
+            counts.cells.items()
+        )
     ]
     return figures, cells
 
@@ -70,20 +82,38 @@ class Written:
     rows: int
 
 
-# Days counted together by the backfill: the same seven queries for a month as for a day.
-CHUNK_DAYS = 31
+_GROUP_COLUMNS = ("category_id", "sector", "district_id", "organisation_id", "channel")
+
+
+def _write_month(city: City, month: date) -> None:
+    """Replace the city's monthly rows of `month` with the sums of its daily rows (one
+    INSERT … SELECT … GROUP BY: the sums are the database's, so they are exact)."""
+    MonthlyFigures.objects.filter(city=city, month=month).delete()
+    quote = connection.ops.quote_name
+    sums = ", ".join(f"SUM({quote(c)})" for c in SUMMED_COLUMNS)
+    group = ", ".join(quote(c) for c in _GROUP_COLUMNS)
+    target = ", ".join(quote(c) for c in ("city_id", "month", *_GROUP_COLUMNS, *SUMMED_COLUMNS))
+    sql = (
+        f"INSERT INTO {quote(MonthlyFigures._meta.db_table)} ({target}) "  # noqa: S608
+        f"SELECT city_id, %s, {group}, {sums} FROM {quote(DailyFigures._meta.db_table)} "
+        f"WHERE city_id = %s AND day >= %s AND day <= %s GROUP BY {group}"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(month), city.pk, adapt(month), adapt(month_end(month))])
 
 
 def write_days(*, city: City, first: date, last: date, now: datetime | None = None) -> Written:
-    """Every day from `first` to `last`, both included, each replaced whole; a month of
-    days per transaction."""
+    """Every day from `first` to `last`, both included, each replaced whole, and the
+    months they fall in summed again; the days of one calendar month per transaction
+    (the same seven queries for a month as for a day)."""
     now = now or timezone.now()
     if last >= today_in(city, now):
         raise DayNotClosed(f"{last} has not ended in {city.slug} yet")
     days = rows = 0
     chunk_start = first
     while chunk_start <= last:
-        chunk_end = min(last, chunk_start + timedelta(days=CHUNK_DAYS - 1))
+        chunk_end = min(last, month_end(chunk_start))
         counted = count_days(city, chunk_start, chunk_end)
         figures: list[DailyFigures] = []
         cells: list[DailyCell] = []
@@ -97,6 +127,7 @@ def write_days(*, city: City, first: date, last: date, now: datetime | None = No
             DailyCell.objects.filter(**period).delete()
             DailyFigures.objects.bulk_create(figures, batch_size=500)
             DailyCell.objects.bulk_create(cells, batch_size=500)
+            _write_month(city, chunk_start.replace(day=1))
             AggregatedDay.objects.filter(**period).delete()
             AggregatedDay.objects.bulk_create(
                 AggregatedDay(city=city, day=day, written_at=now) for day in counted

@@ -76,8 +76,8 @@ class DayCounts:
     day: date
     sectors: dict[int, str]
     groups: dict[GroupKey, Tally]
-    # (category, row, column) -> problem reports received
-    cells: dict[tuple[int, int, int], int]
+    # (category, district, organisation, channel, row, column) -> problem reports received
+    cells: dict[tuple[int, int | None, int | None, str, int, int], int]
 
 
 def day_window(city: City, day: date) -> tuple[datetime, datetime]:
@@ -177,12 +177,13 @@ def count_days(
             counted.ratings += 1
             counted.rating_sum += rating
 
-    for category_id, lat, lon, registered_on in registered.filter(
+    for *key, lat, lon, registered_on in registered.filter(
         kind=AppealKind.PROBLEM, lat__isnull=False, lon__isnull=False
-    ).values_list("category_id", "lat", "lon", "registered_on"):
+    ).values_list(*GROUP, "lat", "lon", "registered_on"):
         if lat is not None and lon is not None:  # the filter says so; mypy cannot know
             cells = days[registered_on].cells
-            cell = (category_id, *cell_of(lat, lon))
+            category_id, district_id, organisation_id, channel = key
+            cell = (category_id, district_id, organisation_id, channel, *cell_of(lat, lon))
             cells[cell] = cells.get(cell, 0) + 1
 
     return days

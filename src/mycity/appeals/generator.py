@@ -2389,8 +2389,8 @@ def _sqlite_utc(value: datetime | None) -> str | None:
 
 
 def _insert(model: type[models.Model], names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    """INSERT rows (values in the order of the fields `names`) with one executemany: the
-    fastest portable way to write many rows. Values are adapted as Django would."""
+    """INSERT rows (values in the order of the fields `names`): one COPY on PostgreSQL,
+    one executemany elsewhere. Values are adapted as Django would."""
     if not rows:
         return
     meta = model._meta
@@ -2406,8 +2406,18 @@ def _insert(model: type[models.Model], names: Sequence[str], rows: list[tuple[An
             prepared.append(values)
     ops = connection.ops
     columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
+    table = ops.quote_name(meta.db_table)
+    if connection.vendor == "postgresql":
+        # COPY streams the batch in one statement: several times faster than the
+        # INSERTs of an executemany, which a million appeals' events feel.
+        with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608
+        ) as copy:
+            for values in prepared:
+                copy.write_row(values)
+        return
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)
 
