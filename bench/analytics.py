@@ -26,6 +26,12 @@ def main() -> None:
         "--generate-only", action="store_true", help="stop after generating (with --keep)"
     )
     parser.add_argument(
+        "--shard",
+        default="0/1",
+        help="k/n: generate only every n-th city from the k-th, "
+        "so that n processes generate in parallel (PostgreSQL)",
+    )
+    parser.add_argument(
         "--backfill", action="store_true", help="write the year's figures again (--reuse)"
     )
     options = parser.parse_args()
@@ -33,7 +39,7 @@ def main() -> None:
     in_bench_database(options, "mycity-analytics-", run)
 
 
-def generate(total: int) -> None:
+def generate(total: int, shard: str = "0/1") -> None:
     from mycity.appeals.generator import generate_appeals
     from mycity.appeals.models import Appeal, Category
     from mycity.cities.models import City
@@ -42,7 +48,8 @@ def generate(total: int) -> None:
     cities = list(City.objects.filter(is_active=True).order_by("-population"))
     population = sum(c.population for c in cities)
     started = time.monotonic()
-    for city in cities:
+    k, n = (int(part) for part in shard.split("/"))
+    for city in cities[k::n]:
         count = round(total * city.population / population)
         # What a run stopped halfway left is kept: only the rest is generated.
         missing = count - Appeal.objects.filter(city=city).count()
@@ -95,7 +102,7 @@ def run(options: argparse.Namespace) -> None:
 
     if options.spread and Appeal.objects.count() < options.spread * 99 // 100:
         started = time.monotonic()
-        generate(options.spread)
+        generate(options.spread, options.shard)
         print(f"generated in {time.monotonic() - started:.0f} s", flush=True)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
