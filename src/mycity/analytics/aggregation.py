@@ -4,6 +4,7 @@ have closed since, and by `mycity aggregate_figures --from --to` for any past da
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -21,6 +22,7 @@ from mycity.analytics.models import (
 )
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import City
+from mycity.core.bulk import insert_rows
 
 # The first run (or a city added later) writes this many closed days; older ones are
 # for the backfill command.
@@ -41,33 +43,43 @@ def write_day(*, city: City, day: date, now: datetime | None = None) -> int:
     return write_days(city=city, first=day, last=day, now=now).rows
 
 
-def _rows(counts: DayCounts) -> tuple[list[DailyFigures], list[DailyCell]]:
-    city, day = counts.city, counts.day
+FIGURE_FIELDS = (
+    "city", "day", "category", "sector", "district", "organisation", "channel", *SUMMED_COLUMNS,
+)  # fmt: skip
+CELL_FIELDS = (
+    "city", "day", "category", "sector", "district", "organisation", "channel", "row", "col",
+    "reports",
+)  # fmt: skip
+
+
+def _rows(counts: DayCounts) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The day's rows as values in the order of FIGURE_FIELDS and CELL_FIELDS."""
+    city, day = counts.city.pk, counts.day
     figures = [
-        DailyFigures(
-            city=city,
-            day=day,
-            category_id=category_id,
-            sector=counts.sectors.get(category_id, "other"),
-            district_id=district_id,
-            organisation_id=organisation_id,
-            channel=channel,
-            **tally.columns(),
+        (
+            city,
+            day,
+            category_id,
+            counts.sectors.get(category_id, "other"),
+            district_id,
+            organisation_id,
+            channel,
+            *tally.columns().values(),
         )
         for (category_id, district_id, organisation_id, channel), tally in counts.groups.items()
     ]
     cells = [
-        DailyCell(
-            city=city,
-            day=day,
-            category_id=category_id,
-            sector=counts.sectors.get(category_id, "other"),
-            district_id=district_id,
-            organisation_id=organisation_id,
-            channel=channel,
-            row=row,
-            col=col,
-            reports=n,
+        (
+            city,
+            day,
+            category_id,
+            counts.sectors.get(category_id, "other"),
+            district_id,
+            organisation_id,
+            channel,
+            row,
+            col,
+            n,
         )
         for (category_id, district_id, organisation_id, channel, row, col), n in (
             counts.cells.items()
@@ -126,8 +138,8 @@ def write_days(*, city: City, first: date, last: date, now: datetime | None = No
         month_start = counted_from
         while month_start <= counted_to:
             month_last = min(counted_to, month_end(month_start))
-            figures: list[DailyFigures] = []
-            cells: list[DailyCell] = []
+            figures: list[tuple[Any, ...]] = []
+            cells: list[tuple[Any, ...]] = []
             month_days = [d for d in counted if month_start <= d <= month_last]
             for day in month_days:
                 more_figures, more_cells = _rows(counted[day])
@@ -137,8 +149,10 @@ def write_days(*, city: City, first: date, last: date, now: datetime | None = No
                 period = {"city": city, "day__gte": month_start, "day__lte": month_last}
                 DailyFigures.objects.filter(**period).delete()
                 DailyCell.objects.filter(**period).delete()
-                DailyFigures.objects.bulk_create(figures, batch_size=500)
-                DailyCell.objects.bulk_create(cells, batch_size=500)
+                # Plain rows written at once: `bulk_create` of the models spent most of
+                # a backfill preparing 38 values per row.
+                insert_rows(DailyFigures, FIGURE_FIELDS, figures)
+                insert_rows(DailyCell, CELL_FIELDS, cells)
                 _write_month(city, month_start.replace(day=1))
                 AggregatedDay.objects.filter(**period).delete()
                 AggregatedDay.objects.bulk_create(
