@@ -11,6 +11,7 @@ pilot cities get the demo catalogue first), a year of them:
 """
 
 import argparse
+import io
 import time
 from datetime import timedelta
 
@@ -21,12 +22,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_database_options(parser, appeals=0)
     parser.add_argument("--spread", type=int, default=1_000_000, help="appeals to generate")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="stop after generating (with --keep)"
+    )
+    parser.add_argument(
+        "--shard",
+        default="0/1",
+        help="k/n: generate only every n-th city from the k-th, "
+        "so that n processes generate in parallel (PostgreSQL)",
+    )
+    parser.add_argument(
+        "--backfill", action="store_true", help="write the year's figures again (--reuse)"
+    )
     options = parser.parse_args()
     options.samples = min(options.samples, 200)
     in_bench_database(options, "mycity-analytics-", run)
 
 
-def generate(total: int) -> None:
+def generate(total: int, shard: str = "0/1") -> None:
     from mycity.appeals.generator import generate_appeals
     from mycity.appeals.models import Appeal, Category
     from mycity.cities.models import City
@@ -35,13 +48,16 @@ def generate(total: int) -> None:
     cities = list(City.objects.filter(is_active=True).order_by("-population"))
     population = sum(c.population for c in cities)
     started = time.monotonic()
-    for city in cities:
+    k, n = (int(part) for part in shard.split("/"))
+    for city in cities[k::n]:
         count = round(total * city.population / population)
-        if Appeal.objects.filter(city=city).count() >= count // 2:
+        # What a run stopped halfway left is kept: only the rest is generated.
+        missing = count - Appeal.objects.filter(city=city).count()
+        if missing <= count // 100:
             continue
         if not Category.objects.filter(city=city).exists():
             load_categories(city, DemoReport())
-        generate_appeals(city=city, count=count, days=365, seed=city.pk)
+        generate_appeals(city=city, count=missing, days=365, seed=city.pk + count - missing)
         print(f"  {city.slug}: {count} appeals ({time.monotonic() - started:.0f} s)", flush=True)
 
 
@@ -71,18 +87,22 @@ def run(options: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
+
+    # A reused database gets the migrations written since it was generated.
+    call_command("migrate", verbosity=0)
     from django.test import Client
 
     from mycity.accounts.models import User
-    from mycity.analytics.aggregation import today_in, write_closed_days, write_days
-    from mycity.analytics.models import AggregatedDay, DailyCell, Observer
+    from mycity.analytics.aggregation import today_in, write_closed_days
+    from mycity.analytics.models import AggregatedDay, DailyCell, MonthlyFigures, Observer
     from mycity.appeals.models import Appeal
     from mycity.cities.models import City
 
-    if options.spread and Appeal.objects.count() < options.spread // 2:
+    if options.spread and Appeal.objects.count() < options.spread * 99 // 100:
         started = time.monotonic()
-        generate(options.spread)
+        generate(options.spread, options.shard)
         print(f"generated in {time.monotonic() - started:.0f} s", flush=True)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -90,13 +110,23 @@ def run(options: argparse.Namespace) -> None:
     total = Appeal.objects.count()
     cities = list(City.objects.filter(is_active=True).order_by("pk"))
     print(f"{connection.vendor}: {total} appeals in {len(cities)} cities", flush=True)
+    if options.generate_only:
+        return
 
-    # The year's backfill, a month of days per transaction.
-    if not AggregatedDay.objects.exists():
+    # The year's backfill by the command an operator runs, a month of days per transaction.
+    if (
+        options.backfill
+        or not AggregatedDay.objects.exists()
+        or not MonthlyFigures.objects.exists()
+    ):
         started = time.monotonic()
-        for city in cities:
-            yesterday = today_in(city) - timedelta(days=1)
-            write_days(city=city, first=yesterday - timedelta(days=364), last=yesterday)
+        yesterday = today_in(cities[0]) - timedelta(days=1)
+        call_command(
+            "aggregate_figures",
+            "--from", (yesterday - timedelta(days=364)).isoformat(),
+            "--to", yesterday.isoformat(),
+            stdout=io.StringIO(),
+        )  # fmt: skip
         print(f"backfill of 365 days × {len(cities)} cities: {time.monotonic() - started:.1f} s")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -170,8 +170,10 @@ def in_bench_database(options: Any, prefix: str, run: Callable[[Any], None]) -> 
     elif workdir is None and not options.database_url:
         sys.exit("--reuse needs --var-dir (SQLite) or --database-url")
     env = bench_env(workdir or Path(tempfile.gettempdir()), options.database_url)
-    # Production settings serve pages with hashed static names: the manifest must exist.
-    mycity(env, "collectstatic", "--noinput", "-v0")
+    # Production settings serve pages with hashed static names: the manifest must exist
+    # (not for a run that only fills the database, which may run beside others).
+    if not getattr(options, "generate_only", False):
+        mycity(env, "collectstatic", "--noinput", "-v0")
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "mycity.settings"
     try:

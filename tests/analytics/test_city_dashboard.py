@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from mycity.accounts.models import RoleKind
 from mycity.analytics.aggregation import write_days
 from mycity.analytics.models import Observer
-from tests.analytics.conftest import AFTER, ELEVENTH, TENTH
+from tests.analytics.conftest import AFTER, ELEVENTH, TENTH, make_appeal, utc
 from tests.conftest import person
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,24 @@ def test_the_heat_map_sends_cells_not_reports(client, dispatcher, written):
     assert response.status_code == 200
     # The five reports of the three days (1, 2, 3, 5 and 6) share one cell.
     assert [cell[4] for cell in response.json()["cells"]] == [5]
+
+
+def test_a_heads_heat_map_holds_only_their_organisations_reports(
+    client, dispatcher, organisation, written
+):
+    # A fifth report of the head's organisation in the same cell: 1, 2, 5, 6 and this.
+    make_appeal(written.city, "2026-00009", written.roof, utc(10, 12), TENTH,
+                organisation=organisation, district=written.d1)  # fmt: skip
+    write_days(city=written.city, first=TENTH, last=TENTH, now=AFTER)
+    head = person("head-a@example.org", RoleKind.HEAD, organisation=organisation)
+    client.force_login(head)
+    assert [c[4] for c in client.get(URL + "heat.json", PERIOD).json()["cells"]] == [5]
+    client.force_login(dispatcher)
+    assert [c[4] for c in client.get(URL + "heat.json", PERIOD).json()["cells"]] == [6]
+    # Every filter of the dashboard narrows the map: the other executor has one report.
+    for narrower in ({"organisation": "gorsvet"}, {"district": "d2"}, {"channel": "post"}):
+        cells = client.get(URL + "heat.json", {**PERIOD, **narrower}).json()["cells"]
+        assert cells == [], narrower
 
 
 def test_rows_under_the_minimum_are_in_name_order_not_ranked(client, dispatcher, written):

@@ -16,7 +16,9 @@ from mycity.analytics.daily import DayCounts, Tally
 from mycity.analytics.models import (
     DURATION_BOUNDS_HOURS,
     DURATION_BUCKETS,
+    SUMMED_COLUMNS,
     DailyFigures,
+    MonthlyFigures,
     duration_columns,
 )
 from mycity.appeals.models import Appeal
@@ -34,7 +36,7 @@ COUNTS = (
     "ratings",
     "rating_sum",
 )
-COLUMNS = (*COUNTS, *duration_columns("first_action"), *duration_columns("answer"))
+COLUMNS = SUMMED_COLUMNS
 
 DIMENSIONS = ("sector", "category", "district", "organisation", "channel", "city")
 
@@ -193,10 +195,24 @@ def selected_appeals(
     return appeals
 
 
-def selected_rows(selection: Selection) -> QuerySet[DailyFigures]:
-    rows = DailyFigures.objects.filter(
-        city_id__in=selection.city_ids, day__gte=selection.start, day__lte=selection.end
-    )
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def whole_months(start: date, end: date) -> tuple[date, date] | None:
+    """The first days of the first and the last calendar month that lie wholly in
+    `start`…`end`; None when no month does."""
+    first = start if start.day == 1 else month_end(start) + timedelta(days=1)
+    last_end = end if end == month_end(end) else end.replace(day=1) - timedelta(days=1)
+    if first > last_end:
+        return None
+    return first, last_end.replace(day=1)
+
+
+def selected_groups(rows: QuerySet[Any], selection: Selection) -> QuerySet[Any]:
+    """`rows` (daily or monthly figures, cells) narrowed by the selection's filters."""
     for name, values in (
         ("sector", selection.sectors),
         ("category_id", selection.category_ids),
@@ -211,11 +227,58 @@ def selected_rows(selection: Selection) -> QuerySet[DailyFigures]:
     return rows.order_by()
 
 
+def selected_rows(selection: Selection) -> QuerySet[DailyFigures]:
+    """The selection's daily rows, every day of the period."""
+    return selected_groups(
+        DailyFigures.objects.filter(
+            city_id__in=selection.city_ids, day__gte=selection.start, day__lte=selection.end
+        ),
+        selection,
+    )
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The rows that sum to a selection: monthly rows for the calendar months that lie
+    wholly in the period, daily rows for the days before and after them."""
+
+    days: list[QuerySet[DailyFigures]]
+    months: QuerySet[MonthlyFigures] | None
+
+    def all(self) -> list[QuerySet[Any]]:
+        return [*self.days, *([self.months] if self.months is not None else [])]
+
+
+def selected_parts(selection: Selection) -> Parts:
+    months = whole_months(selection.start, selection.end)
+    if months is None:
+        return Parts(days=[selected_rows(selection)], months=None)
+    first, last = months
+    days = []
+    for start, end in (
+        (selection.start, first - timedelta(days=1)),
+        (month_end(last) + timedelta(days=1), selection.end),
+    ):
+        if start <= end:
+            days.append(
+                selected_groups(
+                    DailyFigures.objects.filter(
+                        city_id__in=selection.city_ids, day__gte=start, day__lte=end
+                    ),
+                    selection,
+                )
+            )
+    monthly = MonthlyFigures.objects.filter(
+        city_id__in=selection.city_ids, month__gte=first, month__lte=last
+    )
+    return Parts(days=days, months=selected_groups(monthly, selection))
+
+
 SUMS = {name: Sum(name) for name in COLUMNS}
 
 
 def totals(selection: Selection) -> Figures:
-    return Figures.of(selected_rows(selection).aggregate(**SUMS))
+    return Rollup(selection, ()).total()
 
 
 def breakdown(selection: Selection, dimension: str) -> dict[Any, Figures]:
@@ -224,8 +287,11 @@ def breakdown(selection: Selection, dimension: str) -> dict[Any, Figures]:
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     column = dimension if dimension in ("sector", "channel") else f"{dimension}_id"
-    rows = selected_rows(selection).values(column).annotate(**SUMS).order_by(column)
-    return {row[column]: Figures.of(row) for row in rows}
+    return dict(sorted(Rollup(selection, (column,)).by(column).items(), key=_none_first))
+
+
+def _none_first(item: tuple[Any, Figures]) -> tuple[bool, Any]:
+    return (item[0] is not None, item[0] if item[0] is not None else 0)
 
 
 def daily_trend(selection: Selection) -> dict[date, Figures]:
@@ -233,10 +299,26 @@ def daily_trend(selection: Selection) -> dict[date, Figures]:
     return {row["day"]: Figures.of(dict(row)) for row in rows}
 
 
+def _sum_by(rows: QuerySet[Any], column: str) -> dict[date, Figures]:
+    return {
+        row[column]: Figures.of(dict(row))
+        for row in rows.values(column).annotate(**SUMS).order_by(column)
+    }
+
+
 def trend(selection: Selection, step: str) -> list[tuple[date, Figures]]:
     """Per day, ISO week (its Monday) or month (its first day), every period of the
-    selection listed, the empty ones too."""
-    by_day = daily_trend(selection)
+    selection listed, the empty ones too. By month, the whole months are read from the
+    monthly rows (a month's row is the sum of its days: the same figures)."""
+    if step == "month":
+        parts = selected_parts(selection)
+        by_day: dict[date, Figures] = {}
+        for rows in parts.days:
+            by_day |= _sum_by(rows, "day")
+        if parts.months is not None:
+            by_day |= _sum_by(parts.months, "month")  # a month's first day stands for it
+    else:
+        by_day = daily_trend(selection)
 
     def period_of(day: date) -> date:
         if step == "week":
@@ -296,14 +378,16 @@ class Rollup:
 
     def __init__(self, selection: Selection, key: Sequence[str]) -> None:
         self.key = tuple(key)
-        rows = (
-            selected_rows(selection)
-            .values_list(*self.key)
-            .annotate(*(Sum(name) for name in COLUMNS))
-            .order_by()
-        )
         width = len(self.key)
-        self.groups = [(row[:width], row[width:]) for row in rows]
+        self.groups: list[tuple[tuple[Any, ...], tuple[int, ...]]] = []
+        # One grouped scan of the monthly rows of the whole months and one of the
+        # daily rows of each partial month at the ends (a group may come from several).
+        for rows in selected_parts(selection).all():
+            if width:
+                found = rows.values_list(*self.key).annotate(*(Sum(n) for n in COLUMNS))
+            else:
+                found = [tuple(rows.aggregate(*(Sum(n) for n in COLUMNS)).values())]
+            self.groups += [(row[:width], row[width:]) for row in found]
 
     def by(self, *names: str) -> dict[Any, Figures]:
         """Folded to `names` (a single name: keyed by its value; none: the total under

@@ -87,21 +87,84 @@ class DailyFigures(models.Model):
         return f"{self.city_id} {self.day} {self.category_id} {self.channel}"
 
 
+class MonthlyFigures(models.Model):
+    """The sums of a city's daily figures over one calendar month, per group: what a
+    long period reads (a year is 12 rows per group instead of 365). Written from the
+    daily rows in the same transaction that writes them, so a month's row is always
+    the exact sum of its days' rows (durations as bucket counts, never as medians)."""
+
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    # The month's first day.
+    month = models.DateField()
+    category = models.ForeignKey("appeals.Category", on_delete=models.CASCADE, related_name="+")
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    district = models.ForeignKey(
+        "cities.District", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "cities.Organisation", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    channel = models.CharField(max_length=20)
+    received = models.PositiveIntegerField(default=0)
+    first_actions = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    finished_on_time = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly figures")
+        verbose_name_plural = _("monthly figures")
+        indexes = [
+            models.Index(fields=["city", "month"], name="monthly_figures_city_month"),
+            models.Index(fields=["month", "city"], name="monthly_figures_month_city"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city_id} {self.month:%Y-%m} {self.category_id} {self.channel}"
+
+
 def duration_columns(measure: str) -> list[str]:
     return [f"{measure}_{i}" for i in range(DURATION_BUCKETS)]
 
 
-for _column in (*duration_columns("first_action"), *duration_columns("answer")):
-    models.PositiveIntegerField(default=0).contribute_to_class(DailyFigures, _column)
+# What a monthly row sums from the daily ones: every count and every bucket.
+SUMMED_COLUMNS: tuple[str, ...] = (
+    "received",
+    "first_actions",
+    "answered",
+    "finished",
+    "finished_on_time",
+    "reopened",
+    "ratings",
+    "rating_sum",
+    *duration_columns("first_action"),
+    *duration_columns("answer"),
+)
+
+for _model in (DailyFigures, MonthlyFigures):
+    for _column in (*duration_columns("first_action"), *duration_columns("answer")):
+        models.PositiveIntegerField(default=0).contribute_to_class(_model, _column)
 
 
 class DailyCell(models.Model):
-    """Problem reports received on a day in one cell of the grid (`grid.CELL_*`)."""
+    """Problem reports received on a day in one cell of the grid (`grid.CELL_*`), per
+    group (category, district, executor, channel), so the heat map narrows with every
+    filter of the dashboard and a head of department's map shows only their appeals."""
 
     city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     category = models.ForeignKey("appeals.Category", on_delete=models.CASCADE, related_name="+")
     sector = models.CharField(max_length=20, choices=Sector.choices)
+    district = models.ForeignKey(
+        "cities.District", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "cities.Organisation", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    channel = models.CharField(max_length=20, default="")
     row = models.IntegerField()
     col = models.IntegerField()
     reports = models.PositiveIntegerField(default=0)

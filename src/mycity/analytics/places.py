@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet, Sum
 
-from mycity.analytics.figures import Selection
+from mycity.analytics.figures import Selection, selected_groups
 from mycity.analytics.grid import cell_bounds
 from mycity.analytics.models import DailyCell
 
@@ -16,14 +16,13 @@ HOTSPOTS_SHOWN = 20
 
 
 def selected_cells(selection: Selection) -> QuerySet[DailyCell]:
+    """The cells of the selection, narrowed by every filter the figures are (a cell
+    carries its reports' group): a head of department's map holds only their
+    organisations' reports."""
     cells = DailyCell.objects.filter(
         city_id__in=selection.city_ids, day__gte=selection.start, day__lte=selection.end
     )
-    if selection.sectors:
-        cells = cells.filter(sector__in=selection.sectors)
-    if selection.category_ids:
-        cells = cells.filter(category_id__in=selection.category_ids)
-    return cells.order_by()
+    return selected_groups(cells, selection)
 
 
 @dataclass(frozen=True)
