@@ -457,6 +457,7 @@ def _register(
             "applicant_email": draft.applicant_email.strip(),
             "applicant_phone": draft.applicant_phone.strip(),
         }
+    consent_version = "" if intake else current_version(city)
     appeal = Appeal.objects.create(
         city=city,
         number=_next_number(city, plan.year),
@@ -473,7 +474,7 @@ def _register(
         district=plan.district,
         addressee=values.get("addressee"),
         applicant=applicant,
-        consent_policy_version="" if intake else current_version(city),
+        consent_policy_version=consent_version,
         consent_at=None if intake else now,
         **(_registration(city, intake, plan) if intake else {}),
         submitted_at=now,
@@ -487,7 +488,7 @@ def _register(
     if applicant is not None and intake is None:
         # The resident ticked the consent (checked above): the same record whichever
         # face they used.
-        record_consent(user=applicant, city=city, at=now)
+        record_consent(user=applicant, city=city, at=now, version=consent_version)
     record_event(
         appeal,
         EventKind.TRANSITION,
