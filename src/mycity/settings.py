@@ -317,7 +317,7 @@ S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
 FILES_SIGNED_URL_SECONDS = env_int("FILES_SIGNED_URL_SECONDS", 60)
 if S3_BUCKET:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "mycity.core.bucket_storage.BucketStorage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": S3_ENDPOINT_URL or None,

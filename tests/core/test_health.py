@@ -42,7 +42,7 @@ def test_readyz_is_unavailable_when_the_storage_does_not_answer(client, settings
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "mycity.core.bucket_storage.BucketStorage",
             "OPTIONS": {
                 "bucket_name": "mycity",
                 "endpoint_url": "http://127.0.0.1:1",

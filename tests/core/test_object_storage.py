@@ -59,7 +59,7 @@ def bucket(settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "mycity.core.bucket_storage.BucketStorage",
             "OPTIONS": {
                 "bucket_name": name,
                 "endpoint_url": ENDPOINT,
@@ -193,3 +193,29 @@ def test_the_move_refuses_to_copy_a_directory_onto_itself(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(CommandError):
         call_command("move_files_to_storage", "--from", str(tmp_path))
+
+
+def _requests_to_the_bucket(storage) -> list[str]:
+    """The HTTP methods the storage sends from now on, in order."""
+    sent: list[str] = []
+    storage.connection.meta.client.meta.events.register(
+        "before-send.s3", lambda request, **_: sent.append(request.method)
+    )
+    return sent
+
+
+def test_a_photo_under_a_drawn_name_is_written_with_one_put(bucket):
+    sent = _requests_to_the_bucket(default_storage)
+    name = default_storage.save(f"appeals/{uuid.uuid4().hex}-thumb.jpg", ContentFile(b"\xff\xd8"))
+    assert sent == ["PUT"]
+    stored = _client().get_object(Bucket=bucket, Key=name)
+    assert stored["Body"].read() == b"\xff\xd8"
+    assert stored["ContentType"] == "image/jpeg"
+
+
+def test_a_name_already_in_the_bucket_is_never_overwritten(bucket):
+    first = default_storage.save("news/cover.jpg", ContentFile(b"first"))
+    second = default_storage.save("news/cover.jpg", ContentFile(b"second"))
+    assert first == "news/cover.jpg" and second != first
+    assert _client().get_object(Bucket=bucket, Key=first)["Body"].read() == b"first"
+    assert _client().get_object(Bucket=bucket, Key=second)["Body"].read() == b"second"

@@ -90,6 +90,8 @@ def leaf_categories(city: City) -> QuerySet[Category]:
 @dataclass(frozen=True)
 class ReportFilters:
     categories: tuple[str, ...] = ()
+    # Ids of categories the caller already holds (a new report's "similar ones"): no lookup.
+    category_ids: tuple[int, ...] = ()
     statuses: tuple[str, ...] = ()  # lifecycle statuses, or "open" / "closed"
     district: str | None = None
     bbox: tuple[float, float, float, float] | None = None  # min_lat, min_lon, max_lat, max_lon
@@ -125,6 +127,8 @@ def _filtered_reports(city: City, filters: ReportFilters) -> QuerySet[Appeal] | 
         if not category_ids:
             return None
         reports = reports.filter(category_id__in=category_ids)
+    if filters.category_ids:
+        reports = reports.filter(category_id__in=filters.category_ids)
     if filters.statuses:
         reports = reports.filter(_status_q(filters.statuses))
     if filters.district:
@@ -222,7 +226,7 @@ def similar_open_reports(
 ) -> list[Appeal]:
     """Open public reports of the category close to a point: candidates for "me too"."""
     filters = ReportFilters(
-        categories=(category.slug,), statuses=("open",), near=(lat, lon, radius_m)
+        category_ids=(category.pk,), statuses=("open",), near=(lat, lon, radius_m)
     )
     return public_reports(city, filters, limit=10)
 

@@ -13,11 +13,13 @@ from mycity.privacy.models import ConsentRecord
 from mycity.privacy.notice import current_version
 
 
-def record_consent(*, user: User, city: City, at: datetime | None = None) -> ConsentRecord:
+def record_consent(
+    *, user: User, city: City, at: datetime | None = None, version: str | None = None
+) -> ConsentRecord:
     """The resident agreed to the city's current notice (ticking the box on a form, or
     `consent: true` through the API). A standing consent to the same version is
-    returned as it is."""
-    version = current_version(city)
+    returned as it is. `version` is the current one when the caller has just read it."""
+    version = version or current_version(city)
     standing = ConsentRecord.objects.filter(
         user=user, city=city, notice_version=version, withdrawn_at__isnull=True
     )

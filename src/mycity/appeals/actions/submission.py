@@ -463,6 +463,7 @@ def _register(
             "applicant_email": draft.applicant_email.strip(),
             "applicant_phone": draft.applicant_phone.strip(),
         }
+    consent_version = "" if intake else current_version(city)
     appeal = Appeal.objects.create(
         city=city,
         number=_next_number(city, plan.year),
@@ -480,7 +481,7 @@ def _register(
         addressee=values.get("addressee"),
         applicant=applicant,
         api_client=api_client,
-        consent_policy_version="" if intake else current_version(city),
+        consent_policy_version=consent_version,
         consent_at=None if intake else now,
         **(_registration(city, intake, plan) if intake else {}),
         submitted_at=now,
@@ -494,7 +495,7 @@ def _register(
     if applicant is not None and intake is None:
         # The resident ticked the consent (checked above): the same record whichever
         # face they used.
-        record_consent(user=applicant, city=city, at=now)
+        record_consent(user=applicant, city=city, at=now, version=consent_version)
     record_event(
         appeal,
         EventKind.TRANSITION,
