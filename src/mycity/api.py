@@ -12,16 +12,16 @@ from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
 from mycity.console.desk_api import router as desk_router
 from mycity.console.reception_api import router as reception_schedules_router
-from mycity.console.staff_api import me_router as my_invitations_router
 from mycity.console.setup_api import router as setup_router
+from mycity.console.staff_api import me_router as my_invitations_router
 from mycity.console.staff_api import router as staff_router
 from mycity.console.webhook_api import router as webhooks_router
 from mycity.content.api import router as content_router
 from mycity.content.listing_api import router as listing_router
 from mycity.content.news_api import router as news_router
-from mycity.control.api import router as control_router
 from mycity.content.poll_api import router as polls_router
 from mycity.content.subscription_api import router as subscriptions_router
+from mycity.control.api import router as control_router
 from mycity.core.api_contract import ContractAPI
 from mycity.core.api_errors import install_error_handlers
 from mycity.notify.api import router as notify_router

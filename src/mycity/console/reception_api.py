@@ -62,7 +62,7 @@ class ExceptionOut(Schema):
     note: str
 
 
-class OfficialOut(Schema):
+class ReceivingOfficialOut(Schema):
     id: int
     organisation: str = Field(description="The organisation's slug.")
     full_name: str
@@ -230,7 +230,7 @@ def _change_out(change: receptions.ScheduleChange) -> dict:
 
 @router.get(
     "/{slug}/reception/officials",
-    response=list[OfficialOut],
+    response=list[ReceivingOfficialOut],
     auth=STAFF,
     summary="Receiving officials with their rules, exceptions and reminders (city administrators)",
 )
@@ -240,7 +240,7 @@ def list_officials(request: HttpRequest, slug: str) -> list[dict]:
 
 @router.post(
     "/{slug}/reception/officials",
-    response={201: OfficialOut},
+    response={201: ReceivingOfficialOut},
     auth=STAFF,
     summary="Add a receiving official to an organisation of the city",
 )
@@ -264,7 +264,7 @@ def add_official(request: HttpRequest, slug: str, payload: OfficialIn) -> Status
 
 @router.put(
     "/{slug}/reception/officials/{official_id}/reminder",
-    response=OfficialOut,
+    response=ReceivingOfficialOut,
     auth=STAFF,
     summary="How many hours before a booked reception its resident is reminded",
 )

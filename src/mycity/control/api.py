@@ -35,16 +35,16 @@ from mycity.core.api_formats import IsoDate, ObjectId
 router = Router(tags=["control"], auth=STAFF)
 
 
-class OfficialOut(Schema):
+class ControllerOut(Schema):
     id: int
     name: str
 
 
 class ControlOut(Schema):
-    controller: OfficialOut
+    controller: ControllerOut
     note: str
     set_at: datetime
-    set_by: OfficialOut | None
+    set_by: ControllerOut | None
 
 
 class SubtaskOut(Schema):
@@ -64,7 +64,7 @@ class SubtaskOut(Schema):
 class ControlSectionOut(Schema):
     appeal: int
     control: ControlOut | None = Field(description="Null: the appeal is not on control.")
-    officials: list[OfficialOut] = Field(
+    officials: list[ControllerOut] = Field(
         description="Who may be named to control it: the active staff who handle it."
     )
     subtasks: list[SubtaskOut]
@@ -75,7 +75,7 @@ class ControlledOut(Schema):
     number: str
     deadline: datetime | None
     deadline_state: str
-    controller: OfficialOut
+    controller: ControllerOut
     open_subtasks: list[SubtaskOut]
 
 
