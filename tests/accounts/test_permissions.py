@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
                 Action.READ_AUDIT,
                 Action.READ_REPORTS,
                 Action.HANDLE_PERSONAL_DATA,
+                Action.MANAGE_WEBHOOKS,
             },
         ),
         ("platform_admin", set(Action)),

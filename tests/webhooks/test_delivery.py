@@ -203,3 +203,26 @@ def test_the_same_event_is_written_once_per_endpoint(city, endpoint):
     assert _emit(city) == 1
     assert _emit(city) == 0
     assert Message.objects.count() == 1
+
+
+def test_a_name_rebound_to_a_private_address_after_registration_gets_nothing(
+    city, city_admin, resolve_as, receiver
+):
+    """Registered while the name was public (nothing private to see then); at delivery
+    it resolves to the metadata service: refused before connecting, and retried."""
+    register_endpoint(
+        actor=city_admin,
+        city=city,
+        organisation=None,
+        url="https://hooks.example.org/mycity",
+        events=[EventType.NOTICE_PUBLISHED],
+    )
+    resolve_as(["169.254.169.254"])
+    _emit(city)
+    deliver_due()
+    message = Message.objects.get()
+    attempt = message.attempt_rows.get()
+    assert message.state == Message.State.PENDING
+    assert attempt.status_code is None
+    assert "169.254.169.254" in attempt.error
+    assert receiver.received == []
