@@ -1,6 +1,6 @@
 """`mycity`: the project's one command.
 
-mycity serve [--worker] [--host H] [--port P] [--workers N]  (--worker: also tasks and outbox)
+mycity serve [--worker] [--host H] [--port P] [--workers N]  (--worker: tasks and outboxes too)
 mycity worker            run background tasks (Tasks API, database queue)
 mycity migrate           apply database migrations
 mycity demo              load the demo cities and users (idempotent)
@@ -64,7 +64,8 @@ def serve(argv: list[str]) -> int:
     parser.add_argument(
         "--worker",
         action="store_true",
-        help="also run the background task worker and the notification outbox; all stop together",
+        help="also run the background task worker, the notification outbox and Open311 out's "
+        "sync; all stop together",
     )
     options = parser.parse_args(argv)
     workers = options.workers or os.cpu_count() or 1

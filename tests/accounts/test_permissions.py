@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
                 Action.READ_REPORTS,
                 Action.HANDLE_PERSONAL_DATA,
                 Action.MANAGE_WEBHOOKS,
+                Action.LINK_OWN_SYSTEM,
             },
         ),
         ("platform_admin", set(Action)),
@@ -52,6 +53,16 @@ def test_an_executor_works_only_for_its_own_organisation(city, organisation, exe
     assert not may(executor, Action.EXECUTE, sibling)
     assert not may(executor, Action.EXECUTE, city)
     assert not may(executor, Action.DISPATCH, organisation)
+
+
+def test_a_head_connects_only_their_own_organisations_system(city, organisation):
+    from mycity.accounts.models import RoleKind
+    from tests.conftest import person
+
+    head = person("head@example.org", RoleKind.HEAD, organisation=organisation)
+    assert may(head, Action.LINK_OWN_SYSTEM, organisation)
+    assert not may(head, Action.LINK_OWN_SYSTEM, OrganisationFactory(city=city))
+    assert not may(head, Action.LINK_OWN_SYSTEM, city)
 
 
 def test_an_object_of_the_organisation_is_in_the_executors_scope(city, organisation, executor):
