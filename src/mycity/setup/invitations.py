@@ -271,7 +271,8 @@ def answer_invitation(*, user: User, invitation_id: int, accept: bool) -> StaffI
     found; one answered or expired is refused."""
     with transaction.atomic():
         invitation = (
-            StaffInvitation.objects.select_for_update()
+            # Only the invitation's row: the organisation and the inviter may be missing.
+            StaffInvitation.objects.select_for_update(of=("self",))
             .select_related("city", "organisation", "invited_by")
             .filter(pk=invitation_id, user=user)
             .first()
