@@ -123,7 +123,7 @@ def test_an_extract_without_addresses_is_refused(city, tmp_path):
     with pytest.raises(RegistryImportError) as error:
         import_registry(city=city, path=extract.write(tmp_path / "empty.osm.pbf"))
     assert error.value.field == "file"
-    assert "no addresses" in str(error.value.message)
+    assert "нет адресов" in str(error.value.message)
 
 
 def test_a_file_that_is_not_pbf_is_refused(city, tmp_path):
@@ -131,7 +131,7 @@ def test_a_file_that_is_not_pbf_is_refused(city, tmp_path):
     path.write_text("street_ru,number\n", encoding="utf-8")
     with pytest.raises(RegistryImportError) as error:
         import_registry(city=city, path=path)
-    assert "not an OpenStreetMap extract" in str(error.value.message)
+    assert "не является выгрузкой OpenStreetMap" in str(error.value.message)
 
 
 def test_a_damaged_pbf_is_refused_and_nothing_is_written(city, tmp_path):
@@ -145,7 +145,7 @@ def test_a_damaged_pbf_is_refused_and_nothing_is_written(city, tmp_path):
     cut.write_bytes(whole[: len(whole) - 40])
     with pytest.raises(RegistryImportError) as error:
         import_registry(city=city, path=cut)
-    assert "damaged" in str(error.value.message)
+    assert "повреждён" in str(error.value.message)
     assert not Building.objects.exists()
 
 
@@ -159,5 +159,5 @@ def test_the_command_imports_an_extract_of_any_size(city, tmp_path, capsys):
 def test_the_command_says_why_a_pbf_is_refused(city, tmp_path):
     path = tmp_path / "x.osm.pbf"
     path.write_bytes(b"\x00" * 100)
-    with pytest.raises(CommandError, match="not an OpenStreetMap extract"):
+    with pytest.raises(CommandError, match="не является выгрузкой OpenStreetMap"):
         call_command("import_addresses", "polotsk", str(path))

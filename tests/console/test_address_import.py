@@ -107,7 +107,7 @@ def test_a_corrupt_pbf_upload_is_a_field_error(client, city_admin, city):
     client.force_login(city_admin)
     response = upload(client, city, "not a pbf", name="polotsk.osm.pbf")
     assert response.status_code == 400
-    assert "not an OpenStreetMap extract" in response.content.decode()
+    assert "не является выгрузкой OpenStreetMap" in response.content.decode()
     assert not Building.objects.exists()
 
 
@@ -170,7 +170,7 @@ def test_an_unknown_successor_is_a_field_error(client, city_admin, city, residen
     third, appeal = vanished_with_appeal(client, city, resident, leaking_roof)
     response = settle(client, city, building=third.pk, successor="Несуществующая, 99")
     assert response.status_code == 400
-    assert "There is no such address" in response.content.decode()
+    assert "Такого адреса в реестре нет" in response.content.decode()
     appeal.refresh_from_db()
     assert appeal.building == third
 

@@ -70,7 +70,7 @@ def test_a_level_with_no_boundary_inside_the_city_is_a_field_error(
     client.force_login(city_admin)
     response = post(client, city, extract_with_districts(tmp_path), level="10")
     assert response.status_code == 400
-    assert "no administrative boundary of level 10" in response.content.decode()
+    assert "нет административной границы уровня 10" in response.content.decode()
     assert not District.objects.exists()
 
 
@@ -78,7 +78,7 @@ def test_a_file_that_is_not_pbf_is_refused(client, city_admin, city):
     client.force_login(city_admin)
     response = post(client, city, b'{"type": "FeatureCollection"}', name="d.osm.pbf")
     assert response.status_code == 400
-    assert "not an OpenStreetMap extract" in response.content.decode()
+    assert "не является выгрузкой OpenStreetMap" in response.content.decode()
     response = post(client, city, b"{}", name="d.geojson")
     assert response.status_code == 400
 

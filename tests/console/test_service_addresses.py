@@ -153,7 +153,7 @@ def test_houses_another_executor_serves_are_an_overlap(city_admin, city, lenina)
             ),
         )
     assert fields_of(refused) == {"service_addresses"}
-    assert "2 of these addresses" in str(refused.value.as_dict())
+    assert "2 из этих адресов" in str(refused.value.as_dict())
 
 
 def test_another_citys_organisation_cannot_be_changed(city_admin, city, lenina, other_organisation):
