@@ -102,8 +102,8 @@ def insert_rows(
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
-            for values in prepared:
-                copy.write_row(values)
+            for prepared_row in prepared:
+                copy.write_row(prepared_row)
         return
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
