@@ -22,13 +22,16 @@ faults       residents submit with idempotency keys while one web node, one task
              what got no answer is sent again with the same key. Counted: appeals stored
              against distinct keys, e-mail notifications delivered (at least once, a
              repeat with the same Message-ID), and the site's answers to a probe of
-             /healthz every 100 ms throughout.
+             /healthz every 100 ms throughout. Meanwhile residents ask for sign-in
+             codes (allauth's form, through nginx) and each code's e-mail is looked
+             for in the mailbox: a sign-in e-mail is never lost to a killed worker.
 """
 
 import argparse
 import email
 import email.policy
 import http.client
+import http.cookiejar
 import importlib.util
 import json
 import os
@@ -40,6 +43,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
@@ -410,6 +414,83 @@ class Probe(threading.Thread):
             time.sleep(0.1)
 
 
+class SignIn(threading.Thread):
+    """Asks for a sign-in code by e-mail through allauth's form every few seconds, for
+    residents made for this run (the limits allow 3 a minute per address and 20 per
+    client address), and remembers which were accepted."""
+
+    EVERY_S = 3.5
+
+    def __init__(self, stop: threading.Event, addresses: list[str]):
+        super().__init__(daemon=True)
+        self.stop, self.addresses = stop, addresses
+        self.asked: Counter[str] = Counter()
+        self.answers: Counter[str] = Counter()
+
+    def run(self) -> None:
+        turn = 0
+        while not self.stop.is_set():
+            address = self.addresses[turn % len(self.addresses)]
+            turn += 1
+            started = time.monotonic()
+            outcome = self._ask(address)
+            self.answers[outcome] += 1
+            if outcome == "302":
+                self.asked[address] += 1
+            self.stop.wait(max(0.0, self.EVERY_S - (time.monotonic() - started)))
+
+    def _ask(self, address: str) -> str:
+        jar = http.cookiejar.CookieJar()
+
+        class _NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: object, **kwargs: object) -> None:
+                return None
+
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+        try:
+            with opener.open(BASE + "/accounts/login/code/", timeout=30) as page:
+                form = page.read().decode()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+            if token is None:
+                return "no form"
+            body = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": token.group(1), "email": address}
+            ).encode()
+            request = urllib.request.Request(
+                BASE + "/accounts/login/code/", data=body, method="POST"
+            )
+            with opener.open(request, timeout=30) as answer:
+                return str(answer.status)
+        except urllib.error.HTTPError as refused:
+            return str(refused.code)
+        except OSError as failed:
+            return type(failed).__name__
+
+
+SHELL_RESIDENTS = """
+import sys
+from allauth.account.models import EmailAddress
+from mycity.accounts.models import User
+for address in sys.argv[1:]:
+    user = User.objects.create_user(email=address)
+    EmailAddress.objects.create(user=user, email=address, verified=True, primary=True)
+print("MADE", len(sys.argv) - 1)
+"""
+
+
+def mail_recipients() -> Counter[str]:
+    """How many e-mails the file backend wrote to each address."""
+    seen: Counter[str] = Counter()
+    for path in (cluster.DIR / "mail").glob("*.log"):
+        for raw in re.split(rb"\n-{79}\n", path.read_bytes()):
+            if not raw.strip():
+                continue
+            message = email.message_from_bytes(raw.strip() + b"\n", policy=email.policy.default)
+            for address in str(message["To"] or "").split(","):
+                seen[address.strip()] += 1
+    return seen
+
+
 def program_pid(name: str) -> int:
     out = cluster.supervisorctl("pid", name).strip()
     return int(out)
@@ -496,10 +577,14 @@ def bench_faults(env: dict[str, str], duration: int, residents: int) -> dict:
         )
         + f"--{boundary}--\r\n".encode()
     )
+    run_tag = uuid.uuid4().hex[:8]
+    addresses = [f"signin-{run_tag}-{n}@example.org" for n in range(8)]
+    app_shell(env, SHELL_RESIDENTS, *addresses)
     stop = threading.Event()
     load = [Resident(token, stop, body, boundary) for _ in range(residents)]
     probe = Probe(stop)
-    for thread in [*load, probe]:
+    signing_in = SignIn(stop, addresses)
+    for thread in [*load, probe, signing_in]:
         thread.start()
     plan = [(0.2, "web1"), (0.4, "worker1"), (0.6, "outbox")]
     started = time.monotonic()
@@ -513,6 +598,7 @@ def bench_faults(env: dict[str, str], duration: int, residents: int) -> dict:
     for thread in load:
         thread.join(timeout=120)
     probe.join(timeout=10)
+    signing_in.join(timeout=60)
     keys = [k for r in load for k in r.keys]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as listing:
         json.dump(keys, listing)
@@ -526,6 +612,15 @@ def bench_faults(env: dict[str, str], duration: int, residents: int) -> dict:
             break
         time.sleep(2)
     os.unlink(listing.name)
+    # The sign-in e-mails: each accepted request's mail, delivered by a task worker.
+    wanted = sum(signing_in.asked.values())
+    deadline = time.monotonic() + 120
+    while True:
+        received = mail_recipients()
+        got = sum(min(received[a], n) for a, n in signing_in.asked.items())
+        if got >= wanted or time.monotonic() > deadline:
+            break
+        time.sleep(2)
     mail = mail_message_ids()
     expected = counted["message_ids"]
     delivered = [m for m in expected if mail[m] >= 1]
@@ -549,6 +644,9 @@ def bench_faults(env: dict[str, str], duration: int, residents: int) -> dict:
         ("e-mails whose Message-ID reached the mailbox", len(delivered)),
         ("repeats (same Message-ID again)", repeats),
         ("/healthz probes through nginx", dict(probe.answers)),
+        ("sign-in code requests by answer (302 = accepted)", dict(signing_in.answers)),
+        ("sign-in e-mails delivered / accepted requests", f"{got} / {wanted}"),
+        ("sign-in e-mails lost", wanted - got),
         ("processes after the run", statuses),
     ]
     for name, value in rows:

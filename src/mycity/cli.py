@@ -39,7 +39,18 @@ def _worker_command() -> list[str]:
     # A worker restarted after a kill takes back what its predecessor was running.
     reclaim_abandoned_tasks()
     if str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_rq"):
-        return ["rqworker", "default", "--with-scheduler"]
+        # django-tasks-rq's job class runs a task (RQ's own calls the Task object and
+        # fails every job); named as the reclaim expects, so that a job of a process of
+        # this host that is gone is taken back.
+        return [
+            "rqworker",
+            "default",
+            "--with-scheduler",
+            "--job-class",
+            "django_tasks_rq.Job",
+            "--name",
+            worker_id(),
+        ]
     # No autoreloader (on under DEBUG): its child would run the tasks under another
     # process id than the worker's name says, and outlive a killed parent.
     return ["db_worker", "--queue-name", "*", "--no-reload", "--worker-id", worker_id()]

@@ -426,3 +426,34 @@ def test_a_cached_map_still_lets_its_tiles_in(client, city, settings):
         response = client.get("/polotsk/map/")
         policy = response["Content-Security-Policy"]
         assert "https://tiles.example.by" in policy.split("img-src")[1].split(";")[0]
+
+
+# --- a big answer is read from the process's memory --------------------------------------
+
+
+def test_a_read_fetches_only_the_small_stamp_when_the_process_holds_the_answer(
+    client, report, monkeypatch
+):
+    path = "/open311/v2/requests.json?jurisdiction_id=polotsk"
+    first = client.get(path)
+    fetched: list[str] = []
+    real_get = cache.get
+
+    def get(key, *args, **kwargs):
+        fetched.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    again = client.get(path)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert fetched == []  # the stamp came with the versions (get_many); no answer fetched
+
+
+def test_a_write_makes_the_answer_held_in_memory_stale_at_once(
+    client, report, resident, street_light, django_capture_on_commit_callbacks
+):
+    path = "/open311/v2/requests.json?jurisdiction_id=polotsk"
+    client.get(path)
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = submit_report(resident, street_light, description="Яма на дороге у школы")
+    assert f'"service_request_id": "{newer.pk}"' in client.get(path).content.decode()

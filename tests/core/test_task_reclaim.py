@@ -72,3 +72,104 @@ def test_a_task_killed_mid_run_is_run_again_by_the_next_worker(migrated_var, tmp
     assert second.returncode == 0, second.stderr
     assert marker.read_text() == "done"
     assert _status(tmp_path) == "SUCCESSFUL"
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
+
+
+def _redis():
+    import pytest
+    import redis
+
+    try:
+        connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL} (set TEST_REDIS_URL)")
+    return connection
+
+
+def _job_status(site) -> str:
+    """The one job's status in RQ, and how many times it was started."""
+    result = run_mycity(
+        site,
+        "shell",
+        "-c",
+        "import django_rq; from rq.registry import StartedJobRegistry; "
+        "queue = django_rq.get_queue('default'); "
+        "jobs = [queue.fetch_job(i) for i in queue.get_job_ids()"
+        " + StartedJobRegistry(queue=queue).get_job_ids()"
+        " + queue.finished_job_registry.get_job_ids()"
+        " + queue.failed_job_registry.get_job_ids()]; "
+        "print(sorted(job.get_status().value for job in jobs if job))",
+        TASKS_URL=REDIS_URL,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_a_job_whose_rq_worker_is_killed_is_run_again_by_the_restarted_worker(
+    migrated_var, tmp_path
+):
+    """With Redis (`django-tasks-rq`): the worker and its work horse die by SIGKILL
+    mid-task, leaving the job "started" in RQ's registry; the restarted worker's reclaim
+    sees that the job's worker is gone, queues it again, and it runs to the end (without
+    waiting the minute RQ would for the heartbeat to lapse)."""
+    connection = _redis()
+    connection.flushdb()
+    shutil.copytree(migrated_var, tmp_path / "var")
+    marker = tmp_path / "ran"
+    env = {**_env(tmp_path), "TASKS_URL": REDIS_URL}
+    try:
+        enqueued = run_mycity(
+            tmp_path,
+            "shell",
+            "-c",
+            "from tests.core.reclaimed_task import hang_the_first_time; "
+            f"hang_the_first_time.enqueue({str(marker)!r})",
+            TASKS_URL=REDIS_URL,
+        )
+        assert enqueued.returncode == 0, enqueued.stderr
+        # Its own session: the kill takes the worker and the horse it forked, as a
+        # machine's crash would.
+        first = subprocess.Popen(
+            [sys.executable, "-m", "mycity.cli", "worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 90
+            while not (tmp_path / "ran.started").exists():
+                assert time.monotonic() < deadline, "the first worker never started the task"
+                assert first.poll() is None, "the first worker stopped"
+                time.sleep(0.2)
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+        assert _job_status(tmp_path) == "['started']"  # what the dead worker left
+
+        second = subprocess.Popen(
+            [sys.executable, "-m", "mycity.cli", "worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            # Well within the minute after which RQ itself would take the job for dead.
+            deadline = time.monotonic() + 45
+            while not marker.exists():
+                assert time.monotonic() < deadline, "the killed task was not run again"
+                assert second.poll() is None, "the second worker stopped"
+                time.sleep(0.3)
+        finally:
+            os.killpg(second.pid, signal.SIGKILL)
+            second.wait()
+        assert marker.read_text() == "done"
+        assert _job_status(tmp_path) == "['finished']"
+    finally:
+        connection.flushdb()

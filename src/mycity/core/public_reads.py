@@ -19,10 +19,20 @@ a cookie. The key holds the language and the full path, so languages never mix.
 
 When a copy is stale (a write, or its timeout), one process computes it anew while the
 others show the copy from just before (or, when there is none, wait for the one being
-computed): readers arriving together after a write do not all compute the same page."""
+computed): readers arriving together after a write do not all compute the same page.
+
+A copy is kept in two parts: a small stamp under the page's key (its versions, when it
+was computed, its ETag), read on every request, and the answer itself under a key of
+its ETag, read only by a process that does not hold that answer in its own memory
+already (`_held`, a few megabytes per process). Open311's list of 1,000 requests is an
+837 KB answer: fetched and unpickled from the shared cache on every read it cost more
+than computing most pages; now a read costs the stamp's round trip however big the
+answer, and a write still makes every copy stale at once, since the stamp says so."""
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -119,6 +129,19 @@ KEPT_STALE = 10
 
 
 @dataclass(frozen=True)
+class Stamp:
+    """Which copy of a page is current: what every read of the page fetches."""
+
+    versions: tuple[int, ...]
+    computed_at: float
+    etag: str
+
+    def is_fresh(self, versions: tuple[int, ...]) -> bool:
+        age = time.time() - self.computed_at
+        return self.versions == versions and age < settings.PUBLIC_READS_TIMEOUT
+
+
+@dataclass(frozen=True)
 class CachedRead:
     versions: tuple[int, ...]
     status: int
@@ -128,9 +151,9 @@ class CachedRead:
     computed_at: float = 0.0
     attributes: tuple[tuple[str, Any], ...] = ()
 
-    def is_fresh(self, versions: tuple[int, ...]) -> bool:
-        age = time.time() - self.computed_at
-        return self.versions == versions and age < settings.PUBLIC_READS_TIMEOUT
+    @property
+    def stamp(self) -> Stamp:
+        return Stamp(versions=self.versions, computed_at=self.computed_at, etag=self.etag)
 
     def answer(self, request: HttpRequest) -> HttpResponseBase:
         response: HttpResponseBase
@@ -182,27 +205,30 @@ def public_read(view: View | None = None, *, scope: Scope = by_city_slug) -> Any
                 return entry.answer(request) if isinstance(entry, CachedRead) else entry
             keys = scope(request, kwargs)
             page = _page_key(request)
-            found = cache.get_many([page, *keys])
+            found = cache.get_many([_stamp_key(page), *keys])
             versions = _current(keys, found)
-            cached = found.get(page)
-            if not isinstance(cached, CachedRead):
-                cached = None
-            elif cached.is_fresh(versions):
-                return cached.answer(request)
+            stamp = found.get(_stamp_key(page))
+            if not isinstance(stamp, Stamp):
+                stamp = None
+            elif stamp.is_fresh(versions):
+                held = _copy(page, stamp)
+                if held is not None:
+                    return held.answer(request)
             computing = page + ":computing"
             if not cache.add(computing, 1, timeout=COMPUTING_S):
                 # Another process computes this page now. Everyone computing it at once
                 # after a write (or at start) would multiply the cost by the readers
                 # waiting: show the copy from just before, or wait for the new one.
-                if cached is not None:
-                    return cached.answer(request)
+                previous = _copy(page, stamp) if stamp is not None else None
+                if previous is not None:
+                    return previous.answer(request)
                 waited = _wait_for(page, versions)
                 if waited is not None:
                     return waited.answer(request)
             try:
                 entry = _compute(view, request, args, kwargs, versions=versions)
                 if isinstance(entry, CachedRead):
-                    cache.set(page, entry, timeout=settings.PUBLIC_READS_TIMEOUT * KEPT_STALE)
+                    _keep(page, entry)
             finally:
                 cache.delete(computing)
             return entry.answer(request) if isinstance(entry, CachedRead) else entry
@@ -242,13 +268,71 @@ def _wait_for(page: str, versions: tuple[int, ...]) -> CachedRead | None:
     deadline = time.monotonic() + COMPUTING_S
     while time.monotonic() < deadline:
         time.sleep(0.05)
-        found = cache.get_many([page, computing])
-        entry = found.get(page)
-        if isinstance(entry, CachedRead) and entry.is_fresh(versions):
-            return entry
+        found = cache.get_many([_stamp_key(page), computing])
+        stamp = found.get(_stamp_key(page))
+        if isinstance(stamp, Stamp) and stamp.is_fresh(versions):
+            return _copy(page, stamp)
         if computing not in found:
             return None
     return None
+
+
+# The answers this process holds, newest used last, up to HELD_BYTES of content.
+HELD_BYTES = 32 * 1024 * 1024
+_held: OrderedDict[str, CachedRead] = OrderedDict()
+_held_bytes = 0
+_held_lock = threading.Lock()
+
+
+def _stamp_key(page: str) -> str:
+    # Not the page's own key, under which a process of the previous release keeps (and
+    # reads) a whole answer: during a rolling deploy neither finds the other's objects.
+    return f"{page}:stamp"
+
+
+def _answer_key(page: str, etag: str) -> str:
+    return f"{page}:{etag.strip(chr(34))}"
+
+
+def _keep(page: str, entry: CachedRead) -> None:
+    """Share a computed copy: the answer first, then the stamp that points at it."""
+    timeout = settings.PUBLIC_READS_TIMEOUT * KEPT_STALE
+    key = _answer_key(page, entry.etag)
+    cache.set(key, entry, timeout=timeout)
+    cache.set(_stamp_key(page), entry.stamp, timeout=timeout)
+    _hold(key, entry)
+
+
+def _copy(page: str, stamp: Stamp) -> CachedRead | None:
+    """The answer a stamp points at: from this process's memory, else the shared cache."""
+    key = _answer_key(page, stamp.etag)
+    with _held_lock:
+        entry = _held.get(key)
+        if entry is not None:
+            _held.move_to_end(key)
+    if entry is not None and entry.versions == stamp.versions:
+        return entry
+    shared = cache.get(key)
+    if not isinstance(shared, CachedRead) or shared.versions != stamp.versions:
+        return None
+    _hold(key, shared)
+    return shared
+
+
+def _hold(key: str, entry: CachedRead) -> None:
+    global _held_bytes
+    size = len(entry.content)
+    if size > HELD_BYTES // 4:
+        return
+    with _held_lock:
+        previous = _held.pop(key, None)
+        if previous is not None:
+            _held_bytes -= len(previous.content)
+        _held[key] = entry
+        _held_bytes += size
+        while _held_bytes > HELD_BYTES:
+            _, dropped = _held.popitem(last=False)
+            _held_bytes -= len(dropped.content)
 
 
 def _page_key(request: HttpRequest) -> str:

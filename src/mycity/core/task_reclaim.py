@@ -8,9 +8,11 @@ to "ready" (`reclaim_abandoned_tasks`). Every worker does this as it starts and 
 notification outbox does it on each poll, so a supervised worker that is restarted
 after `kill -9` takes its own task again.
 
-With Redis (RQ) a job whose worker died stays in the started registry until its time
-runs out; `RetryingQueue` gives every job retries, so RQ's clean-up queues it again
-instead of failing it, and the reclaim runs that clean-up as well.
+With Redis (RQ) a job whose worker died stays in the started registry until its
+heartbeat lapses (a minute or more); `RetryingQueue` gives every job retries, so RQ's
+clean-up queues it again instead of failing it. RQ workers are named like the database
+queue's (`worker_id`), so the reclaim also finds a job whose worker was a process of
+this host that is gone and hands it to that same clean-up at once.
 
 Tasks therefore run at least once: they must be safe to repeat (an e-mail keeps its
 Message-ID, so a repeat folds into the first in the reader's mail client).
@@ -84,12 +86,22 @@ def _reclaim_rows() -> int:
 
 def _reclaim_jobs() -> int:
     import django_rq
+    from rq.executions import Execution
     from rq.registry import StartedJobRegistry
 
     returned = 0
     for name in settings.RQ_QUEUES:
         queue = django_rq.get_queue(name)
         registry = StartedJobRegistry(queue=queue)
+        for job_id, execution_id in registry.get_job_and_execution_ids(cleanup=False):
+            try:
+                execution = Execution.fetch(execution_id, job_id, connection=queue.connection)
+            except ValueError:  # finished meanwhile: its record is gone
+                continue
+            if _dead_here(execution.worker_name):
+                # Expired as of now (only if still there: `xx`), so that RQ's clean-up
+                # below retries it as it would once the heartbeat lapsed.
+                queue.connection.zadd(registry.key, {execution.composite_key: 0}, xx=True)
         expired = registry.get_expired_job_ids()
         registry.cleanup()
         returned += len(expired)
