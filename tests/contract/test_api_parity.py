@@ -88,6 +88,7 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
         "mycity_appeals_api_rate",
         "mycity_appeals_api_disagree",
         "mycity_appeals_api_add_information",
+        "mycity_appeals_api_withdraw",
     ),
     "web:api_tokens": ("mycity_appeals_token_api_make_token",),
     "web:revoke_api_token": ("mycity_appeals_token_api_revoke_token",),
