@@ -107,12 +107,12 @@ def _write_month(city: City, month: date) -> None:
     target = ", ".join(quote(c) for c in ("city_id", "month", *_GROUP_COLUMNS, *SUMMED_COLUMNS))
     sql = (
         f"INSERT INTO {quote(MonthlyFigures._meta.db_table)} ({target}) "  # noqa: S608
-        f"SELECT city_id, %s, {group}, {sums} FROM {quote(DailyFigures._meta.db_table)} "
+        f"SELECT %s, %s, {group}, {sums} FROM {quote(DailyFigures._meta.db_table)} "
         f"WHERE city_id = %s AND day >= %s AND day <= %s GROUP BY {group}"
     )
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
-        cursor.execute(sql, [adapt(month), city.pk, adapt(month), adapt(month_end(month))])
+        cursor.execute(sql, [city.pk, adapt(month), city.pk, adapt(month), adapt(month_end(month))])
 
 
 # Months counted together by the backfill: each query walks the city's appeals once
