@@ -515,3 +515,13 @@ def test_a_photo_is_shown_in_place_but_in_a_sandbox(client, resident, street_lig
     assert "attachment" not in response.get("Content-Disposition", "")
     assert response["Content-Security-Policy"] == "sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_new_report_comes_with_the_open_reports_of_its_category_nearby(
+    client, resident, street_light
+):
+    earlier = submit_report(resident, street_light, description="Фонарь мигает")
+    client.force_login(resident)
+    response = submit(client, street_light)
+    assert response.status_code == 201, response.content
+    assert [r["id"] for r in response.json()["similar"]] == [earlier.pk]
