@@ -188,6 +188,8 @@ NOT_YET_IN_API: dict[str, str] = {
     "console:reception:session": "Reception schedules in the console: a session.",
     "console:reception:record": "The record of a personal reception (an appeal registered "
     "at it goes through POST /cities/{slug}/intake with channel `reception`).",
+    "console:districts": "Importing districts from an OpenStreetMap extract: the API has "
+    "no import of files yet.",
     "console:settle_address": "Settling an address the registry's import found vanished: "
     "the API has no address import yet, so nothing there makes such an address.",
 }

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mycity.accounts.permissions import Action, may
 from mycity.appeals.registration import format_number
@@ -90,7 +90,6 @@ def registration_preview(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(format_html("<output>{}</output>", _preview(fmt)))
 
 
-@require_safe
 @login_required
 @require_http_methods(["GET", "POST"])
 def districts(request: HttpRequest, slug: str) -> HttpResponse:
