@@ -3,8 +3,12 @@ organisation's service area: the street by its Russian or Belarusian name, the h
 "1-15", "7-" or empty for the whole street."""
 
 import re
+from typing import Any
 
-from mycity.cities.models import City, Street
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mycity.cities.models import City, Parity, Street
 
 RANGE = re.compile(r"^\s*(\d+)?\s*[-–]\s*(\d+)?\s*$")
 ONE_NUMBER = re.compile(r"^\s*(\d+)\s*$")
@@ -38,3 +42,24 @@ def number_range(houses: str) -> tuple[int | None, int | None] | None:
         return None
     low, high = span.groups()
     return (int(low) if low else None, int(high) if high else None)
+
+
+def add_row_fields(form: forms.Form, rows: int) -> None:
+    """The form's `rows` empty rows of street, houses and odd/even numbers."""
+    for row in range(rows):
+        form.fields[f"street_{row}"] = forms.CharField(
+            label=_("Street"), max_length=200, required=False
+        )
+        form.fields[f"houses_{row}"] = forms.CharField(
+            label=_("Houses"), max_length=20, required=False
+        )
+        form.fields[f"parity_{row}"] = forms.ChoiceField(
+            label=_("Numbers"), choices=Parity.choices, required=False
+        )
+
+
+def bound_rows(form: Any, rows: int) -> list[tuple[forms.BoundField, ...]]:
+    """Each row's three bound fields, for the template to lay out as one line."""
+    return [
+        (form[f"street_{row}"], form[f"houses_{row}"], form[f"parity_{row}"]) for row in range(rows)
+    ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mycity.cities.models import City, Parity
-from mycity.console.address_rows import StreetNames, number_range
+from mycity.console.address_rows import StreetNames, add_row_fields, bound_rows, number_range
 from mycity.content.models import NoticeKind
 from mycity.content.services import AddressLine, NoticeDraft
 
@@ -51,23 +51,11 @@ class NoticeForm(forms.Form):
         self.city = city
         self.streets = StreetNames(city)
         self.rows = rows
-        for row in range(rows):
-            self.fields[f"street_{row}"] = forms.CharField(
-                label=gettext_lazy("Street"), max_length=200, required=False
-            )
-            self.fields[f"houses_{row}"] = forms.CharField(
-                label=gettext_lazy("Houses"), max_length=20, required=False
-            )
-            self.fields[f"parity_{row}"] = forms.ChoiceField(
-                label=gettext_lazy("Numbers"), choices=Parity.choices, required=False
-            )
+        add_row_fields(self, rows)
 
     @property
-    def address_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
-        return [
-            (self[f"street_{row}"], self[f"houses_{row}"], self[f"parity_{row}"])
-            for row in range(self.rows)
-        ]
+    def address_rows(self) -> list[tuple[forms.BoundField, ...]]:
+        return bound_rows(self, self.rows)
 
     def clean_area(self) -> dict[str, Any] | None:
         raw = self.cleaned_data.get("area", "").strip()

@@ -12,7 +12,13 @@ from mycity.cities.coverage import lines_of
 from mycity.cities.geojson_input import area_from_text
 from mycity.cities.house_ranges import HouseRange
 from mycity.cities.models import Activity, City, Organisation, Parity, Street
-from mycity.console.address_rows import ONE_NUMBER, StreetNames, number_range
+from mycity.console.address_rows import (
+    ONE_NUMBER,
+    StreetNames,
+    add_row_fields,
+    bound_rows,
+    number_range,
+)
 
 STREET_ROWS = 6
 
@@ -51,23 +57,11 @@ class OrganisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.streets = StreetNames(city)
         self.rows = rows
-        for row in range(rows):
-            self.fields[f"street_{row}"] = forms.CharField(
-                label=_("Street"), max_length=200, required=False
-            )
-            self.fields[f"houses_{row}"] = forms.CharField(
-                label=_("Houses"), max_length=20, required=False
-            )
-            self.fields[f"parity_{row}"] = forms.ChoiceField(
-                label=_("Numbers"), choices=Parity.choices, required=False
-            )
+        add_row_fields(self, rows)
 
     @property
-    def street_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
-        return [
-            (self[f"street_{row}"], self[f"houses_{row}"], self[f"parity_{row}"])
-            for row in range(self.rows)
-        ]
+    def street_rows(self) -> list[tuple[forms.BoundField, ...]]:
+        return bound_rows(self, self.rows)
 
     @property
     def plain_fields(self) -> list[forms.BoundField]:
