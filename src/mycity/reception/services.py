@@ -118,6 +118,21 @@ class RuleDraft:
     valid_from: date | None = None
     valid_until: date | None = None
 
+    def rule_of(self, official: Official, place: str, week: int | None) -> ReceptionRule:
+        """The rule this draft makes, unsaved, with the place and week as checked."""
+        return ReceptionRule(
+            official=official,
+            repeat=self.repeat,
+            weekday=self.weekday,
+            week=week,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            slot_minutes=self.slot_minutes,
+            place=place,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+        )
+
 
 def _may_coincide(a_week: int | None, b_week: int | None) -> bool:
     """Whether two rules on the same weekday can fall on one day: a weekly rule meets
@@ -208,18 +223,9 @@ def add_rule(*, actor: User | None, official: Official, draft: RuleDraft) -> Rec
         # The official's row is the lock: two saves cannot both pass the overlap check.
         Official.objects.select_for_update().filter(pk=official.pk).first()
         place, week = check_rule(official, draft)
-        return ReceptionRule.objects.create(
-            official=official,
-            repeat=draft.repeat,
-            weekday=draft.weekday,
-            week=week,
-            starts_at=draft.starts_at,
-            ends_at=draft.ends_at,
-            slot_minutes=draft.slot_minutes,
-            place=place,
-            valid_from=draft.valid_from,
-            valid_until=draft.valid_until,
-        )
+        rule = draft.rule_of(official, place, week)
+        rule.save()
+        return rule
 
 
 def retire_rule(*, actor: User, rule: ReceptionRule) -> ReceptionRule:

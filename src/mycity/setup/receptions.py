@@ -191,7 +191,7 @@ def preview_rule(
     city = official.organisation.city
     _require_admin(actor, city)
     place, week = services.check_rule(official, draft, exclude=rule)
-    unsaved = _unsaved_rule(official, draft, place, week)
+    unsaved = draft.rule_of(official, place, week)
     first = _today(city)
     planned = services.planned_sessions(
         city,
@@ -209,23 +209,6 @@ def preview_rule(
         )
         for session in planned[:count]
     ]
-
-
-def _unsaved_rule(
-    official: Official, draft: services.RuleDraft, place: str, week: int | None
-) -> ReceptionRule:
-    return ReceptionRule(
-        official=official,
-        repeat=draft.repeat,
-        weekday=draft.weekday,
-        week=week,
-        starts_at=draft.starts_at,
-        ends_at=draft.ends_at,
-        slot_minutes=draft.slot_minutes,
-        place=place,
-        valid_from=draft.valid_from,
-        valid_until=draft.valid_until,
-    )
 
 
 @dataclass(frozen=True)
@@ -253,9 +236,9 @@ def save_rule(
         place, week = services.check_rule(official, draft, exclude=rule)
         before = rule_values(rule) if rule is not None else {}
         if rule is None:
-            rule = _unsaved_rule(official, draft, place, week)
+            rule = draft.rule_of(official, place, week)
         else:
-            fresh = _unsaved_rule(official, draft, place, week)
+            fresh = draft.rule_of(official, place, week)
             for name in RULE_FIELDS:
                 if name != "is_active":
                     setattr(rule, name, getattr(fresh, name))
