@@ -48,13 +48,11 @@ class CategorySector(models.Model):
         return f"{self.category_id}: {self.sector}"
 
 
-class DailyFigures(models.Model):
-    """What happened on one day (in the city's time zone) to one group of a city's
-    appeals: the category, sector, district, executor and channel they have when the
-    day is aggregated. Flows only: each count belongs to the day its event happened."""
+class GroupFigures(models.Model):
+    """One group of a city's appeals (category, sector, district, executor, channel) and
+    its counts over a span of time: a day or a month."""
 
     city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     category = models.ForeignKey("appeals.Category", on_delete=models.CASCADE, related_name="+")
     sector = models.CharField(max_length=20, choices=Sector.choices)
     district = models.ForeignKey(
@@ -72,6 +70,17 @@ class DailyFigures(models.Model):
     reopened = models.PositiveIntegerField(default=0)
     ratings = models.PositiveIntegerField(default=0)
     rating_sum = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyFigures(GroupFigures):
+    """What happened on one day (in the city's time zone) to one group of a city's
+    appeals: the category, sector, district, executor and channel they have when the
+    day is aggregated. Flows only: each count belongs to the day its event happened."""
+
+    day = models.DateField()
     # first_action_0 … first_action_10 and answer_0 … answer_10 are added below: one
     # column per bucket of DURATION_BOUNDS_HOURS, so the database sums them.
 
@@ -87,32 +96,14 @@ class DailyFigures(models.Model):
         return f"{self.city_id} {self.day} {self.category_id} {self.channel}"
 
 
-class MonthlyFigures(models.Model):
+class MonthlyFigures(GroupFigures):
     """The sums of a city's daily figures over one calendar month, per group: what a
     long period reads (a year is 12 rows per group instead of 365). Written from the
     daily rows in the same transaction that writes them, so a month's row is always
     the exact sum of its days' rows (durations as bucket counts, never as medians)."""
 
-    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
     # The month's first day.
     month = models.DateField()
-    category = models.ForeignKey("appeals.Category", on_delete=models.CASCADE, related_name="+")
-    sector = models.CharField(max_length=20, choices=Sector.choices)
-    district = models.ForeignKey(
-        "cities.District", on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    organisation = models.ForeignKey(
-        "cities.Organisation", on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    channel = models.CharField(max_length=20)
-    received = models.PositiveIntegerField(default=0)
-    first_actions = models.PositiveIntegerField(default=0)
-    answered = models.PositiveIntegerField(default=0)
-    finished = models.PositiveIntegerField(default=0)
-    finished_on_time = models.PositiveIntegerField(default=0)
-    reopened = models.PositiveIntegerField(default=0)
-    ratings = models.PositiveIntegerField(default=0)
-    rating_sum = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly figures")
