@@ -361,6 +361,8 @@ def test_without_the_test_setting_loopback_and_http_are_refused(settings, report
         ["::1"],
         ["93.184.216.34", "10.0.0.5"],
         ["::ffff:10.0.0.5"],
+        ["64:ff9b::a00:5"],  # NAT64 of 10.0.0.5: the rule webhooks share
+        ["2002:a00:5::1"],  # 6to4 of 10.0.0.5
         ["fd00::1"],
         ["100.64.0.1"],
     ],

@@ -77,12 +77,33 @@ def check_url(url: str) -> Target:
     return Target(scheme=parts.scheme, host=host, port=port, path=path)
 
 
-def _allowed_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return _loopback_allowed()
-    return ip.is_global and not ip.is_multicast
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _unwrap(address: IpAddress) -> IpAddress:
+    if isinstance(address, ipaddress.IPv6Address):
+        # ::ffff:10.0.0.1 and 64:ff9b::10.0.0.1 reach the IPv4 address inside.
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped
+        if address in ipaddress.IPv6Network("64:ff9b::/96"):
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if address.sixtofour is not None:
+            return address.sixtofour
+    return address
+
+
+def address_allowed(address: IpAddress, *, allow_loopback: bool = False) -> bool:
+    """The one rule for every address the platform calls on someone else's word (an
+    organisation's own system, a webhook endpoint): a public internet address, or
+    loopback where a test or the demo allows it."""
+    inner = _unwrap(address)
+    if allow_loopback and inner.is_loopback:
+        return True
+    return inner.is_global and not inner.is_multicast
+
+
+def _allowed_ip(ip: IpAddress) -> bool:
+    return address_allowed(ip, allow_loopback=_loopback_allowed())
 
 
 def resolve(target: Target) -> str:

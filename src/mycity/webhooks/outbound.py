@@ -5,7 +5,7 @@ the platform at its own network (SSRF).
   allowed: the tests and the demo).
 - The name is resolved once; every address it resolves to must be a public one (not
   private, loopback, link-local, shared, reserved, multicast or unspecified, nor such an
-  address inside IPv6), and the connection goes to the checked address (pinned), with
+  address inside IPv6: `core.outbound.address_allowed`, the rule Open311 out uses too), and the connection goes to the checked address (pinned), with
   the name kept for TLS (SNI and certificate check) and the Host header. A name that
   resolves to a public address when registered and to a private one later (DNS
   rebinding) is refused when it is sent to.
@@ -23,11 +23,11 @@ from urllib.parse import urlsplit
 import urllib3
 from django.utils.translation import gettext as _
 
+from mycity.core.outbound import IpAddress, address_allowed
+
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
 MAX_RESPONSE_BYTES = 64 * 1024
-
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class RefusedAddress(Exception):
@@ -40,25 +40,6 @@ class Answer:
     status: int
     body: bytes  # at most MAX_RESPONSE_BYTES
     duration_ms: int
-
-
-def _unwrap(address: IpAddress) -> IpAddress:
-    if isinstance(address, ipaddress.IPv6Address):
-        # ::ffff:10.0.0.1 and 64:ff9b::10.0.0.1 reach the IPv4 address inside.
-        if address.ipv4_mapped is not None:
-            return address.ipv4_mapped
-        if address in ipaddress.IPv6Network("64:ff9b::/96"):
-            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        if address.sixtofour is not None:
-            return address.sixtofour
-    return address
-
-
-def address_allowed(address: IpAddress, *, allow_loopback: bool = False) -> bool:
-    inner = _unwrap(address)
-    if allow_loopback and inner.is_loopback:
-        return True
-    return inner.is_global and not inner.is_multicast
 
 
 def check_url(url: str, *, allow_loopback: bool = False) -> None:
