@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import IsNull
 
 from mycity.analytics.grid import cell_of
 from mycity.analytics.models import DURATION_BOUNDS_HOURS, DURATION_BUCKETS
@@ -153,8 +154,12 @@ def count_days(
         events = events.alias(of_city=F("appeal__city_id") + 0).filter(of_city=city.pk)
     else:
         events = events.filter(appeal__city=city)
+    # `actor + 0`: nearly every event has an actor, yet PostgreSQL ANDed in a bitmap of
+    # all of them from the actor's index (51 of the 66 ms of a big city's day at 1M).
     first_moves = Q(
-        kind=EventKind.TRANSITION, from_status__in=FIRST_ACTION_FROM, actor__isnull=False
+        IsNull(F("actor_id") + 0, False),
+        kind=EventKind.TRANSITION,
+        from_status__in=FIRST_ACTION_FROM,
     ) & ~Q(actor_id=F("appeal__applicant_id"))
     earlier = AppealEvent.objects.filter(
         first_moves, appeal_id=OuterRef("appeal_id"), created_at__lt=OuterRef("created_at")
