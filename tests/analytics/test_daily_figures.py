@@ -164,3 +164,26 @@ def test_the_backfill_command_refuses_today_and_unknown_cities(days):
         call_command(
             "aggregate_figures", "--from", "2026-03-09", "--to", "2026-03-09", "--city", "nowhere"
         )
+
+
+def test_todays_live_counts_are_shared_for_a_minute_then_counted_again(days, monkeypatch):
+    from django.core.cache.backends import db as db_cache
+    from django.utils import timezone
+
+    from mycity.analytics.aggregation import today_in
+    from mycity.analytics.daily import TODAY_SHARED_S, count_today
+    from tests.analytics.conftest import make_appeal
+
+    city, now = days.city, timezone.now()
+    today = today_in(city)
+
+    def received() -> int:
+        counts = count_today(city, today, now=timezone.now())
+        return sum(tally.received for tally in counts.groups.values())
+
+    before = received()
+    make_appeal(city, "today-1", days.roof, now - timedelta(minutes=1), today)
+    assert received() == before  # the first reader's count, shared
+    later = now + timedelta(seconds=TODAY_SHARED_S + 1)
+    monkeypatch.setattr(db_cache, "tz_now", lambda: later)
+    assert received() == before + 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import IsNull
 
@@ -98,6 +99,23 @@ def day_window(city: City, day: date) -> tuple[datetime, datetime]:
 def count_day(city: City, day: date, *, until: datetime | None = None) -> DayCounts:
     """The city's counts of `day`; `until` cuts today's short at the present moment."""
     return count_days(city, day, day, until=until)[day]
+
+
+# How long today's live counts are shared between the readers of a city's dashboard.
+TODAY_SHARED_S = 60
+
+
+def count_today(city: City, today: date, *, now: datetime) -> DayCounts:
+    """Today's counts up to now, shared for a minute by everyone who opens the city's
+    dashboard: counting a big city's day live costs seven queries over the day's events
+    (about 80 ms for a city of 150,000 appeals a year), and figures of a day a minute
+    old are current enough. Closed days never come from here."""
+    key = f"analytics:today:{city.pk}:{today.isoformat()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = count_day(city, today, until=now)
+        cache.set(key, counts, TODAY_SHARED_S)
+    return counts
 
 
 def count_days(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from mycity.analytics import figures as f
 from mycity.analytics.backlog import backlog
 from mycity.analytics.charts import Bar, bar_chart
-from mycity.analytics.daily import count_day
+from mycity.analytics.daily import count_today
 from mycity.analytics.figures import Figures, Selection
 from mycity.analytics.models import Sector
 from mycity.analytics.places import Hotspot, hotspots
@@ -77,7 +77,7 @@ def city_dashboard(
         selection, ("sector", "category_id", "district_id", "organisation_id", "channel")
     )
     total = groups.total()
-    today_live = f.today_figures([count_day(city, today, until=now)], selection)
+    today_live = f.today_figures([count_today(city, today, now=now)], selection)
     summary = Table(
         key="summary",
         title=_("Summary"),
