@@ -5,8 +5,9 @@ the platform at its own network (SSRF).
   allowed: the tests and the demo).
 - The name is resolved once; every address it resolves to must be a public one (not
   private, loopback, link-local, shared, reserved, multicast or unspecified, nor such an
-  address inside IPv6: `core.outbound.address_allowed`, the rule Open311 out uses too), and the connection goes to the checked address (pinned), with
-  the name kept for TLS (SNI and certificate check) and the Host header. A name that
+  address inside IPv6: `core.outbound.address_allowed`, the rule Open311 out uses too),
+  and the connection goes to the checked address (pinned), with the name kept for TLS
+  (SNI and certificate check) and the Host header. A name that
   resolves to a public address when registered and to a private one later (DNS
   rebinding) is refused when it is sent to.
 - Short timeouts, no redirects followed, and at most `MAX_RESPONSE_BYTES` of the
