@@ -28,6 +28,7 @@ from common import BIN, bench_env, mycity
 
 CITY = "polotsk"
 EXECUTOR = "executor@polotsk.example"
+CITY_ADMIN = "cityadmin@polotsk.example"
 
 # Runs inside B: the keys, and a problem category that B routes to the demo executor's
 # organisation at the point given (so what A files there reaches that executor).
@@ -50,6 +51,10 @@ print(json.dumps({{
     "executor_token": issue_api_client(
         city=city, name="Executor's phone", user=executor, scopes=["staff"]
     ).key,
+    "admin_token": issue_api_client(
+        city=city, name="City's own systems", user=User.objects.get(email={admin!r}),
+        scopes=["staff"],
+    ).key,
     "service_code": routed[0].slug,
     "organisation": organisation.slug,
 }}))
@@ -63,6 +68,7 @@ class Peer:
     jurisdiction_id: str
     open311_key: str
     executor_token: str
+    admin_token: str  # the city administrator's, `staff`: e.g. to register webhooks
     service_code: str
     organisation: str
     process: subprocess.Popen
@@ -92,9 +98,19 @@ def _wait_ready(url: str, process: subprocess.Popen, timeout_s: float = 90) -> N
     raise RuntimeError("The peer did not answer /healthz in time")
 
 
-def start_peer(*, port: int, lat: float, lon: float, workdir: Path | None = None) -> Peer:
+def start_peer(
+    *,
+    port: int,
+    lat: float,
+    lon: float,
+    workdir: Path | None = None,
+    worker: bool = False,
+    extra_env: dict[str, str] | None = None,
+) -> Peer:
+    """`worker`: also its task worker and outbox (`serve --worker`), for what it sends
+    by itself, such as webhooks; `extra_env`: settings of its own."""
     workdir = workdir or Path(tempfile.mkdtemp(prefix="mycity-open311-peer-"))
-    env = bench_env(workdir)
+    env = {**bench_env(workdir), **(extra_env or {})}
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     env["SITE_URL"] = f"http://127.0.0.1:{port}"
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -104,7 +120,7 @@ def start_peer(*, port: int, lat: float, lon: float, workdir: Path | None = None
         [
             str(BIN / "python"),
             "-c",
-            _PREPARE.format(city=CITY, executor=EXECUTOR, lat=lat, lon=lon),
+            _PREPARE.format(city=CITY, executor=EXECUTOR, admin=CITY_ADMIN, lat=lat, lon=lon),
         ],
         env={**env, "DJANGO_SETTINGS_MODULE": "mycity.settings"},
         check=True,
@@ -122,6 +138,7 @@ def start_peer(*, port: int, lat: float, lon: float, workdir: Path | None = None
             str(port),
             "--workers",
             "1",
+            *(["--worker"] if worker else []),
         ],
         env=env,
         start_new_session=True,
