@@ -161,3 +161,20 @@ def test_the_django_admin_no_longer_edits_roles(client, dispatcher):
     page = client.get(f"/admin/accounts/user/{dispatcher.pk}/change/").content.decode()
     assert "roles-TOTAL_FORMS" not in page
     assert dispatcher.email in page
+
+
+def test_a_leaver_who_came_back_and_was_then_closed_by_the_platform_stays_closed(city_admin, city):
+    # Closed as a leaver once, then invited back: the account's later closure leaves no
+    # row of a leaver, so it is the platform administrator's, which a city may not undo.
+    back = UserFactory(email="back-again@example.org", is_active=False)
+    SetupChange.objects.create(city=city, action="staff.deactivated", subject=back.email)
+    invite_staff(actor=city_admin, city=city, email=back.email, kind=RoleKind.DISPATCHER)
+    back.refresh_from_db()
+    assert back.is_active
+    back.is_active = False  # the platform administrator blocks the account
+    back.save(update_fields=["is_active"])
+    with pytest.raises(InvalidInvitation) as refused:
+        invite_staff(actor=city_admin, city=city, email=back.email, kind=RoleKind.DISPATCHER)
+    assert refused.value.details[0]["field"] == "email"
+    back.refresh_from_db()
+    assert not back.is_active

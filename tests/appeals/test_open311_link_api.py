@@ -189,3 +189,23 @@ def test_the_head_finds_the_page_in_the_console_menu(client, head_of_lighting, c
     client.force_login(head_of_lighting)
     html = client.get(PAGE).content.decode()
     assert f'href="{PAGE}"' in html
+
+
+def test_a_new_address_needs_the_key_again_so_the_kept_key_never_goes_elsewhere(
+    client, city, head_of_lighting, street_light
+):
+    headers = token(head_of_lighting, city)
+    assert (
+        client.put(API, body(), content_type="application/json", headers=headers).status_code == 200
+    )
+    moved = client.put(
+        API,
+        body(endpoint="https://elsewhere.example.org/open311/v2/", api_key=""),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert moved.status_code == 400
+    assert moved.json()["details"][0]["field"] == "api_key"
+    # The same address keeps the key without it being sent again.
+    kept = client.put(API, body(api_key=""), content_type="application/json", headers=headers)
+    assert kept.status_code == 200

@@ -615,9 +615,21 @@ def test_the_next_pull_asks_from_where_the_last_one_ended(remote, link, sent):
             b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><service_request_updates/>',
             "text/xml",
         ),
+        Reply(
+            200,
+            b'<?xml version="1.0"?><!--' + b"x" * 2000 + b'--><!DOCTYPE x [<!ENTITY a "b">]>'
+            b"<service_request_updates/>",
+            "text/xml",
+        ),
+        Reply(
+            200,
+            '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]>'
+            "<service_request_updates/>".encode("utf-16"),
+            "text/xml",
+        ),
         Reply(200, b"<errors><error/></errors>", "text/xml"),
     ],
-    ids=["500", "broken-xml", "json", "doctype", "wrong-root"],
+    ids=["500", "broken-xml", "json", "doctype", "doctype-late", "utf-16", "wrong-root"],
 )
 def test_a_failed_pull_keeps_the_window_for_the_next_one(remote, link, sent, failure):
     remote.script("servicerequestupdates.xml", failure)

@@ -231,3 +231,19 @@ def test_the_api_hides_someone_elses_invitation(client, city_admin, city, reside
     assert response.status_code == 404
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.PENDING
+
+
+def test_a_token_answers_only_its_own_citys_invitations(client, city_admin, city, resident):
+    from mycity.appeals.actions.api_keys import issue_api_client
+    from tests.factories import CityFactory
+
+    invitation = invite(city_admin, city).invitation
+    elsewhere = CityFactory(slug="vitebsk-token", name_ru="Витебск")
+    key = issue_api_client(city=elsewhere, name="phone", user=resident, scopes=["resident"]).key
+    auth = {"Authorization": f"Bearer {key}"}
+    assert client.get("/api/v1/me/invitations", headers=auth).json() == []
+    refused = client.post(f"/api/v1/me/invitations/{invitation.pk}/accept", headers=auth)
+    assert refused.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+    assert not Role.objects.filter(user=resident, kind=RoleKind.DISPATCHER).exists()

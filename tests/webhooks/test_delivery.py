@@ -224,5 +224,7 @@ def test_a_name_rebound_to_a_private_address_after_registration_gets_nothing(
     attempt = message.attempt_rows.get()
     assert message.state == Message.State.PENDING
     assert attempt.status_code is None
-    assert "169.254.169.254" in attempt.error
+    # Refused, and without telling the owner where the name pointed.
+    assert "not public" in attempt.error
+    assert "169.254.169.254" not in attempt.error
     assert receiver.received == []

@@ -110,9 +110,21 @@ def made_for_staff(user: User) -> bool:
 
 
 def closed_as_leaver(user: User) -> bool:
-    """Whether the account was closed when its holder left the staff (not by the
-    platform administrator, which only they may undo)."""
-    return SetupChange.objects.filter(action="staff.deactivated", subject=user.email).exists()
+    """Whether the account's last closure was when its holder left the staff (not by the
+    platform administrator, which only they may undo). The platform administrator's
+    closure leaves no row, so a leaver's closure counts only if no invitation reopened
+    the account after it: a later closure can then only be the platform's."""
+    closed = (
+        SetupChange.objects.filter(action="staff.deactivated", subject=user.email)
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if closed is None:
+        return False
+    return not SetupChange.objects.filter(
+        action="staff.invited", subject=user.email, created_at__gt=closed
+    ).exists()
 
 
 def deactivate_user(*, actor: User | None, user: User, city: City | None) -> bool:

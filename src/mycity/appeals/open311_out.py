@@ -144,6 +144,13 @@ def _checked(organisation: Organisation, values: LinkValues, current: Open311Lin
         )
     if not values.api_key and current is None:
         raise InvalidOpen311Link(_("Give the key their system issued."), field="api_key")
+    if not values.api_key and current is not None and endpoint != current.endpoint:
+        # The kept key would go to the new address, which anyone who may edit the link
+        # could point at a server of their own: a new address takes its key afresh.
+        raise InvalidOpen311Link(
+            _("Give the key again: it is sent only to the address it was given for."),
+            field="api_key",
+        )
     if len(values.api_key) > 200:
         raise InvalidOpen311Link(
             _("No more than %(max)s characters.") % {"max": 200}, field="api_key"

@@ -162,9 +162,12 @@ def fetch_updates(
     )
     if response.status != 200:
         raise _refused(response)
-    if b"<!DOCTYPE" in response.body[:1024].upper():
-        # Entities are how XML bombs work; the spec's documents never declare any.
-        raise RemoteError("The answer declares a DOCTYPE.")
+    body = response.body.upper()
+    if b"<!DOCTYPE" in body or b"<!ENTITY" in body or b"\x00" in body:
+        # Entities are how XML bombs work; the spec's documents never declare any. The
+        # whole answer is searched (a long comment could push one past any prefix), and
+        # UTF-16, whose letters the search would not see, is refused with it.
+        raise RemoteError("The answer declares a DOCTYPE or is not 8-bit XML.")
     try:
         root = ET.fromstring(response.body)  # noqa: S314 (no DOCTYPE: checked above)
     except ET.ParseError:

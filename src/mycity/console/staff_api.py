@@ -257,6 +257,12 @@ def _my_invitation_out(invitation: StaffInvitation) -> dict:
     }
 
 
+def _confined_city(request: HttpRequest) -> int | None:
+    """A token answers only its own city's invitations; a browser session answers all."""
+    client = getattr(request, "api_client", None)
+    return client.city_id if client is not None else None
+
+
 @me_router.get(
     "",
     response=list[MyInvitationOut],
@@ -264,7 +270,8 @@ def _my_invitation_out(invitation: StaffInvitation) -> dict:
     summary="My invitations to a city's staff that await my answer",
 )
 def my_invitations(request: HttpRequest) -> list[dict]:
-    return [_my_invitation_out(i) for i in pending_invitations(request.auth)]  # type: ignore[attr-defined]
+    pending = pending_invitations(_actor(request), city_id=_confined_city(request))
+    return [_my_invitation_out(i) for i in pending]
 
 
 @me_router.post(
@@ -275,7 +282,12 @@ def my_invitations(request: HttpRequest) -> list[dict]:
     openapi_extra=errors(409),
 )
 def accept_invitation(request: HttpRequest, invitation_id: Id) -> dict:
-    done = answer_invitation(user=request.auth, invitation_id=invitation_id, accept=True)  # type: ignore[attr-defined]
+    done = answer_invitation(
+        user=_actor(request),
+        invitation_id=invitation_id,
+        accept=True,
+        city_id=_confined_city(request),
+    )
     return _my_invitation_out(done)
 
 
@@ -287,5 +299,10 @@ def accept_invitation(request: HttpRequest, invitation_id: Id) -> dict:
     openapi_extra=errors(409),
 )
 def decline_invitation(request: HttpRequest, invitation_id: Id) -> dict:
-    done = answer_invitation(user=request.auth, invitation_id=invitation_id, accept=False)  # type: ignore[attr-defined]
+    done = answer_invitation(
+        user=_actor(request),
+        invitation_id=invitation_id,
+        accept=False,
+        city_id=_confined_city(request),
+    )
     return _my_invitation_out(done)

@@ -256,16 +256,20 @@ def _tell_invited(invitation: StaffInvitation) -> None:
     )
 
 
-def pending_invitations(user: User) -> list[StaffInvitation]:
-    """The invitations the person may still answer."""
-    return list(
-        StaffInvitation.objects.filter(
-            user=user, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
-        ).select_related("city", "organisation", "invited_by")
+def pending_invitations(user: User, *, city_id: int | None = None) -> list[StaffInvitation]:
+    """The invitations the person may still answer (`city_id`: only that city's, for a
+    token confined to it)."""
+    invitations = StaffInvitation.objects.filter(
+        user=user, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
     )
+    if city_id is not None:
+        invitations = invitations.filter(city_id=city_id)
+    return list(invitations.select_related("city", "organisation", "invited_by"))
 
 
-def answer_invitation(*, user: User, invitation_id: int, accept: bool) -> StaffInvitation:
+def answer_invitation(
+    *, user: User, invitation_id: int, accept: bool, city_id: int | None = None
+) -> StaffInvitation:
     """The invited person accepts (the role is granted through `grant_role`, by the
     inviting administrator's authority) or declines. Someone else's invitation is not
     found; one answered or expired is refused."""
@@ -275,6 +279,7 @@ def answer_invitation(*, user: User, invitation_id: int, accept: bool) -> StaffI
             StaffInvitation.objects.select_for_update(of=("self",))
             .select_related("city", "organisation", "invited_by")
             .filter(pk=invitation_id, user=user)
+            .filter(**({"city_id": city_id} if city_id is not None else {}))
             .first()
         )
         if invitation is None:

@@ -15,6 +15,7 @@ the platform at its own network (SSRF).
 """
 
 import ipaddress
+import logging
 import socket
 import ssl
 import time
@@ -25,6 +26,8 @@ import urllib3
 from django.utils.translation import gettext as _
 
 from mycity.core.outbound import IpAddress, address_allowed
+
+logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
@@ -88,15 +91,17 @@ def resolve(host: str, port: int, *, allow_loopback: bool = False) -> IpAddress:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
-            raise OSError(f"The name {host} cannot be resolved: {exc}") from None
+            logger.warning("webhook host %s does not resolve: %s", host, exc)
+            raise OSError("The host name does not resolve.") from None
         found = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not found:
-        raise OSError(f"The name {host} has no address.")
+        raise OSError("The host name does not resolve.")
     for address in found:
         if not address_allowed(address, allow_loopback=allow_loopback):
-            raise RefusedAddress(
-                f"{host} resolves to {address}, which is in a private or reserved network."
-            )
+            # The owner reads the attempt's error: saying which address the name had
+            # would let them map the network behind us, one name at a time.
+            logger.warning("webhook host %s resolves to refused %s", host, address)
+            raise RefusedAddress("The host resolves to an address that is not public.")
     return found[0]
 
 
