@@ -81,11 +81,23 @@ def test_an_executor_completes_appeals_from_a_phone_online_and_offline(
         expect(offline_item).to_contain_text("Waiting for the connection")
         by_the_bridge.refresh_from_db()
         assert by_the_bridge.status == Status.ASSIGNED
+        # The first try of the answer, just after the connection is back, is lost on the
+        # way (as in the street): the phone tries again by itself.
+        lost: list[str] = []
+
+        def lose_the_first_answer(route):
+            if not lost:
+                lost.append(route.request.url)
+                return route.abort("connectionreset")
+            return route.continue_()
+
+        page.route("**/api/v1/appeals/*/answer", lose_the_first_answer)
     finally:
         context.set_offline(False)
 
-    # Back online: sent, in order, once.
+    # Back online: sent, in order, once, the lost answer again by itself.
     expect(page.locator("[data-outbox] [data-sent]")).to_have_count(2, timeout=20_000)
+    assert len(lost) == 1
     expect(page.locator("[data-outbox]")).to_contain_text(f"Sent: {by_the_bridge.number}")
     expect(offline_item).not_to_contain_text("Waiting for the connection")
     by_the_bridge.refresh_from_db()

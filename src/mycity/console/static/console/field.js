@@ -378,9 +378,21 @@
     var run = navigator.locks ? navigator.locks.request("mycity-field-steps", pass) : pass();
     return run.catch(function () {}).then(function () {
       sending = false;
+      return steps();
+    }).then(function (left) {
+      // A step that failed on a connection just back (or a busy server) is tried again
+      // by itself, sooner first: the "online" event comes only once.
+      var waiting = (left || []).some(function (s) { return !s.refused && !s.needsSignIn; });
+      if (waiting && navigator.onLine) {
+        retryIn = Math.min(retryIn * 2, 60000);
+        setTimeout(flush, retryIn);
+      } else {
+        retryIn = 1000;
+      }
       return render();
     });
   }
+  var retryIn = 1000;
 
   window.addEventListener("online", function () {
     flush().then(function () {
