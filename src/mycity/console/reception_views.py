@@ -202,6 +202,22 @@ def rule(request: HttpRequest, slug: str, rule_id: int | None = None) -> HttpRes
     )
 
 
+def _confirm_page(
+    request: HttpRequest, city: City, title: str, error: receptions.BookingsAffected
+) -> HttpResponse:
+    """The bookings a change would cancel, and the button that confirms it."""
+    return console_page(
+        request,
+        city,
+        "console/reception_confirm.html",
+        title=title,
+        action=request.path,
+        affected=_affected(error),
+        form=ConfirmForm(),
+        status=error.status,
+    )
+
+
 @login_required
 @require_POST
 def retire_rule(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
@@ -216,16 +232,7 @@ def retire_rule(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
             confirm=form.cleaned_data.get("confirm", False),
         )
     except receptions.BookingsAffected as error:
-        return console_page(
-            request,
-            city,
-            "console/reception_confirm.html",
-            title=_("Stop these reception times"),
-            action=request.path,
-            affected=_affected(error),
-            form=ConfirmForm(),
-            status=error.status,
-        )
+        return _confirm_page(request, city, _("Stop these reception times"), error)
     _done(request, change, _("No more receptions by these times."))
     return redirect("console:receptions", slug=city.slug)
 
@@ -301,15 +308,6 @@ def remove_exception(request: HttpRequest, slug: str, exception_id: int) -> Http
             confirm=form.cleaned_data.get("confirm", False),
         )
     except receptions.BookingsAffected as error:
-        return console_page(
-            request,
-            city,
-            "console/reception_confirm.html",
-            title=_("Remove the extra reception"),
-            action=request.path,
-            affected=_affected(error),
-            form=ConfirmForm(),
-            status=error.status,
-        )
+        return _confirm_page(request, city, _("Remove the extra reception"), error)
     _done(request, change, _("The exception is removed."))
     return redirect("console:receptions", slug=city.slug)
