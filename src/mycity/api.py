@@ -24,6 +24,7 @@ from mycity.content.subscription_api import router as subscriptions_router
 from mycity.control.api import router as control_router
 from mycity.core.api_contract import ContractAPI
 from mycity.core.api_errors import install_error_handlers
+from mycity.core.api_formats import ObjectBodyParser
 from mycity.notify.api import router as notify_router
 from mycity.notify.push_api import router as push_router
 from mycity.privacy.api import router as privacy_router
@@ -43,6 +44,7 @@ api = ContractAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=ObjectBodyParser(),
 )
 install_error_handlers(api)
 api.add_router("/cities", cities_router)

@@ -233,3 +233,21 @@ def test_another_citys_staff_cannot_see_a_subtask(
     )
     assert response.status_code == 404
     assert Subtask.objects.get().done_on is None
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "3", '"lift"', "[]"])
+def test_a_lift_with_a_body_other_than_an_object_is_refused_and_control_stays(
+    client, city, dispatcher, executor, appeal, body
+):
+    put_on_control(actor=dispatcher, appeal=appeal, controller=executor)
+    response = client.post(
+        f"{control_url(appeal)}/lift",
+        body,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ru",
+        **bearer(dispatcher, city),
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["message"] == "Отправьте объект JSON."
+    assert Control.objects.get().lifted_at is None

@@ -20,7 +20,7 @@ from mycity.accounts.subscriptions import set_quiet_hours
 from mycity.cities.addresses import building_label
 from mycity.cities.models import Building
 from mycity.cities.selectors import city_named
-from mycity.core.api_formats import MAX_ID, NOT_BOOL, require_json_object
+from mycity.core.api_formats import MAX_ID, NOT_BOOL
 
 router = Router(tags=["my settings"], auth=django_auth)
 
@@ -89,7 +89,6 @@ def my_settings(request: HttpRequest) -> dict:
     "(field `home_building`) for an address of another city or none of the registry.",
 )
 def change_my_settings(request: HttpRequest, payload: SettingsIn) -> dict:
-    require_json_object(request)
     user = cast(User, request.auth)  # type: ignore[attr-defined]
     city = (
         city_named(payload.home_city, field="home_city") if payload.home_city is not None else None

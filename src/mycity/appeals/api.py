@@ -74,7 +74,6 @@ from mycity.core.api_formats import (
     IsoDateTime,
     cursor_for,
     id_of_cursor,
-    require_json_object,
 )
 from mycity.core.public_reads import public_read
 from mycity.core.stored_files import stored_file_response
@@ -714,7 +713,6 @@ class WithdrawalIn(Schema):
     openapi_extra=errors(409),
 )
 def withdraw(request: HttpRequest, appeal_id: int, payload: WithdrawalIn) -> dict:
-    require_json_object(request)
     appeal = get_appeal_to_handle(request.auth, appeal_id)  # type: ignore[attr-defined]
     consideration.withdraw_appeal(actor=request.auth, appeal=appeal, note=payload.note)  # type: ignore[attr-defined]
     return _fresh(request, appeal_id)

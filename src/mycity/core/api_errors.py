@@ -123,6 +123,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja wraps what the body's parser raised (core.api_formats.ObjectBodyParser).
+        if isinstance(exc.__cause__, DomainError):
+            return domain_error(request, exc.__cause__)
         return api.create_response(
             request, error_body("http_error", str(exc.message)), status=exc.status_code
         )

@@ -8,10 +8,11 @@ import base64
 import json
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from ninja.parser import Parser
 from pydantic import BeforeValidator, Field
 
 from mycity.core.errors import DomainError
@@ -93,12 +94,25 @@ class BodyNotAnObject(DomainError):
     message = _("Send a JSON object.")
 
 
-def require_json_object(request: HttpRequest) -> None:
-    """ninja reads a body of another JSON type (`[null]`, `3`) as an empty object when
-    every field of the body's schema is optional; the document promises an object."""
-    try:
-        body = json.loads(request.body)
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise BodyNotAnObject()
+class UnreadableJsonBody(DomainError):
+    code = "invalid"
+    message = _("The request's body is not valid JSON.")
+
+
+class ObjectBodyParser(Parser):
+    """Every JSON body the API takes is an object (or `null` where the body is optional).
+
+    ninja reads a body of another JSON type (`[null]`, `3`) as an empty object when every
+    field of the body's schema is optional, so an operation would take what its document
+    refuses. ninja turns what this raises into an HttpError whose cause it keeps; the
+    error handlers answer with the cause's own (translated) message.
+    """
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            body = json.loads(request.body)
+        except ValueError as exc:
+            raise UnreadableJsonBody() from exc
+        if not isinstance(body, dict | None):
+            raise BodyNotAnObject()
+        return body
