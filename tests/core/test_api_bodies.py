@@ -41,9 +41,7 @@ def test_no_operation_takes_a_json_body_that_is_not_an_object(client, city, disp
     taken, refused = [], 0
     for method, path in json_body_operations():
         send = getattr(client, method)
-        response = send(
-            concrete(path, city), body, content_type="application/json", **headers
-        )
+        response = send(concrete(path, city), body, content_type="application/json", **headers)
         if response.status_code < 400 or response.status_code >= 500:
             taken.append(f"{method.upper()} {path}: {response.status_code}")
         elif response.status_code == 400:
