@@ -104,6 +104,21 @@ def test_an_address_from_the_registry_gives_the_point_and_a_point_gives_the_addr
     assert "Нижне-Покровская" in by_point.address
 
 
+def test_an_address_the_registry_no_longer_lists_is_neither_chosen_nor_taken(
+    resident, city, street_light
+):
+    street = StreetFactory(city=city, name_ru="Нижне-Покровская")
+    gone = BuildingFactory(
+        street=street, number="5", lat=55.4861, lon=28.7691, vanished_at=timezone.now()
+    )
+    with pytest.raises(InvalidAppeal) as caught:
+        submit_report(resident, street_light, lat=None, lon=None, building_id=gone.pk)
+    assert fields(caught.value) == {"building_id"}
+    assert not Appeal.objects.exists()
+    by_point = submit_report(resident, street_light, lat=55.4861, lon=28.7691)
+    assert by_point.building is None
+
+
 def test_a_point_outside_the_city_is_refused_and_nothing_is_stored(resident, street_light):
     with pytest.raises(PointOutsideCity) as caught:
         submit_report(resident, street_light, lat=OUTSIDE[0], lon=OUTSIDE[1])

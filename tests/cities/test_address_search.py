@@ -1,8 +1,9 @@
 import pytest
+from django.utils import timezone
 
-from mycity.cities.selectors import search_addresses
+from mycity.cities.selectors import nearest_buildings, search_addresses
 from mycity.cities.text import fold, query_words, search_words, split_house_number
-from tests.factories import StreetFactory
+from tests.factories import BuildingFactory, StreetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,15 @@ def test_words_are_folded_and_split_on_hyphens_and_punctuation():
 )
 def test_a_trailing_number_is_the_house_number(words, expected):
     assert split_house_number(words) == expected
+
+
+def test_an_address_the_registry_no_longer_lists_is_not_offered(city):
+    street = StreetFactory(city=city, name_ru="Ленина", name_be="Леніна")
+    kept = BuildingFactory(street=street, number="11", lat=55.4856, lon=28.7683)
+    BuildingFactory(
+        street=street, number="11А", lat=55.4857, lon=28.7684, vanished_at=timezone.now()
+    )
+    found = search_addresses(city, "Ленина 11")
+    assert [b.number for b in found.buildings] == ["11"]
+    assert [s.building_count for s in search_addresses(city, "Ленина").streets] == [1]
+    assert nearest_buildings(city, lat=55.4857, lon=28.7684) == [kept]

@@ -73,13 +73,13 @@ def search_addresses(city: City, query: str, *, limit: int = 10) -> AddressSearc
         streets_q &= Q(search_words__contains=f" {word}")
     streets = list(
         city.streets.filter(streets_q)
-        .annotate(building_count=Count("buildings"))
+        .annotate(building_count=Count("buildings", filter=Q(buildings__vanished_at__isnull=True)))
         .order_by(f"name_{_language()}")[:MAX_STREETS_IN_SEARCH]
     )
     if number is None:
         return AddressSearch(streets=streets[:limit], buildings=[])
     candidates = (
-        _buildings_with_streets()
+        _current_buildings()
         .filter(street__in=streets, number_sort=house_number_sort_key(number))
         .order_by("street__name_ru", "number")
     )
@@ -99,7 +99,10 @@ def nearest_buildings(city: City, *, lat: float, lon: float, limit: int = 5) -> 
     for radius in NEAREST_SEARCH_RADII_M:
         box = box_around(lat, lon, radius)
         rows = Building.objects.filter(
-            city=city, lat__range=(box.min_lat, box.max_lat), lon__range=(box.min_lon, box.max_lon)
+            city=city,
+            lat__range=(box.min_lat, box.max_lat),
+            lon__range=(box.min_lon, box.max_lon),
+            vanished_at__isnull=True,
         ).values_list("pk", "lat", "lon")
         in_reach = sorted(
             (distance, pk)
@@ -116,6 +119,12 @@ def nearest_buildings(city: City, *, lat: float, lon: float, limit: int = 5) -> 
 def _buildings_with_streets() -> QuerySet[Building]:
     # A district's boundary is a large JSON document that no address needs.
     return Building.objects.select_related("street", "district").defer("district__boundary")
+
+
+def _current_buildings() -> QuerySet[Building]:
+    # An address the registry's last import no longer lists is kept for the appeals that
+    # point at it (setup.addresses settles them), but nobody is offered it again.
+    return _buildings_with_streets().filter(vanished_at__isnull=True)
 
 
 def point_in_city(city: City, *, lat: float, lon: float) -> bool:

@@ -141,6 +141,16 @@ def _check_problem_report(
         )
         if building is None:
             _problem(problems, "building_id", _("There is no such building in this city."))
+        elif building.vanished_at is not None:
+            _problem(
+                problems,
+                "building_id",
+                _(
+                    "This address is no longer in the city's address registry: choose "
+                    "another one or mark the place on the map."
+                ),
+            )
+            building = None
         elif lat is None or lon is None:
             lat, lon = building.lat, building.lon
     if lat is None or lon is None:
