@@ -2,8 +2,8 @@
 
 PostgreSQL and Redis are the machine's (the URLs below); this starts, each supervised on
 its own by supervisord (restarted alone when it dies): SeaweedFS (master, volume, filer,
-S3), two granian web nodes, two task workers (RQ), the notification outbox, and nginx in
-front of the web nodes. It migrates, loads the demo and prints the address.
+S3), two granian web nodes, two task workers (RQ), the notification outbox, the clock of
+periodic jobs, and nginx in front of the web nodes. It migrates, loads the demo and prints the address.
 
     python deploy/cluster.py up|down|status|env
 
@@ -127,6 +127,8 @@ def supervisor_conf() -> str:
             False,
         )
     )
+    # The clock of periodic jobs: one is enough (a second would be safe).
+    programs.append(("clock", f"{python} -m mycity.cli clock --loop", False))
     programs.append(
         ("nginx", f"/usr/sbin/nginx -c {DIR}/nginx.conf", False),
     )

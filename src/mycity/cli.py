@@ -75,8 +75,8 @@ def serve(argv: list[str]) -> int:
     parser.add_argument(
         "--worker",
         action="store_true",
-        help="also run the background task worker, the notification outbox and Open311 out's "
-        "sync; all stop together",
+        help="also run the background task worker, the notification outbox, the clock of "
+        "periodic jobs and Open311 out's sync; all stop together",
     )
     options = parser.parse_args(argv)
     workers = options.workers or os.cpu_count() or 1
@@ -116,6 +116,13 @@ def serve(argv: list[str]) -> int:
             subprocess.Popen(
                 [sys.executable, "-m", "mycity.cli", "deliver_notifications", "--loop"],
                 start_new_session=True,
+            )
+        )
+        # The periodic jobs (reminders, digests, closing answered appeals, the nightly
+        # figures and retention), handed to the worker at their times.
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "mycity.cli", "clock", "--loop"], start_new_session=True
             )
         )
         # Appeals to organisations' own Open311 systems, and their updates pulled back.

@@ -282,6 +282,31 @@ LANGUAGE_COOKIE_NAME = "mycity_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Minsk"
+
+# The periodic jobs the clock (`mycity clock`, mycity.core.clock) hands to the task
+# workers: (name, task, cadence). A cadence is "every <minutes>m" or "daily HH:MM" in
+# TIME_ZONE. Each job is safe to run twice; the clock runs each slot once however many
+# clocks there are.
+CLOCK_JOBS: list[tuple[str, str, str]] = [
+    ("announce-due-news", "mycity.content.news.announce_due_news_task", "every 5m"),
+    ("remind-receptions", "mycity.reception.services.remind_receptions", "every 15m"),
+    (
+        "close-answered-appeals",
+        "mycity.appeals.actions.moves.close_answered_appeals_task",
+        "every 30m",
+    ),
+    ("daily-figures", "mycity.analytics.aggregation.write_closed_days_task", "daily 00:30"),
+    (
+        "anonymise-closed-appeals",
+        "mycity.privacy.retention.anonymise_closed_appeals_task",
+        "daily 02:00",
+    ),
+    ("sweep-orphan-files", "mycity.appeals.orphan_files.sweep_orphan_files_task", "daily 03:00"),
+    ("prune-webhook-messages", "mycity.webhooks.retention.prune_old_messages_task", "daily 03:30"),
+    ("daily-digests", "mycity.console.digest.send_daily_digests", "daily 07:00"),
+    ("due-tomorrow", "mycity.appeals.staff_notices.notify_due_tomorrow_task", "daily 07:30"),
+    ("remind-appeals", "mycity.control.reminders.remind_appeals", "daily 08:00"),
+]
 USE_I18N = True
 USE_TZ = True
 
@@ -501,6 +526,9 @@ WEBPUSH_MAX_PER_USER = 10
 WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
 # A CA bundle to trust instead of the system's (a test's throw-away certificate).
 WEBHOOKS_CA_FILE = env_str("WEBHOOKS_CA_FILE", "")
+# Delivered and given-up webhook messages are deleted after this many days
+# (mycity.webhooks.retention, nightly).
+WEBHOOK_MESSAGES_KEPT_DAYS = env_int("WEBHOOK_MESSAGES_KEPT_DAYS", 30)
 # Calls to organisations' own systems (Open311 out) go only to public https addresses
 # (core.outbound). Tests and the two-instance demo on one machine need http on loopback.
 OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", False)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import task
 
 from mycity.accounts.models import Role, RoleKind, User
 from mycity.appeals.deadlines import end_of_day
@@ -208,3 +209,9 @@ def _tell(
         dedupe_key=dedupe_key,
         channels=STAFF_CHANNELS,
     )
+
+
+@task()
+def notify_due_tomorrow_task() -> int:
+    """The clock's morning task (see `notify_due_tomorrow`)."""
+    return notify_due_tomorrow()

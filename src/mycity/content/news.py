@@ -168,6 +168,12 @@ def announce_due_news(now: datetime | None = None) -> int:
     return sum(_tell_followers(news) for news in due)
 
 
+@task()
+def announce_due_news_task() -> int:
+    """The clock's task every few minutes: scheduled news whose time has come."""
+    return announce_due_news()
+
+
 def _tell_followers(news: News) -> int:
     from mycity.content.announcements import tell_followers
 

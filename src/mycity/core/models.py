@@ -1,5 +1,5 @@
 """The setup's audit trail: every change a city's administrator (or the platform's) makes
-to the city's configuration, with the values before and after."""
+to the city's configuration, with the values before and after; and the clock's ticks."""
 
 from django.conf import settings
 from django.db import models
@@ -32,3 +32,18 @@ class SetupChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.subject}"
+
+
+class ClockTick(models.Model):
+    """A periodic job's slot handed to the task workers (mycity.core.clock). The unique
+    pair is the claim: of two clocks, only the one whose row went in enqueues the job."""
+
+    job = models.CharField(max_length=60)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="clock_tick_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"

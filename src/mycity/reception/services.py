@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may, require
@@ -630,3 +631,9 @@ def _remind(appointment: Appointment) -> None:
         url=reverse("web:reception:page", kwargs={"slug": city.slug}),
         dedupe_key=f"reception-reminder:{appointment.pk}",
     )
+
+
+@task()
+def remind_receptions() -> int:
+    """The clock's quarter-hourly task (see `send_reminders`)."""
+    return send_reminders()

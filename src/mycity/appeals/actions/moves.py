@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import task
 
 from mycity.accounts.models import User
 from mycity.appeals import alerts, deadlines, open311_out, routing, staff_notices
@@ -475,3 +476,9 @@ def close_answered_appeals(*, now: datetime | None = None, limit: int = 500) -> 
                 continue
             closed += 1
     return closed
+
+
+@task()
+def close_answered_appeals_task() -> int:
+    """The clock's half-hourly task: close what `close_answered_appeals` finds due."""
+    return close_answered_appeals()
