@@ -1,5 +1,5 @@
-"""`mycity serve --worker` runs granian, the task worker and the outbox, and stops them together;
-`mycity serve` alone is granian itself."""
+"""`mycity serve --worker` runs granian, the task worker, the outbox and the clock, and stops
+them together; `mycity serve` alone is granian itself."""
 
 import os
 import signal
@@ -61,8 +61,8 @@ def test_serve_answers_over_http_and_stops_with_its_worker_on_sigint(demo_env):
         children = subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
         ).stdout.split()
-        # granian, the task worker, the notification outbox and Open311 out's sync
-        assert len(children) == 4
+        # granian, the task worker, the notification outbox, the clock and Open311 out's sync
+        assert len(children) == 5
         os.killpg(server.pid, signal.SIGINT)
         assert server.wait(timeout=30) is not None
         for pid in children:  # each child led a process group; none of its members is left
