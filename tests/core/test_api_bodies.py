@@ -12,7 +12,7 @@ from tests.conftest import bearer
 pytestmark = pytest.mark.django_db
 
 ALL_SCOPES = ("public", "resident", "staff")
-NOT_OBJECTS = ["[null, null]", "7", '"text"', "true"]
+NOT_OBJECTS = ["[null, null]", "7", '"text"', "true", "null"]
 
 
 def json_body_operations():
@@ -71,10 +71,11 @@ def test_a_body_that_is_not_json_is_refused_in_the_language_of_the_request(
     }
 
 
-def test_an_optional_body_may_be_null_or_absent(client, city, dispatcher):
-    headers = bearer(dispatcher, city, *ALL_SCOPES)
-    for body in ("null", ""):
-        response = client.post(
-            "/api/v1/me/notifications/read", body, content_type="application/json", **headers
-        )
-        assert response.status_code == 200, body
+def test_an_optional_body_may_be_left_out(client, city, dispatcher):
+    response = client.post(
+        "/api/v1/me/notifications/read",
+        "",
+        content_type="application/json",
+        **bearer(dispatcher, city, *ALL_SCOPES),
+    )
+    assert response.status_code == 200

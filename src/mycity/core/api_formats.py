@@ -100,7 +100,7 @@ class UnreadableJsonBody(DomainError):
 
 
 class ObjectBodyParser(Parser):
-    """Every JSON body the API takes is an object (or `null` where the body is optional).
+    """Every JSON body the API takes is an object; an optional body may be left out.
 
     ninja reads a body of another JSON type (`[null]`, `3`) as an empty object when every
     field of the body's schema is optional, so an operation would take what its document
@@ -113,6 +113,6 @@ class ObjectBodyParser(Parser):
             body = json.loads(request.body)
         except ValueError as exc:
             raise UnreadableJsonBody() from exc
-        if not isinstance(body, dict | None):
+        if not isinstance(body, dict):
             raise BodyNotAnObject()
         return body

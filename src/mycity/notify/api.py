@@ -3,7 +3,7 @@
 from typing import cast
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Body, Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from mycity.accounts.models import User
@@ -33,7 +33,11 @@ def list_notifications(request: HttpRequest, page: Query[Page]) -> dict:
 
 
 @router.post("/read", response=MarkReadOut, summary="Mark my notifications read (all, or by id)")
-def mark_notifications_read(request: HttpRequest, payload: MarkReadIn | None = None) -> dict:
+def mark_notifications_read(
+    request: HttpRequest,
+    # No body at all marks everything read; a body is an object (never `null`).
+    payload: MarkReadIn = Body(None),
+) -> dict:
     user = cast(User, request.auth)  # type: ignore[attr-defined]
     ids = payload.ids if payload is not None else None
     marked = services.mark_read(user=user, notification_ids=ids)
