@@ -14,6 +14,9 @@ from mycity.notify.schemas import MarkReadIn, MarkReadOut, NotificationList
 # personal access token works too. Whoever it is, it is `request.auth`.
 router = Router(tags=["notifications"], auth=django_auth)
 
+# No body at all marks everything read; a body is an object (never `null`).
+NO_BODY_MARKS_ALL = Body(None)
+
 
 class Page(Schema):
     before: int | None = Field(None, ge=1, description="Only notifications older than this id.")
@@ -35,8 +38,7 @@ def list_notifications(request: HttpRequest, page: Query[Page]) -> dict:
 @router.post("/read", response=MarkReadOut, summary="Mark my notifications read (all, or by id)")
 def mark_notifications_read(
     request: HttpRequest,
-    # No body at all marks everything read; a body is an object (never `null`).
-    payload: MarkReadIn = Body(None),
+    payload: MarkReadIn = NO_BODY_MARKS_ALL,
 ) -> dict:
     user = cast(User, request.auth)  # type: ignore[attr-defined]
     ids = payload.ids if payload is not None else None

@@ -5,17 +5,14 @@ mycity sync_open311            one run: send what is due, pull every connection 
 mycity sync_open311 --loop     send every few seconds, pull every OPEN311_PULL_EVERY_S
 """
 
-import signal
-import threading
 import time
-from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
 from mycity.appeals.open311_out import pull_due_links, send_due_dispatches
+from mycity.core.polling import poll_until_stopped
 
 
 class Command(BaseCommand):
@@ -33,28 +30,17 @@ class Command(BaseCommand):
         if not loop:
             self._run(pull=True)
             return
-        stop = threading.Event()
-
-        def request_stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        previous = {
-            signum: signal.signal(signum, request_stop)
-            for signum in (signal.SIGTERM, signal.SIGINT)
-        }
         last_pull = 0.0
-        try:
-            while not stop.is_set():
-                close_old_connections()
-                pull = time.monotonic() - last_pull >= settings.OPEN311_PULL_EVERY_S
-                self._run(pull=pull)
-                if pull:
-                    last_pull = time.monotonic()
-                stop.wait(interval)
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-            close_old_connections()
+
+        def step() -> bool:
+            nonlocal last_pull
+            pull = time.monotonic() - last_pull >= settings.OPEN311_PULL_EVERY_S
+            self._run(pull=pull)
+            if pull:
+                last_pull = time.monotonic()
+            return False
+
+        poll_until_stopped(step, interval=interval)
 
     def _run(self, *, pull: bool) -> None:
         sent = send_due_dispatches()

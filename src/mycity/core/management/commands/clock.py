@@ -5,15 +5,12 @@ mycity clock --loop     tick every --interval seconds until SIGTERM or SIGINT
 """
 
 import logging
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
 from mycity.core.clock import tick
+from mycity.core.polling import poll_until_stopped
 
 logger = logging.getLogger(__name__)
 
@@ -31,28 +28,17 @@ class Command(BaseCommand):
         if not loop:
             self._report(tick())
             return
-        stop = threading.Event()
-
-        def request_stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        previous = {
-            signum: signal.signal(signum, request_stop)
-            for signum in (signal.SIGTERM, signal.SIGINT)
-        }
         self.stdout.write("The clock is running; stop it with SIGTERM or Ctrl-C.")
-        try:
-            while not stop.is_set():
-                close_old_connections()
-                try:
-                    self._report(tick())
-                except Exception:
-                    # The database away for a moment: the next tick catches up.
-                    logger.exception("clock tick failed")
-                stop.wait(interval)
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+
+        def step() -> bool:
+            try:
+                self._report(tick())
+            except Exception:
+                # The database away for a moment: the next tick catches up.
+                logger.exception("clock tick failed")
+            return False
+
+        poll_until_stopped(step, interval=interval)
 
     def _report(self, enqueued: list[str]) -> None:
         if enqueued:

@@ -4,14 +4,11 @@ mycity deliver_notifications            one run: resume stuck deliveries, send d
 mycity deliver_notifications --loop     keep polling until SIGTERM or SIGINT
 """
 
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
+from mycity.core.polling import poll_until_stopped
 from mycity.core.task_reclaim import reclaim_abandoned_tasks
 from mycity.notify.outboxes import other_outboxes
 from mycity.notify.services import DeliveryTally, deliver_due
@@ -34,31 +31,18 @@ class Command(BaseCommand):
             self._report(deliver_due(limit=limit))
             self._others(limit)
             return
-        stop = threading.Event()
-
-        def request_stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        previous = {
-            signum: signal.signal(signum, request_stop)
-            for signum in (signal.SIGTERM, signal.SIGINT)
-        }
         self.stdout.write("Delivering notifications; stop with SIGTERM or Ctrl-C.")
-        try:
-            while not stop.is_set():
-                close_old_connections()
-                # The outbox outlives any one worker: it returns their abandoned tasks.
-                reclaim_abandoned_tasks()
-                tally = deliver_due(limit=limit)
-                self._report(tally)
-                busy = self._others(limit)
-                # A full batch means more are waiting: go on without sleeping.
-                if tally.sent + tally.retrying + tally.failed < limit and not busy:
-                    stop.wait(interval)
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-            close_old_connections()
+
+        def step() -> bool:
+            # The outbox outlives any one worker: it returns their abandoned tasks.
+            reclaim_abandoned_tasks()
+            tally = deliver_due(limit=limit)
+            self._report(tally)
+            busy = self._others(limit)
+            # A full batch means more are waiting: go on without sleeping.
+            return tally.sent + tally.retrying + tally.failed >= limit or busy
+
+        poll_until_stopped(step, interval=interval)
         self.stdout.write("Stopped.")
 
     def _others(self, limit: int) -> bool:
