@@ -14,8 +14,10 @@ refused idempotency key, 429 too many submissions) are declared by the operation
 with `errors(...)` in its `openapi_extra`.
 """
 
+from functools import cached_property
 from typing import Any
 
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -216,11 +218,25 @@ def _by_status(responses: dict[Any, Any]) -> dict[str, Any]:
 
 
 class ContractAPI(NinjaAPI):
-    """A NinjaAPI whose OpenAPI document declares every error of every operation."""
+    """A NinjaAPI whose OpenAPI document declares every error of every operation.
+
+    The document is made once per process (and language): making it walks every
+    operation's schemas, half a second here, and a busy machine turned that into
+    clients' timeouts. Nothing in it changes while the process runs.
+    """
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> Any:
-        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        declare_errors(document)
-        return document
+        key = (path_prefix, repr(sorted((path_params or {}).items())), get_language())
+        made = self._documents.get(key)
+        if made is None:
+            made = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            declare_errors(made)
+            self._documents[key] = made
+        # Shared: a caller reads it (renders it, compares it), never changes it.
+        return made
+
+    @cached_property
+    def _documents(self) -> dict[tuple[str | None, str, str | None], Any]:
+        return {}
