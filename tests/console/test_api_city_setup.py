@@ -326,6 +326,14 @@ def test_going_live_is_a_409_listing_what_is_missing(signed_in, city):
     assert not SetupChange.objects.filter(action="city.went_live").exists()
 
 
+@pytest.mark.parametrize("path", ["settings", "terms", "operator"])
+@pytest.mark.parametrize("body", ["null", "[]", "3"])
+def test_a_change_that_is_not_an_object_is_a_400(signed_in, city, path, body):
+    url = f"{API}/polotsk/setup/{path}"
+    assert signed_in.patch(url, body, content_type="application/json").status_code == 400
+    assert not changes().exists()
+
+
 # Who may.
 
 OPERATIONS = [

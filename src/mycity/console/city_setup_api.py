@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel, ValidatorFunctionWrapHandler, model_validator
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
@@ -48,6 +49,19 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 Name = Annotated[str, Field(max_length=200)]
 
 
+class ChangeIn(Schema):
+    """A change where only what is sent changes: every field is optional, yet the body is
+    a JSON object. ninja would read `null` as an empty object (and the parser lets
+    `null` through for optional bodies), so it is refused here."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _an_object(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if not isinstance(data, dict | BaseModel):
+            raise ValueError("Send a JSON object.")
+        return handler(data)
+
+
 # The city's settings.
 
 
@@ -68,7 +82,7 @@ class CitySettingsOut(Schema):
     live_since: datetime | None = Field(description="When the city went live; null until then.")
 
 
-class CitySettingsIn(Schema):
+class CitySettingsIn(ChangeIn):
     """Only what is sent changes. The Belarusian and English names fall back to the
     Russian one when empty."""
 
@@ -124,7 +138,7 @@ class TermsOut(Schema):
     committee_hours: str
 
 
-class TermsIn(Schema):
+class TermsIn(ChangeIn):
     """Only what is sent changes. A new retention period publishes a new version of a
     notice already published."""
 
@@ -178,7 +192,7 @@ class OperatorOut(Schema):
     )
 
 
-class OperatorIn(Schema):
+class OperatorIn(ChangeIn):
     """Only what is sent changes; the Russian name and the postal address are required
     in the notice (art. 5 p. 5 of Law 99-З)."""
 
