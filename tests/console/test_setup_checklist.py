@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mycity.accounts.models import RoleKind
-from mycity.cities.errors import InvalidSetup
+from mycity.cities.errors import CityNotReady
 from mycity.core.models import SetupChange
 from mycity.privacy.models import Operator, PrivacyNotice
 from mycity.reception.models import Official, ReceptionRule
@@ -80,7 +80,7 @@ def test_a_gap_in_a_categorys_cover_is_missing(ready_city, organisation):
 
 
 def test_going_live_is_refused_item_by_item_until_complete(city_admin, city):
-    with pytest.raises(InvalidSetup) as refused:
+    with pytest.raises(CityNotReady) as refused:
         go_live(actor=city_admin, city=city)
     assert {d["field"] for d in refused.value.as_dict()["details"]} == {
         "districts",
@@ -112,7 +112,7 @@ def test_the_home_lists_the_items_with_their_pages(client, city_admin, city):
 def test_the_go_live_button_shows_what_is_missing(client, city_admin, city):
     client.force_login(city_admin)
     response = client.post(reverse("console:go_live", kwargs={"slug": city.slug}))
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Районы города нарисованы" in response.content.decode()
 
 

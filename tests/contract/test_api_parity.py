@@ -139,6 +139,15 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
     "console:withdraw_role": ("mycity_console_staff_api_withdraw",),
     "console:release": ("mycity_console_staff_api_release",),
     "console:city_calendar": ("mycity_cities_api_put_calendar_day",),
+    # The city's own setup: settings, terms, the notice's operator, copying, going live.
+    "console:city_settings": ("mycity_console_city_setup_api_change_settings",),
+    "console:city_terms": ("mycity_console_city_setup_api_change_terms",),
+    "console:operator_notice": ("mycity_console_city_setup_api_change_operator_details",),
+    "console:copy_setup": (
+        "mycity_console_city_setup_api_import_setup",
+        "mycity_console_city_setup_api_copy_from_city",
+    ),
+    "console:go_live": ("mycity_console_city_setup_api_go_live",),
     "console:clear_calendar_day": ("mycity_cities_api_delete_calendar_day",),
 }
 
@@ -172,11 +181,6 @@ NOT_YET_IN_API: dict[str, str] = {
     "console:new_district": "City set-up (issue 21): districts.",
     "console:district": "City set-up (issue 21): districts.",
     "console:addresses": "City set-up (issue 21): the address import.",
-    "console:copy_setup": "City set-up (issue 21): copying another city's setup.",
-    "console:go_live": "City set-up (issue 21): going live.",
-    "console:city_settings": "City set-up (issue 21): the city's settings.",
-    "console:city_terms": "City set-up (issue 21): the law's city-set terms.",
-    "console:operator_notice": "City set-up (issue 21): the operator's details.",
     "console:privacy:new_incident": "The personal-data officer's register of incidents.",
     "console:privacy:incident": "The personal-data officer's register of incidents.",
     "console:privacy:request": "The personal-data officer handling a resident's request.",

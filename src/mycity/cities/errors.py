@@ -18,6 +18,15 @@ class InvalidSetup(DomainError):
     message = _("Some values are not valid.")
 
 
+class CityNotReady(DomainError):
+    """Going live while the onboarding checklist still has items missing: the city's
+    state, not a value, stands in the way (each missing item is a detail)."""
+
+    code = "city_not_ready"
+    message = _("The city is not ready yet.")
+    status = 409
+
+
 class UnknownCity(DomainError):
     """A city named in a body or a query (not the path): a value that is not valid."""
 

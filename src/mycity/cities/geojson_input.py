@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from shapely.errors import GEOSException
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
@@ -38,6 +39,12 @@ def area_from_text(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except ValueError:
         raise ValidationError(_("This is not GeoJSON.")) from None
+    return area_from_geojson(data)
+
+
+def area_from_geojson(data: Any) -> dict[str, Any]:
+    """One Polygon or MultiPolygon from parsed GeoJSON (an API's body), or
+    ValidationError in words."""
     parts = _geometries(data)
     if not parts:
         raise ValidationError(_("The GeoJSON holds no polygon."))
@@ -45,9 +52,13 @@ def area_from_text(text: str) -> dict[str, Any]:
     for part in parts:
         try:
             shapes.append(shape(part))
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, GEOSException):
             raise ValidationError(_("The area is not valid GeoJSON.")) from None
-    merged = shapes[0] if len(shapes) == 1 else unary_union(shapes)
+    try:
+        merged = shapes[0] if len(shapes) == 1 else unary_union(shapes)
+    except (ValueError, GEOSException):
+        # Parts whose outlines cross themselves cannot be merged.
+        raise ValidationError(_("The area's outline crosses itself or is empty.")) from None
     area = dict(mapping(merged))
     area = json.loads(json.dumps(area))  # tuples to lists, as the JSON column keeps them
     parse_area(area)

@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -59,11 +61,17 @@ class BoxedArea(models.Model):
 def validate_registration_format(value: str) -> None:
     import string
 
+    invalid = ValidationError(_("The format is not valid."), code="format")
     try:
-        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(value) if name}
+        parsed = list(string.Formatter().parse(value))
+        # A width of thousands (given outright or by a nested field, `{seq:{year}}`)
+        # would make every number that long: only one or two digits of padding.
+        if any(spec and (re.search(r"[0-9]{3,}|[{}]", spec)) for *_t, spec, _c in parsed):
+            raise invalid
+        fields = {name for _text, name, _spec, _conv in parsed if name}
         value.format(org="X", year=2026, yy="26", seq=1)
     except (ValueError, KeyError, IndexError):
-        raise ValidationError(_("The format is not valid."), code="format") from None
+        raise invalid from None
     if "seq" not in fields or not fields <= {"org", "year", "yy", "seq"}:
         raise ValidationError(
             _("The format must contain {seq} and may contain {org}, {year} and {yy}."),

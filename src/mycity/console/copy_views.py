@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
 from mycity.cities.models import City
-from mycity.cities.selectors import active_cities
 from mycity.console.category_views import setup_city
 from mycity.console.editing import console_page
-from mycity.setup.copy import export_setup, import_setup
+from mycity.setup.copy import CopyReport, copy_from_city, copy_sources, export_setup, import_setup
 from mycity.web.form_errors import refusals
 
 MAX_FILE = 5_000_000
@@ -34,20 +34,23 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: object, city: City, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["source"].queryset = active_cities().exclude(pk=city.pk).defer("boundary")  # type: ignore[attr-defined]
+        self.fields["source"].queryset = copy_sources(city)  # type: ignore[attr-defined]
 
-    def setup_data(self) -> object:
+    def copy(self, *, actor: User, city: City) -> CopyReport:
+        """Import the uploaded file, or copy the chosen city; the service refuses what
+        it cannot take."""
         data = self.cleaned_data
         if data.get("file") is not None:
             upload = data["file"]
             if upload.size > MAX_FILE:
                 raise forms.ValidationError({"file": _("The file is too large.")})
             try:
-                return json.loads(upload.read().decode("utf-8"))
+                document = json.loads(upload.read().decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
                 raise forms.ValidationError({"file": _("This is not JSON.")}) from None
+            return import_setup(actor=actor, city=city, data=document)
         if data.get("source") is not None:
-            return export_setup(data["source"])
+            return copy_from_city(actor=actor, city=city, source_slug=data["source"].slug)
         raise forms.ValidationError({"source": _("Choose a city or a file.")})
 
 
@@ -69,17 +72,12 @@ def copy_setup(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                data = form.setup_data()
-            except forms.ValidationError as error:
-                form.add_error(None, error)
-            else:
-                with refusals(form) as refused:
-                    report = import_setup(
-                        actor=request.user,  # type: ignore[arg-type]
-                        city=city,
-                        data=data,
-                    )
+            with refusals(form) as refused:
+                try:
+                    report = form.copy(actor=request.user, city=city)  # type: ignore[arg-type]
+                except forms.ValidationError as error:
+                    form.add_error(None, error)
+                else:
                     messages.success(
                         request,
                         _(
@@ -93,6 +91,7 @@ def copy_setup(request: HttpRequest, slug: str) -> HttpResponse:
                         },
                     )
                     return redirect("console:categories", slug=city.slug)
+            if refused:
                 status, problems = refused.status, refused.messages
     return console_page(
         request,

@@ -1,7 +1,6 @@
 """The city's settings and districts, for its administrator."""
 
 import json
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mycity.accounts.permissions import Action, may
-from mycity.appeals.registration import format_number
 from mycity.cities.maps import allow_tiles, tiles_of
-from mycity.cities.models import City, District, Organisation, validate_registration_format
+from mycity.cities.models import City, District
 from mycity.console.category_views import setup_city
 from mycity.console.editing import console_page
 from mycity.console.organisation_views import area_map
 from mycity.console.settings_forms import CitySettingsForm, DistrictForm, OsmDistrictsForm
-from mycity.setup.city_settings import CITY_FIELDS, change_city_settings, save_district
+from mycity.setup.city_settings import (
+    CITY_FIELDS,
+    change_city_settings,
+    preview_registration_number,
+    save_district,
+)
 from mycity.setup.osm_districts import import_osm_districts
 from mycity.web.form_errors import refusals
 
@@ -72,13 +75,8 @@ def city_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _preview(fmt: str) -> str:
-    """The number the format gives to an organisation's 42nd appeal of this year."""
-    try:
-        validate_registration_format(fmt)
-    except Exception as error:
-        return str(getattr(error, "messages", [error])[0])
-    sample = Organisation(slug="zhes-1")
-    return format_number(fmt, organisation=sample, year=date.today().year, seq=42)
+    preview = preview_registration_number(fmt)
+    return preview.number or preview.problem
 
 
 @login_required

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mycity.accounts.models import Role, RoleKind, User
@@ -15,7 +14,7 @@ from mycity.accounts.permissions import Action, require
 from mycity.appeals.models import AppealKind, Category
 from mycity.appeals.selectors import leaf_categories
 from mycity.cities.coverage import coverage, serving
-from mycity.cities.errors import InvalidSetup
+from mycity.cities.errors import CityNotReady
 from mycity.cities.models import City, District, Organisation
 from mycity.core.audit import record_change
 from mycity.privacy.models import Operator, PrivacyNotice
@@ -145,12 +144,12 @@ def checklist(city: City) -> list[Item]:
 
 
 def go_live(*, actor: User, city: City) -> City:
-    """Declare the city set up; refused, item by item, while the checklist is not done."""
+    """Declare the city set up; refused (409, item by item) while the checklist is not
+    done."""
     require(actor, Action.EDIT_CITY, city)
     missing = [item for item in checklist(city) if not item.done]
     if missing:
-        raise InvalidSetup(
-            _("The city is not ready yet."),
+        raise CityNotReady(
             details=[{"field": item.key, "message": str(item.title)} for item in missing],
         )
     with transaction.atomic():

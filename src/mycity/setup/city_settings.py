@@ -3,6 +3,8 @@ all, with the audit row of what changed."""
 
 import re
 import zoneinfo
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,9 +14,16 @@ from shapely.geometry import Point
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
+from mycity.appeals.registration import format_number
 from mycity.cities.errors import InvalidSetup
 from mycity.cities.maps import validate_tiles_url
-from mycity.cities.models import Building, City, District, validate_registration_format
+from mycity.cities.models import (
+    Building,
+    City,
+    District,
+    Organisation,
+    validate_registration_format,
+)
 from mycity.cities.services import save_area
 from mycity.core.audit import record_differences
 from mycity.core.geo import parse_area
@@ -32,6 +41,26 @@ CITY_FIELDS = (
 )
 DISTRICT_FIELDS = ("slug", *(f"name_{lang}" for lang in LANGUAGES), "boundary")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class RegistrationPreview:
+    """What a registration number format gives: the number, or why the format is refused."""
+
+    number: str = ""
+    problem: str = ""
+
+
+def preview_registration_number(fmt: str) -> RegistrationPreview:
+    """The number the format gives to an organisation's 42nd appeal of this year."""
+    try:
+        validate_registration_format(fmt)
+    except ValidationError as error:
+        return RegistrationPreview(problem=str(error.messages[0]))
+    sample = Organisation(slug="zhes-1")
+    return RegistrationPreview(
+        number=format_number(fmt, organisation=sample, year=date.today().year, seq=42)
+    )
 
 
 def _values(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -92,7 +121,8 @@ def change_city_settings(*, actor: User, city: City, values: dict[str, Any]) -> 
         problem("name_ru", _("The Russian name is required."))
     try:
         zoneinfo.ZoneInfo(city.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a folder of the time zone database ("Europe") is no zone either.
         problem("timezone", _("There is no such time zone."))
     try:
         validate_registration_format(city.registration_format)

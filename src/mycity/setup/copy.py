@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from mycity.accounts.models import User
@@ -15,6 +16,7 @@ from mycity.appeals.actions.catalogue import EDITABLE, save_category
 from mycity.appeals.models import Category
 from mycity.cities.errors import InvalidSetup
 from mycity.cities.models import City, Organisation
+from mycity.cities.selectors import active_cities
 from mycity.core.errors import DomainError
 from mycity.setup.organisations import save_organisation
 
@@ -23,6 +25,12 @@ VERSION = 1
 MAX_ITEMS = 2000
 ORGANISATION_FIELDS = ("slug", "kind", "name_ru", "name_be", "name_en", "activities")
 CATEGORY_FIELDS = tuple(name for name in EDITABLE if name not in ("parent", "default_organisation"))
+
+
+def copy_sources(city: City) -> QuerySet[City]:
+    """The cities of this deployment whose setup `city` may copy: every other active one
+    (a catalogue is public)."""
+    return active_cities().exclude(pk=city.pk).defer("boundary")
 
 
 def export_setup(city: City) -> dict[str, Any]:
@@ -134,3 +142,12 @@ def import_setup(*, actor: User, city: City, data: Any) -> CopyReport:
     if problems:
         raise InvalidSetup(_("Nothing was imported."), details=problems)
     return report
+
+
+def copy_from_city(*, actor: User, city: City, source_slug: str) -> CopyReport:
+    """Bring the setup of another city of this deployment into `city`, as if its export
+    were imported."""
+    source = copy_sources(city).filter(slug=source_slug).first()
+    if source is None:
+        raise InvalidSetup(_("Choose another city of this site."), field="source")
+    return import_setup(actor=actor, city=city, data=export_setup(source))
