@@ -10,7 +10,6 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import BaseModel, ValidatorFunctionWrapHandler, model_validator
 
 from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, may
@@ -50,16 +49,8 @@ Name = Annotated[str, Field(max_length=200)]
 
 
 class ChangeIn(Schema):
-    """A change where only what is sent changes: every field is optional, yet the body is
-    a JSON object. ninja would read `null` as an empty object (and the parser lets
-    `null` through for optional bodies), so it is refused here."""
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _an_object(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        if not isinstance(data, dict | BaseModel):
-            raise ValueError("Send a JSON object.")
-        return handler(data)
+    """A change where only what is sent changes: every field is optional. The API's
+    parser (core.api_formats.ObjectBodyParser) refuses a body that is not an object."""
 
 
 # The city's settings.
