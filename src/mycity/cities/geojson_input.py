@@ -7,9 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from shapely.errors import ShapelyError
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
+from mycity.cities.osm_extract import OsmBoundary
 from mycity.core.geo import parse_area
 
 MAX_GEOJSON = 2_000_000  # characters: a city's boundary with every bend of its river
@@ -38,6 +40,12 @@ def area_from_text(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except ValueError:
         raise ValidationError(_("This is not GeoJSON.")) from None
+    return area_from_data(data)
+
+
+def area_from_data(data: Any) -> dict[str, Any]:
+    """One Polygon or MultiPolygon from parsed GeoJSON (a geometry, a Feature or a
+    FeatureCollection, as the API's bodies carry it), or ValidationError in words."""
     parts = _geometries(data)
     if not parts:
         raise ValidationError(_("The GeoJSON holds no polygon."))
@@ -45,10 +53,55 @@ def area_from_text(text: str) -> dict[str, Any]:
     for part in parts:
         try:
             shapes.append(shape(part))
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, ShapelyError):
             raise ValidationError(_("The area is not valid GeoJSON.")) from None
-    merged = shapes[0] if len(shapes) == 1 else unary_union(shapes)
-    area = dict(mapping(merged))
+    try:
+        merged = shapes[0] if len(shapes) == 1 else unary_union(shapes)
+        area = dict(mapping(merged))
+    except (ValueError, TypeError, ShapelyError):
+        # An outline that crosses itself cannot be merged with another.
+        raise ValidationError(_("The area's outline crosses itself or is empty.")) from None
     area = json.loads(json.dumps(area))  # tuples to lists, as the JSON column keeps them
     parse_area(area)
     return area
+
+
+def read_geojson_boundaries(data: bytes, *, admin_level: str) -> list[OsmBoundary]:
+    """The named areas of a GeoJSON FeatureCollection (what overpass turbo, QGIS or
+    geojson.io export), as an extract's boundaries: a feature's `name`, `name:ru`,
+    `name:be` and `name:en` are its names; one that states another `admin_level` is
+    left out."""
+    try:
+        parsed = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ValidationError(_("This is not GeoJSON.")) from None
+    if not isinstance(parsed, dict):
+        raise ValidationError(_("The GeoJSON holds no polygon."))
+    features = [parsed] if parsed.get("type") == "Feature" else parsed.get("features")
+    if not isinstance(features, list):
+        raise ValidationError(_("The GeoJSON holds no polygon."))
+    found = []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            continue
+        tags = feature.get("properties")
+        tags = {str(k): str(v) for k, v in tags.items()} if isinstance(tags, dict) else {}
+        if tags.get("admin_level", admin_level) != admin_level:
+            continue
+        area = area_from_data(feature) if _geometries(feature) else None
+        if area is None:
+            continue
+        name = tags.get("name") or ""
+        found.append(
+            OsmBoundary(
+                osm_id=tags.get("@id") or tags.get("id") or f"feature {number}",
+                names={
+                    "ru": tags.get("name:ru") or name,
+                    "be": tags.get("name:be") or name,
+                    "en": tags.get("name:en") or "",
+                },
+                admin_level=admin_level,
+                area=area,
+            )
+        )
+    return found

@@ -21,7 +21,7 @@ from mycity.console.editing import console_page
 from mycity.console.organisation_views import area_map
 from mycity.console.settings_forms import CitySettingsForm, DistrictForm, OsmDistrictsForm
 from mycity.setup.city_settings import CITY_FIELDS, change_city_settings, save_district
-from mycity.setup.osm_districts import import_osm_districts
+from mycity.setup.osm_districts import import_districts
 from mycity.web.form_errors import refusals
 
 
@@ -93,7 +93,7 @@ def registration_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def districts(request: HttpRequest, slug: str) -> HttpResponse:
-    """The list, and the import of districts from an OpenStreetMap extract."""
+    """The list, and the import of districts from an OpenStreetMap extract or GeoJSON."""
     city = setup_city(request, slug)
     form = OsmDistrictsForm(request.POST or None, request.FILES or None)
     status, problems = 200, list[str]()
@@ -101,7 +101,7 @@ def districts(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
         if form.is_valid():
             with refusals(form) as refused:
-                result = import_osm_districts(
+                result = import_districts(
                     actor=request.user,  # type: ignore[arg-type]
                     city=city,
                     upload=form.cleaned_data["file"],
