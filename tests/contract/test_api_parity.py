@@ -140,6 +140,12 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
     "console:release": ("mycity_console_staff_api_release",),
     "console:city_calendar": ("mycity_cities_api_put_calendar_day",),
     "console:clear_calendar_day": ("mycity_cities_api_delete_calendar_day",),
+    # City set-up: districts and the address registry.
+    "console:new_district": ("mycity_console_district_api_create_district",),
+    "console:district": ("mycity_console_district_api_change_district",),
+    "console:districts": ("mycity_console_district_api_import_districts_file",),
+    "console:addresses": ("mycity_console_address_api_import_registry_file",),
+    "console:settle_address": ("mycity_console_address_api_settle_address",),
 }
 
 # Pages that change something no program needs to change through the API.
@@ -169,9 +175,6 @@ NOT_YET_IN_API: dict[str, str] = {
     "console:category": "City set-up (issue 21): the catalogue of categories.",
     "console:new_organisation": "City set-up (issue 21): organisations and service areas.",
     "console:organisation": "City set-up (issue 21): organisations and service areas.",
-    "console:new_district": "City set-up (issue 21): districts.",
-    "console:district": "City set-up (issue 21): districts.",
-    "console:addresses": "City set-up (issue 21): the address import.",
     "console:copy_setup": "City set-up (issue 21): copying another city's setup.",
     "console:go_live": "City set-up (issue 21): going live.",
     "console:city_settings": "City set-up (issue 21): the city's settings.",
@@ -188,10 +191,6 @@ NOT_YET_IN_API: dict[str, str] = {
     "console:reception:session": "Reception schedules in the console: a session.",
     "console:reception:record": "The record of a personal reception (an appeal registered "
     "at it goes through POST /cities/{slug}/intake with channel `reception`).",
-    "console:districts": "Importing districts from an OpenStreetMap extract: the API has "
-    "no import of files yet.",
-    "console:settle_address": "Settling an address the registry's import found vanished: "
-    "the API has no address import yet, so nothing there makes such an address.",
 }
 
 # Pages that are no longer pending on another branch would go here while branches meet;
