@@ -248,8 +248,14 @@ def test_a_geojson_file_of_named_areas_is_imported(client, city_admin, city):
         (b"not a pbf", "polotsk.osm.pbf", "не является выгрузкой OpenStreetMap"),
         (b"{not json", "districts.geojson", "Это не GeoJSON."),
         (b"x", "districts.xlsx", "Загрузите файл .osm.pbf, .geojson или .json."),
+        (b"[" * 100_000, "districts.geojson", "Это не GeoJSON."),
+        (
+            b'{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": 1}}',
+            "districts.geojson",
+            "Область — недопустимый GeoJSON.",
+        ),
     ],
-    ids=["corrupt-pbf", "corrupt-geojson", "other-kind"],
+    ids=["corrupt-pbf", "corrupt-geojson", "other-kind", "nested-without-end", "no-outline"],
 )
 def test_a_file_that_cannot_be_read_is_a_400_on_the_file(
     client, city_admin, city, data, name, message

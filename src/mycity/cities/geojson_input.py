@@ -14,6 +14,7 @@ from shapely.ops import unary_union
 from mycity.cities.osm_extract import OsmBoundary
 from mycity.core.geo import parse_area
 
+MAX_NAME = 200
 MAX_GEOJSON = 2_000_000  # characters: a city's boundary with every bend of its river
 
 
@@ -38,7 +39,7 @@ def area_from_text(text: str) -> dict[str, Any]:
         raise ValidationError(_("The GeoJSON is too large."))
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than any GeoJSON is
         raise ValidationError(_("This is not GeoJSON.")) from None
     return area_from_data(data)
 
@@ -46,7 +47,10 @@ def area_from_text(text: str) -> dict[str, Any]:
 def area_from_data(data: Any) -> dict[str, Any]:
     """One Polygon or MultiPolygon from parsed GeoJSON (a geometry, a Feature or a
     FeatureCollection, as the API's bodies carry it), or ValidationError in words."""
-    parts = _geometries(data)
+    try:
+        parts = _geometries(data)
+    except RecursionError:  # collections nested in collections without end
+        raise ValidationError(_("The area is not valid GeoJSON.")) from None
     if not parts:
         raise ValidationError(_("The GeoJSON holds no polygon."))
     shapes = []
@@ -73,7 +77,7 @@ def read_geojson_boundaries(data: bytes, *, admin_level: str) -> list[OsmBoundar
     left out."""
     try:
         parsed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise ValidationError(_("This is not GeoJSON.")) from None
     if not isinstance(parsed, dict):
         raise ValidationError(_("The GeoJSON holds no polygon."))
@@ -88,18 +92,24 @@ def read_geojson_boundaries(data: bytes, *, admin_level: str) -> list[OsmBoundar
         tags = {str(k): str(v) for k, v in tags.items()} if isinstance(tags, dict) else {}
         if tags.get("admin_level", admin_level) != admin_level:
             continue
-        area = area_from_data(feature) if _geometries(feature) else None
-        if area is None:
-            continue
+        try:
+            has_area = bool(_geometries(feature))
+        except RecursionError:
+            raise ValidationError(_("The area is not valid GeoJSON.")) from None
+        if not has_area:
+            continue  # a point or a line: no district
+        area = area_from_data(feature)
         name = tags.get("name") or ""
+        names = {
+            "ru": tags.get("name:ru") or name,
+            "be": tags.get("name:be") or name,
+            "en": tags.get("name:en") or "",
+        }
         found.append(
             OsmBoundary(
                 osm_id=tags.get("@id") or tags.get("id") or f"feature {number}",
-                names={
-                    "ru": tags.get("name:ru") or name,
-                    "be": tags.get("name:be") or name,
-                    "en": tags.get("name:en") or "",
-                },
+                # As long as a district's name may be.
+                names={language: text.strip()[:MAX_NAME] for language, text in names.items()},
                 admin_level=admin_level,
                 area=area,
             )
