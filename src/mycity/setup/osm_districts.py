@@ -27,6 +27,7 @@ from mycity.setup.city_settings import save_district
 
 ADMIN_LEVELS = tuple(str(level) for level in range(4, 12))
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_NAME = 200  # as long as a district's name may be
 FILE_ENDINGS = (".pbf", ".geojson", ".json")
 # A relation mostly outside the city (the region, a neighbouring town) is not its district.
 MOSTLY_INSIDE = 0.5
@@ -116,7 +117,7 @@ def import_districts(
                 continue
             current = existing.get(boundary.names["ru"].casefold())
             values: dict[str, Any] = {
-                f"name_{lang}": boundary.names[lang] for lang in ("ru", "be", "en")
+                f"name_{lang}": boundary.names[lang][:MAX_NAME] for lang in ("ru", "be", "en")
             }
             values["boundary"] = boundary.area
             if current is None:
