@@ -11,7 +11,9 @@ from mycity.appeals.open311_api import router as open311_out_router
 from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
 from mycity.console.city_setup_api import router as city_setup_router
+from mycity.console.address_api import router as address_setup_router
 from mycity.console.desk_api import router as desk_router
+from mycity.console.district_api import router as district_setup_router
 from mycity.console.reception_api import router as reception_schedules_router
 from mycity.console.setup_api import router as setup_router
 from mycity.console.staff_api import me_router as my_invitations_router
@@ -78,3 +80,5 @@ api.add_router("/cities", open311_out_router)
 api.add_router("/cities", setup_router)
 # The city's own setup: settings, terms, the notice's operator, copying, going live.
 api.add_router("/cities", city_setup_router)
+api.add_router("/cities", district_setup_router)
+api.add_router("/cities", address_setup_router)

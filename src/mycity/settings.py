@@ -429,11 +429,14 @@ CONTENT_SECURITY_POLICY = {
 # these (docs/security.md). Uploads of appeals carry at most 10 files (an e-appeal's
 # attachments; a report takes 5 photos) of at most 20 MB each
 # (mycity.appeals.uploads.MAX_FILE_BYTES), plus 1 MB for the fields and the framing; a
-# news cover or a place's or event's picture is one such file. Everything else is small.
+# news cover or a place's or event's picture is one such file. The address registry and
+# the districts are imported from one file of at most 50 MB (an OpenStreetMap extract of a
+# city; a region's goes through the `import_addresses` command). Everything else is small.
 _MB = 1024 * 1024
 REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1 * _MB)
 APPEAL_UPLOAD_MAX_BYTES = env_int("APPEAL_UPLOAD_MAX_BYTES", 10 * 20 * _MB + 1 * _MB)
 PICTURE_UPLOAD_MAX_BYTES = env_int("PICTURE_UPLOAD_MAX_BYTES", 20 * _MB + 1 * _MB)
+REGISTRY_UPLOAD_MAX_BYTES = env_int("REGISTRY_UPLOAD_MAX_BYTES", 50 * _MB + 1 * _MB)
 REQUEST_BODY_LIMITS = [
     # The citizen app: report, e-appeal, the applicant's answers and information.
     (r"^/[^/]+/report/$", APPEAL_UPLOAD_MAX_BYTES),
@@ -449,6 +452,9 @@ REQUEST_BODY_LIMITS = [
     # The console's editors: a news cover, a place's or an event's picture.
     (r"^/console/[^/]+/news/(new|\d+/)$", PICTURE_UPLOAD_MAX_BYTES),
     (r"^/console/[^/]+/city/[^/]+/(new|\d+/)$", PICTURE_UPLOAD_MAX_BYTES),
+    # The imports of the address registry and of districts, on the console and the API.
+    (r"^/console/[^/]+/(addresses|districts)/$", REGISTRY_UPLOAD_MAX_BYTES),
+    (r"^/api/v1/cities/[^/]+/staff/(addresses|districts)/import$", REGISTRY_UPLOAD_MAX_BYTES),
 ]
 # What Django's parser allows inside a body the limits let through: the fields besides
 # the files (and a whole JSON or form body) take at most the small limit; no form takes

@@ -1,5 +1,7 @@
 """Districts imported from an OpenStreetMap extract's administrative boundaries."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -87,3 +89,22 @@ def test_a_dispatcher_cannot_import_districts(client, dispatcher, city, tmp_path
     client.force_login(dispatcher)
     assert post(client, city, extract_with_districts(tmp_path)).status_code == 404
     assert not District.objects.exists()
+
+
+def test_a_geojson_file_of_named_areas_is_imported_on_the_page(client, city_admin, city):
+    west, south, north = LON - 0.03, LAT - 0.03, LAT + 0.03
+    ring = [[west, south], [LON, south], [LON, north], [west, south]]
+    features = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Задвинье", "name:en": "Zadvinye"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        ],
+    }
+    client.force_login(city_admin)
+    response = post(client, city, json.dumps(features).encode(), name="districts.geojson")
+    assert response.status_code == 302
+    assert District.objects.get(city=city).slug == "zadvinye"

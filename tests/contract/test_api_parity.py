@@ -149,6 +149,12 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
     ),
     "console:go_live": ("mycity_console_city_setup_api_go_live",),
     "console:clear_calendar_day": ("mycity_cities_api_delete_calendar_day",),
+    # City set-up: districts and the address registry.
+    "console:new_district": ("mycity_console_district_api_create_district",),
+    "console:district": ("mycity_console_district_api_change_district",),
+    "console:districts": ("mycity_console_district_api_import_districts_file",),
+    "console:addresses": ("mycity_console_address_api_import_registry_file",),
+    "console:settle_address": ("mycity_console_address_api_settle_address",),
 }
 
 # Pages that change something no program needs to change through the API.
@@ -178,9 +184,6 @@ NOT_YET_IN_API: dict[str, str] = {
     "console:category": "City set-up (issue 21): the catalogue of categories.",
     "console:new_organisation": "City set-up (issue 21): organisations and service areas.",
     "console:organisation": "City set-up (issue 21): organisations and service areas.",
-    "console:new_district": "City set-up (issue 21): districts.",
-    "console:district": "City set-up (issue 21): districts.",
-    "console:addresses": "City set-up (issue 21): the address import.",
     "console:privacy:new_incident": "The personal-data officer's register of incidents.",
     "console:privacy:incident": "The personal-data officer's register of incidents.",
     "console:privacy:request": "The personal-data officer handling a resident's request.",
@@ -192,10 +195,6 @@ NOT_YET_IN_API: dict[str, str] = {
     "console:reception:session": "Reception schedules in the console: a session.",
     "console:reception:record": "The record of a personal reception (an appeal registered "
     "at it goes through POST /cities/{slug}/intake with channel `reception`).",
-    "console:districts": "Importing districts from an OpenStreetMap extract: the API has "
-    "no import of files yet.",
-    "console:settle_address": "Settling an address the registry's import found vanished: "
-    "the API has no address import yet, so nothing there makes such an address.",
 }
 
 # Pages that are no longer pending on another branch would go here while branches meet;

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from shapely.errors import GEOSException
+from shapely.errors import ShapelyError
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
+from mycity.cities.osm_extract import OsmBoundary
 from mycity.core.geo import parse_area
 
+MAX_NAME = 200
 MAX_GEOJSON = 2_000_000  # characters: a city's boundary with every bend of its river
 
 
@@ -37,29 +39,79 @@ def area_from_text(text: str) -> dict[str, Any]:
         raise ValidationError(_("The GeoJSON is too large."))
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than any GeoJSON is
         raise ValidationError(_("This is not GeoJSON.")) from None
     return area_from_geojson(data)
 
 
 def area_from_geojson(data: Any) -> dict[str, Any]:
-    """One Polygon or MultiPolygon from parsed GeoJSON (an API's body), or
-    ValidationError in words."""
-    parts = _geometries(data)
+    """One Polygon or MultiPolygon from parsed GeoJSON (a geometry, a Feature or a
+    FeatureCollection, as the API's bodies carry it), or ValidationError in words."""
+    try:
+        parts = _geometries(data)
+    except RecursionError:  # collections nested in collections without end
+        raise ValidationError(_("The area is not valid GeoJSON.")) from None
     if not parts:
         raise ValidationError(_("The GeoJSON holds no polygon."))
     shapes = []
     for part in parts:
         try:
             shapes.append(shape(part))
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, GEOSException):
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, ShapelyError):
             raise ValidationError(_("The area is not valid GeoJSON.")) from None
     try:
         merged = shapes[0] if len(shapes) == 1 else unary_union(shapes)
-    except (ValueError, GEOSException):
-        # Parts whose outlines cross themselves cannot be merged.
+        area = dict(mapping(merged))
+    except (ValueError, TypeError, ShapelyError):
+        # An outline that crosses itself cannot be merged with another.
         raise ValidationError(_("The area's outline crosses itself or is empty.")) from None
-    area = dict(mapping(merged))
     area = json.loads(json.dumps(area))  # tuples to lists, as the JSON column keeps them
     parse_area(area)
     return area
+
+
+def read_geojson_boundaries(data: bytes, *, admin_level: str) -> list[OsmBoundary]:
+    """The named areas of a GeoJSON FeatureCollection (what overpass turbo, QGIS or
+    geojson.io export), as an extract's boundaries: a feature's `name`, `name:ru`,
+    `name:be` and `name:en` are its names; one that states another `admin_level` is
+    left out."""
+    try:
+        parsed = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ValidationError(_("This is not GeoJSON.")) from None
+    if not isinstance(parsed, dict):
+        raise ValidationError(_("The GeoJSON holds no polygon."))
+    features = [parsed] if parsed.get("type") == "Feature" else parsed.get("features")
+    if not isinstance(features, list):
+        raise ValidationError(_("The GeoJSON holds no polygon."))
+    found = []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            continue
+        tags = feature.get("properties")
+        tags = {str(k): str(v) for k, v in tags.items()} if isinstance(tags, dict) else {}
+        if tags.get("admin_level", admin_level) != admin_level:
+            continue
+        try:
+            has_area = bool(_geometries(feature))
+        except RecursionError:
+            raise ValidationError(_("The area is not valid GeoJSON.")) from None
+        if not has_area:
+            continue  # a point or a line: no district
+        area = area_from_geojson(feature)
+        name = tags.get("name") or ""
+        names = {
+            "ru": tags.get("name:ru") or name,
+            "be": tags.get("name:be") or name,
+            "en": tags.get("name:en") or "",
+        }
+        found.append(
+            OsmBoundary(
+                osm_id=tags.get("@id") or tags.get("id") or f"feature {number}",
+                # As long as a district's name may be.
+                names={language: text.strip()[:MAX_NAME] for language, text in names.items()},
+                admin_level=admin_level,
+                area=area,
+            )
+        )
+    return found

@@ -13,22 +13,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mycity.accounts.permissions import Action, may
 from mycity.cities.addresses import suggestion_attrs
 from mycity.cities.models import Building, City
-from mycity.cities.selectors import search_addresses
 from mycity.console.category_views import setup_city
 from mycity.console.editing import console_page
 from mycity.setup.addresses import (
     appeal_counts,
     import_addresses,
     settle_vanished_address,
+    successor_named,
     vanished_to_settle,
 )
 from mycity.web.form_errors import refusals
 
-MAX_UPLOAD = 50 * 1024 * 1024
 SHOWN_VANISHED = 100
 
 
 class AddressImportForm(forms.Form):
+    """The registry's file; its kind and size are checked by the service
+    (`import_addresses`), for the page and the API alike."""
+
     file = forms.FileField(
         label=_("Registry file"),
         help_text=_(
@@ -38,14 +40,6 @@ class AddressImportForm(forms.Form):
         ),
     )
     strict = forms.BooleanField(label=_("Import nothing if any row is refused"), required=False)
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
-        if not upload.name.lower().endswith((".csv", ".geojson", ".json", ".pbf")):
-            raise forms.ValidationError(_("Upload a .csv, .geojson, .json or .osm.pbf file."))
-        return upload
 
 
 class SettleForm(forms.Form):
@@ -63,15 +57,8 @@ class SettleForm(forms.Form):
         data["successor_building"] = None
         if data.get("keep"):
             return data
-        text = (data.get("successor") or "").strip()
-        if not text:
-            self.add_error("successor", gettext("Give the new address, or keep the old one."))
-            return data
-        found = search_addresses(self.city, text, limit=1).buildings
-        if not found:
-            self.add_error("successor", gettext("There is no such address in the registry."))
-        else:
-            data["successor_building"] = found[0]
+        with refusals(self):
+            data["successor_building"] = successor_named(self.city, data.get("successor") or "")
         return data
 
 

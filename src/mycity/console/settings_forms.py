@@ -10,7 +10,6 @@ from mycity.setup.operator_notice import PURPOSE_KEYS
 from mycity.setup.osm_districts import ADMIN_LEVELS
 
 MAX_UPLOAD = 2_000_000
-MAX_UPLOAD_PBF = 50 * 1024 * 1024
 
 
 class AreaField(forms.CharField):
@@ -75,9 +74,15 @@ class DistrictForm(forms.Form):
 
 
 class OsmDistrictsForm(forms.Form):
+    """The import of districts; the file's kind and size are checked by the service
+    (`import_districts`), for the page and the API alike."""
+
     file = forms.FileField(
-        label=_("OpenStreetMap extract (.osm.pbf)"),
-        help_text=_("Up to 50 MB; cut it to the city's area, e.g. with osmium extract."),
+        label=_("OpenStreetMap extract (.osm.pbf) or GeoJSON"),
+        help_text=_(
+            "Up to 50 MB; cut it to the city's area, e.g. with osmium extract. A GeoJSON"
+            " file's features need a name."
+        ),
     )
     admin_level = forms.ChoiceField(
         label=_("Administrative level of the districts"),
@@ -85,14 +90,6 @@ class OsmDistrictsForm(forms.Form):
         initial="9",
         help_text=_("In Belarus a city's districts are usually level 9, a city itself 8."),
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_PBF:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
-        if not upload.name.lower().endswith(".pbf"):
-            raise forms.ValidationError(_("Upload an .osm.pbf file."))
-        return upload
 
 
 class CityTermsForm(forms.Form):

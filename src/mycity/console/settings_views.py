@@ -24,7 +24,7 @@ from mycity.setup.city_settings import (
     preview_registration_number,
     save_district,
 )
-from mycity.setup.osm_districts import import_osm_districts
+from mycity.setup.osm_districts import import_districts
 from mycity.web.form_errors import refusals
 
 
@@ -91,7 +91,7 @@ def registration_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def districts(request: HttpRequest, slug: str) -> HttpResponse:
-    """The list, and the import of districts from an OpenStreetMap extract."""
+    """The list, and the import of districts from an OpenStreetMap extract or GeoJSON."""
     city = setup_city(request, slug)
     form = OsmDistrictsForm(request.POST or None, request.FILES or None)
     status, problems = 200, list[str]()
@@ -99,7 +99,7 @@ def districts(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
         if form.is_valid():
             with refusals(form) as refused:
-                result = import_osm_districts(
+                result = import_districts(
                     actor=request.user,  # type: ignore[arg-type]
                     city=city,
                     upload=form.cleaned_data["file"],

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from shapely.errors import ShapelyError
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -26,7 +27,7 @@ def parse_area(geojson: dict[str, Any]) -> BaseGeometry:
         raise ValidationError(_("The area must be a GeoJSON Polygon or MultiPolygon."))
     try:
         geometry = shape(geojson)
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, ShapelyError) as exc:
         raise ValidationError(_("The area is not valid GeoJSON.")) from exc
     if geometry.is_empty or not geometry.is_valid:
         raise ValidationError(_("The area's outline crosses itself or is empty."))

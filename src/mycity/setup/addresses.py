@@ -18,6 +18,7 @@ from mycity.appeals.models import CLOSED_STATUSES, Appeal
 from mycity.cities.errors import InvalidSetup
 from mycity.cities.models import Building, City
 from mycity.cities.registry_import import ImportReport, format_of, import_registry
+from mycity.cities.selectors import search_addresses
 from mycity.core.audit import record_change
 
 
@@ -27,12 +28,32 @@ class AddressImport:
     # Open appeals at addresses the file no longer lists: they keep their address text
     # and point; the dispatcher checks them.
     appeals_at_vanished: list[Appeal]
+    file_format: str = ""  # csv, geojson or osm, as the file's name says
+
+
+MAX_UPLOAD = 50 * 1024 * 1024
+FILE_ENDINGS = (".csv", ".geojson", ".json", ".pbf")
+# The open appeals an import's report lists at the addresses it no longer finds.
+SHOWN_APPEALS = 200
+
+
+def _check_upload(upload: UploadedFile) -> None:
+    """The file's kind and size, before a byte of it is read; the console's page and the
+    API refuse the same files."""
+    problem = ""
+    if not (upload.name or "").lower().endswith(FILE_ENDINGS):
+        problem = _("Upload a .csv, .geojson, .json or .osm.pbf file.")
+    elif (upload.size or 0) > MAX_UPLOAD:
+        problem = _("The file is larger than 50 MB.")
+    if problem:
+        raise InvalidSetup(details=[{"field": "file", "message": problem}])
 
 
 def import_addresses(
     *, actor: User, city: City, upload: UploadedFile, strict: bool = False
 ) -> AddressImport:
     require(actor, Action.EDIT_CITY, city)
+    _check_upload(upload)
     file_format = format_of(upload.name or "")
     # osmium reads the format from the name's ending.
     suffix = {"osm": ".osm.pbf", "geojson": ".geojson"}.get(file_format, ".csv")
@@ -61,10 +82,10 @@ def import_addresses(
     appeals = list(
         Appeal.objects.filter(city=city, building_id__in=report.vanished_ids[:10000])
         .exclude(status__in=CLOSED_STATUSES)
-        .only("pk", "number", "address", "status")
-        .order_by("pk")[:200]
+        .only("pk", "number", "address", "status", "building_id")
+        .order_by("pk")[:SHOWN_APPEALS]
     )
-    return AddressImport(report=report, appeals_at_vanished=appeals)
+    return AddressImport(report=report, appeals_at_vanished=appeals, file_format=file_format)
 
 
 def vanished_to_settle(city: City) -> QuerySet[Building]:
@@ -88,6 +109,25 @@ def appeal_counts(buildings: list[Building]) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["building_id"]: row["n"] for row in rows}
+
+
+def successor_named(city: City, text: str) -> Building:
+    """The registry's address an administrator typed as a vanished one's successor."""
+    text = text.strip()
+    if not text:
+        raise InvalidSetup(
+            details=[
+                {"field": "successor", "message": _("Give the new address, or keep the old one.")}
+            ]
+        )
+    found = search_addresses(city, text, limit=1).buildings
+    if not found:
+        raise InvalidSetup(
+            details=[
+                {"field": "successor", "message": _("There is no such address in the registry.")}
+            ]
+        )
+    return found[0]
 
 
 def settle_vanished_address(

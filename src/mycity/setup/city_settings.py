@@ -16,6 +16,7 @@ from mycity.accounts.models import User
 from mycity.accounts.permissions import Action, require
 from mycity.appeals.registration import format_number
 from mycity.cities.errors import InvalidSetup
+from mycity.cities.geojson_input import area_from_geojson
 from mycity.cities.maps import validate_tiles_url
 from mycity.cities.models import (
     Building,
@@ -40,6 +41,7 @@ CITY_FIELDS = (
     "map_attribution",
 )
 DISTRICT_FIELDS = ("slug", *(f"name_{lang}" for lang in LANGUAGES), "boundary")
+WRAPPED_AREAS = ("Feature", "FeatureCollection", "GeometryCollection")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -174,6 +176,9 @@ def save_district(
     if not target.name_ru:
         problems.append({"field": "name_ru", "message": _("The Russian name is required.")})
     try:
+        if isinstance(target.boundary, dict) and target.boundary.get("type") in WRAPPED_AREAS:
+            # Pasted or sent as exported: the area inside the Feature(s) is kept.
+            target.boundary = area_from_geojson(target.boundary)
         shape = parse_area(target.boundary)
     except ValidationError as error:
         problems.append({"field": "boundary", "message": str(error.messages[0])})
