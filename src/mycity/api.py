@@ -10,8 +10,8 @@ from mycity.appeals.law_api import router as law_router
 from mycity.appeals.open311_api import router as open311_out_router
 from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
-from mycity.console.city_setup_api import router as city_setup_router
 from mycity.console.address_api import router as address_setup_router
+from mycity.console.city_setup_api import router as city_setup_router
 from mycity.console.desk_api import router as desk_router
 from mycity.console.district_api import router as district_setup_router
 from mycity.console.reception_api import router as reception_schedules_router
