@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from shapely.errors import ShapelyError
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
@@ -38,6 +39,13 @@ def area_from_text(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except ValueError:
         raise ValidationError(_("This is not GeoJSON.")) from None
+    return area_from_geojson(data)
+
+
+def area_from_geojson(data: Any) -> dict[str, Any]:
+    """One valid Polygon or MultiPolygon from parsed GeoJSON (the console's pasted text,
+    the API's body), or ValidationError in words: rings that do not close, too few
+    points, an outline that crosses itself, coordinates off the Earth."""
     parts = _geometries(data)
     if not parts:
         raise ValidationError(_("The GeoJSON holds no polygon."))
@@ -45,8 +53,11 @@ def area_from_text(text: str) -> dict[str, Any]:
     for part in parts:
         try:
             shapes.append(shape(part))
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, ShapelyError):
             raise ValidationError(_("The area is not valid GeoJSON.")) from None
+        if shapes[-1].is_empty or not shapes[-1].is_valid:
+            # Checked before the union, which does not take a crossing outline.
+            raise ValidationError(_("The area's outline crosses itself or is empty."))
     merged = shapes[0] if len(shapes) == 1 else unary_union(shapes)
     area = dict(mapping(merged))
     area = json.loads(json.dumps(area))  # tuples to lists, as the JSON column keeps them
