@@ -10,7 +10,9 @@ from mycity.appeals.law_api import router as law_router
 from mycity.appeals.open311_api import router as open311_out_router
 from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
+from mycity.console.catalogue_api import router as catalogue_router
 from mycity.console.desk_api import router as desk_router
+from mycity.console.organisation_api import router as setup_organisations_router
 from mycity.console.reception_api import router as reception_schedules_router
 from mycity.console.setup_api import router as setup_router
 from mycity.console.staff_api import me_router as my_invitations_router
@@ -75,3 +77,6 @@ api.add_router("", desk_router)
 api.add_router("/cities", webhooks_router)
 api.add_router("/cities", open311_out_router)
 api.add_router("/cities", setup_router)
+# The catalogue and the organisations with their service areas, as the console sets them up.
+api.add_router("/cities", catalogue_router)
+api.add_router("/cities", setup_organisations_router)
