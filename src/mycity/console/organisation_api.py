@@ -40,8 +40,10 @@ Longitude = Annotated[float, Field(ge=-180, le=180), NOT_BOOL]
 Latitude = Annotated[float, Field(ge=-90, le=90), NOT_BOOL]
 Position = tuple[Longitude, Latitude]
 # A closed ring: at least four positions, the last the first (checked by the service).
-Ring = Annotated[list[Position], Field(min_length=4, max_length=20000)]
-Rings = Annotated[list[Ring], Field(min_length=1, max_length=500)]
+# The limits keep a body that breaks them within the 1 MB a body may have, so that it is
+# refused as not valid (400) rather than as too large (413).
+Ring = Annotated[list[Position], Field(min_length=4, max_length=5000)]
+Rings = Annotated[list[Ring], Field(min_length=1, max_length=50)]
 
 
 class GeoJsonPolygon(Schema):
@@ -51,7 +53,7 @@ class GeoJsonPolygon(Schema):
 
 class GeoJsonMultiPolygon(Schema):
     type: Literal["MultiPolygon"]
-    coordinates: Annotated[list[Rings], Field(min_length=1, max_length=500)]
+    coordinates: Annotated[list[Rings], Field(min_length=1, max_length=50)]
 
 
 Area = Annotated[GeoJsonPolygon | GeoJsonMultiPolygon, Field(discriminator="type")]
