@@ -215,6 +215,8 @@ def test_the_check_shows_the_gap_and_saves_nothing(client, city_admin, west_zhes
     assert row["complete"] is False
     assert not Organisation.objects.filter(slug="zhes-2").exists()
     assert Organisation.objects.get(slug="zhes-west").service_area == WEST
+    unknown = send(client, "post", CHECKS, body(organisation="nobody"))
+    assert (unknown.status_code, fields(unknown)) == (400, {"organisation"})
     assert not SetupChange.objects.filter(action="organisation.saved").exists()
 
 

@@ -299,7 +299,18 @@ def update_organisation(
 )
 def check_coverage(request: HttpRequest, slug: str, payload: CoverageCheckIn) -> list[dict]:
     city = admin_city(request, slug)
-    current = _organisation(city, payload.organisation) if payload.organisation else None
+    current = None
+    if payload.organisation:
+        current = Organisation.objects.filter(city=city, slug=payload.organisation).first()
+        if current is None:
+            raise InvalidSetup(
+                details=[
+                    {
+                        "field": "organisation",
+                        "message": _("There is no such organisation in this city."),
+                    }
+                ]
+            )
     with _area_named_area():
         values = _values(current, payload)
     return _coverage_out(proposed_coverage(city, current, values))
