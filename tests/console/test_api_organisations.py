@@ -117,6 +117,14 @@ def test_an_overlapping_area_is_refused_on_area_and_nothing_is_saved(client, cit
         {"type": "Polygon", "coordinates": [[[28.7, 55.45]] * 4]},
         # Outside the city.
         square(53.9, 27.56, 0.02),
+        # Two parts, one of which crosses itself.
+        {
+            "type": "MultiPolygon",
+            "coordinates": [
+                EAST["coordinates"],
+                [[[28.7, 55.45], [28.8, 55.5], [28.8, 55.45], [28.7, 55.5], [28.7, 55.45]]],
+            ],
+        },
     ],
 )
 def test_a_malformed_or_empty_or_outside_area_is_a_400_on_area(client, city_admin, area):
