@@ -14,6 +14,9 @@ from mycity.console.address_api import router as address_setup_router
 from mycity.console.city_setup_api import router as city_setup_router
 from mycity.console.desk_api import router as desk_router
 from mycity.console.district_api import router as district_setup_router
+from mycity.console.catalogue_api import router as catalogue_router
+from mycity.console.desk_api import router as desk_router
+from mycity.console.organisation_api import router as setup_organisations_router
 from mycity.console.reception_api import router as reception_schedules_router
 from mycity.console.setup_api import router as setup_router
 from mycity.console.staff_api import me_router as my_invitations_router
@@ -36,7 +39,7 @@ from mycity.reports.api import router as reports_router
 
 # The document's version: the major is the path's (/api/v1), which stays compatible; the
 # minor grows with each compatible addition (docs/api.md keeps the changelog).
-API_VERSION = "1.3.0"
+API_VERSION = "1.4.0"
 
 api = ContractAPI(
     title="mycity API",
@@ -82,3 +85,6 @@ api.add_router("/cities", setup_router)
 api.add_router("/cities", city_setup_router)
 api.add_router("/cities", district_setup_router)
 api.add_router("/cities", address_setup_router)
+# The catalogue and the organisations with their service areas, as the console sets them up.
+api.add_router("/cities", catalogue_router)
+api.add_router("/cities", setup_organisations_router)

@@ -67,6 +67,17 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
     "console:reception_exception": ("mycity_console_reception_api_add_exception",),
     "console:reception_remove_exception": ("mycity_console_reception_api_remove_exception",),
     "console:reception_reminder": ("mycity_console_reception_api_set_reminder",),
+    # City set-up: the catalogue of categories, the organisations and their areas.
+    "console:new_category": ("mycity_console_catalogue_api_create_category",),
+    "console:category": ("mycity_console_catalogue_api_update_category",),
+    "console:new_organisation": (
+        "mycity_console_organisation_api_check_coverage",
+        "mycity_console_organisation_api_create_organisation",
+    ),
+    "console:organisation": (
+        "mycity_console_organisation_api_check_coverage",
+        "mycity_console_organisation_api_update_organisation",
+    ),
     # Connections to organisations' own systems: webhooks and Open311 out.
     "console:webhooks": ("mycity_console_webhook_api_register_endpoint",),
     "console:webhook": ("mycity_console_webhook_api_update_endpoint",),
@@ -180,10 +191,6 @@ NOT_YET_IN_API: dict[str, str] = {
     "leaves an appeal on the ground `published` but cannot publish the answer.",
     "console:new_content_item": "The content editor (places, events, contacts).",
     "console:content_item": "The content editor (places, events, contacts).",
-    "console:new_category": "City set-up (issue 21): the catalogue of categories.",
-    "console:category": "City set-up (issue 21): the catalogue of categories.",
-    "console:new_organisation": "City set-up (issue 21): organisations and service areas.",
-    "console:organisation": "City set-up (issue 21): organisations and service areas.",
     "console:privacy:new_incident": "The personal-data officer's register of incidents.",
     "console:privacy:incident": "The personal-data officer's register of incidents.",
     "console:privacy:request": "The personal-data officer handling a resident's request.",

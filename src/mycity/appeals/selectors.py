@@ -87,6 +87,21 @@ def leaf_categories(city: City) -> QuerySet[Category]:
     return Category.objects.filter(city=city, is_active=True, children__isnull=True)
 
 
+def catalogue_tree(city: City) -> list[tuple[Category, list[Category]]]:
+    """The city's whole catalogue, retired categories too, as its administrator edits it:
+    each top category in display order with the categories inside it."""
+    rows = list(
+        Category.objects.filter(city=city)
+        .select_related("parent", "default_organisation")
+        .defer("default_organisation__service_area")
+        .order_by("display_order", "name_ru")
+    )
+    children: dict[int | None, list[Category]] = {}
+    for category in rows:
+        children.setdefault(category.parent_id, []).append(category)
+    return [(top, children.get(top.pk, [])) for top in children.get(None, [])]
+
+
 @dataclass(frozen=True)
 class ReportFilters:
     categories: tuple[str, ...] = ()

@@ -45,8 +45,10 @@ def area_from_text(text: str) -> dict[str, Any]:
 
 
 def area_from_geojson(data: Any) -> dict[str, Any]:
-    """One Polygon or MultiPolygon from parsed GeoJSON (a geometry, a Feature or a
-    FeatureCollection, as the API's bodies carry it), or ValidationError in words."""
+    """One valid Polygon or MultiPolygon from parsed GeoJSON (the console's pasted text,
+    the API's body: a geometry, a Feature or a FeatureCollection), or ValidationError in
+    words: rings that do not close, too few points, an outline that crosses itself,
+    coordinates off the Earth."""
     try:
         parts = _geometries(data)
     except RecursionError:  # collections nested in collections without end
@@ -59,11 +61,13 @@ def area_from_geojson(data: Any) -> dict[str, Any]:
             shapes.append(shape(part))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, ShapelyError):
             raise ValidationError(_("The area is not valid GeoJSON.")) from None
+        if shapes[-1].is_empty or not shapes[-1].is_valid:
+            # Checked before the union, which does not take a crossing outline.
+            raise ValidationError(_("The area's outline crosses itself or is empty."))
     try:
         merged = shapes[0] if len(shapes) == 1 else unary_union(shapes)
         area = dict(mapping(merged))
     except (ValueError, TypeError, ShapelyError):
-        # An outline that crosses itself cannot be merged with another.
         raise ValidationError(_("The area's outline crosses itself or is empty.")) from None
     area = json.loads(json.dumps(area))  # tuples to lists, as the JSON column keeps them
     parse_area(area)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mycity.appeals.actions.catalogue import merge_extra_fields
 from mycity.appeals.extra_fields import FIELD_TYPES
 from mycity.appeals.models import AppealKind, Category, TimeUnit
 from mycity.cities.models import Activity, City, Organisation
@@ -161,27 +162,19 @@ def extra_field_initial(definitions: list[dict[str, Any]]) -> list[dict[str, Any
 
 
 def extra_field_definitions(formset: Any, previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The definitions the rows describe; keys the form does not edit (a pattern, a
-    length) are kept from the field's previous definition."""
-    kept = {definition.get("name"): definition for definition in previous}
-    definitions = []
-    for row in formset.cleaned_data:
-        name = row.get("name")
-        if not name:
-            continue
-        definition = dict(kept.get(name, {}))
-        definition.update({"name": name, "type": row["type"], "required": row["required"]})
-        labels = {lang: row.get(f"label_{lang}") or "" for lang in LANGUAGES}
-        if any(labels.values()):
-            definition["label"] = {lang: labels[lang] or labels["ru"] or name for lang in LANGUAGES}
-        for key, field in (("min", "minimum"), ("max", "maximum")):
-            if row.get(field) is not None and row["type"] == "integer":
-                definition[key] = row[field]
-            else:
-                definition.pop(key, None)
-        if row["type"] == "choice":
-            definition["choices"] = row.get("parsed_choices", [])
-        else:
-            definition.pop("choices", None)
-        definitions.append(definition)
-    return definitions
+    """The definitions the rows describe, merged with the previous ones as the API's are
+    (`merge_extra_fields`)."""
+    fields = [
+        {
+            "name": row["name"],
+            "type": row["type"],
+            "required": row["required"],
+            "label": {lang: row.get(f"label_{lang}") or "" for lang in LANGUAGES},
+            "min": row.get("minimum"),
+            "max": row.get("maximum"),
+            "choices": row.get("parsed_choices", []),
+        }
+        for row in formset.cleaned_data
+        if row.get("name")
+    ]
+    return merge_extra_fields(fields, previous)

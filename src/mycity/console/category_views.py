@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from mycity.accounts.permissions import Action, may
 from mycity.appeals.actions.catalogue import save_category
 from mycity.appeals.models import Category
+from mycity.appeals.selectors import catalogue_tree
 from mycity.cities.models import City
 from mycity.console.access import console_city_for
 from mycity.console.category_forms import (
@@ -36,16 +37,7 @@ def setup_city(request: HttpRequest, slug: str) -> City:
 @login_required
 def categories(request: HttpRequest, slug: str) -> HttpResponse:
     city = setup_city(request, slug)
-    rows = list(
-        Category.objects.filter(city=city)
-        .select_related("default_organisation")
-        .defer("default_organisation__service_area")
-        .order_by("display_order", "name_ru")
-    )
-    children: dict[int | None, list[Category]] = {}
-    for category in rows:
-        children.setdefault(category.parent_id, []).append(category)
-    tree = [(top, children.get(top.pk, [])) for top in children.get(None, [])]
+    tree = catalogue_tree(city)
     return console_page(
         request,
         city,

@@ -1,12 +1,15 @@
 """Gaps and overlaps per category: which executors a report of each category could reach,
 and where it would reach nobody or two of them."""
 
+import copy
 from dataclasses import dataclass
+from typing import Any
 
 from mycity.appeals.models import AppealKind, Category
 from mycity.appeals.selectors import leaf_categories
 from mycity.cities.coverage import Coverage, coverage, serving
 from mycity.cities.models import City, Organisation
+from mycity.setup.organisations import EDITABLE
 
 
 @dataclass(frozen=True)
@@ -43,3 +46,19 @@ def category_coverage(
             computed[key] = coverage(city, organisations)
         found.append(CategoryCoverage(category=category, coverage=computed[key]))
     return found
+
+
+def proposed_coverage(
+    city: City, organisation: Organisation | None, values: dict[str, Any]
+) -> list[CategoryCoverage]:
+    """The gaps and overlaps per category if `organisation` (None: a new one) had these
+    values (as `save_organisation` takes them), with nothing saved: the console's "Check"
+    and the API's check."""
+    proposed = copy.copy(organisation) if organisation else Organisation(city=city)
+    for name, value in values.items():
+        if name in EDITABLE:
+            setattr(proposed, name, value)
+    proposed.proposed_lines = (  # type: ignore[attr-defined]
+        list(values.get("service_addresses") or []) if proposed.serves_addresses else []
+    )
+    return category_coverage(city, replacing=proposed)

@@ -2,8 +2,6 @@
 map (Leaflet-Geoman) or pasted as GeoJSON, checked for gaps and overlaps per category
 before they are saved through `cities.organisations.save_organisation`."""
 
-import copy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,14 +13,18 @@ from mycity.accounts.permissions import Action, may
 from mycity.cities.maps import allow_tiles, tiles_of
 from mycity.cities.models import City, Organisation
 from mycity.console.category_views import setup_city
-from mycity.console.coverage_report import CategoryCoverage, category_coverage
+from mycity.console.coverage_report import (
+    CategoryCoverage,
+    category_coverage,
+    proposed_coverage,
+)
 from mycity.console.editing import console_page
 from mycity.console.organisation_forms import (
     OrganisationForm,
     organisation_initial,
     street_rows_for,
 )
-from mycity.setup.organisations import EDITABLE, save_organisation
+from mycity.setup.organisations import save_organisation
 from mycity.web.form_errors import refusals
 
 
@@ -97,15 +99,7 @@ def organisation(
         status = 400
         if form.is_valid():
             if request.POST.get("action") == "check":
-                proposed = copy.copy(current) if current else Organisation(city=city)
-                values = form.values()
-                for name, value in values.items():
-                    if name in EDITABLE:
-                        setattr(proposed, name, value)
-                proposed.proposed_lines = (  # type: ignore[attr-defined]
-                    values["service_addresses"] if proposed.serves_addresses else []
-                )
-                checked = category_coverage(city, replacing=proposed)
+                checked = proposed_coverage(city, current, form.values())
                 status = 200
             else:
                 with refusals(form) as refused:

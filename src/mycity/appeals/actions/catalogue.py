@@ -76,6 +76,7 @@ def upsert_category(
 # --- the city administrator's editor -----------------------------------------------
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGUAGES = ("ru", "be", "en")
 NAME_LIMIT = 200
 NOTICE_LIMIT = 300
 # What the editor changes, in the order the audit trail lists it.
@@ -100,6 +101,46 @@ EDITABLE = (
     "display_order",
     "is_active",
 )
+
+
+def _choice_labels(choice: dict[str, Any]) -> dict[str, str]:
+    """An option's label in every language: the Russian one (or its value) where empty."""
+    labels = choice.get("label") or {}
+    ru = labels.get("ru") or choice["value"]
+    return {lang: labels.get(lang) or ru for lang in LANGUAGES}
+
+
+def merge_extra_fields(
+    fields: list[dict[str, Any]], previous: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The definitions of the extra fields an editor describes (each `name`, `type`,
+    `required`, `label` by language, `min` and `max`, `choices`), in order: keys the
+    editor does not change (a pattern, a length) are kept from the field's previous
+    definition; an empty label takes the Russian one (or the name); bounds belong to a
+    number, options to a choice."""
+    kept = {definition.get("name"): definition for definition in previous}
+    definitions = []
+    for field in fields:
+        name = field["name"]
+        definition = dict(kept.get(name, {}))
+        definition.update({"name": name, "type": field["type"], "required": field["required"]})
+        labels = {lang: (field.get("label") or {}).get(lang) or "" for lang in LANGUAGES}
+        if any(labels.values()):
+            definition["label"] = {lang: labels[lang] or labels["ru"] or name for lang in LANGUAGES}
+        for key in ("min", "max"):
+            if field.get(key) is not None and field["type"] == "integer":
+                definition[key] = field[key]
+            else:
+                definition.pop(key, None)
+        if field["type"] == "choice":
+            definition["choices"] = [
+                {"value": choice["value"], "label": _choice_labels(choice)}
+                for choice in field.get("choices") or []
+            ]
+        else:
+            definition.pop("choices", None)
+        definitions.append(definition)
+    return definitions
 
 
 def category_values(category: Category) -> dict[str, Any]:
@@ -176,6 +217,9 @@ def _problems(
         check_definitions(values["extra_fields"])
     except ValueError as exc:
         problem("extra_fields", str(exc))
+    else:
+        if any(d.get("type") == "choice" and not d.get("choices") for d in values["extra_fields"]):
+            problem("extra_fields", _("A field of options needs at least one option."))
     is_leaf = not container and (not category.pk or not category.children.exists())
     if (
         values["kind"] == AppealKind.PROBLEM
