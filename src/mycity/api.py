@@ -11,11 +11,10 @@ from mycity.appeals.open311_api import router as open311_out_router
 from mycity.appeals.token_api import router as tokens_router
 from mycity.cities.api import router as cities_router
 from mycity.console.address_api import router as address_setup_router
+from mycity.console.catalogue_api import router as catalogue_router
 from mycity.console.city_setup_api import router as city_setup_router
 from mycity.console.desk_api import router as desk_router
 from mycity.console.district_api import router as district_setup_router
-from mycity.console.catalogue_api import router as catalogue_router
-from mycity.console.desk_api import router as desk_router
 from mycity.console.organisation_api import router as setup_organisations_router
 from mycity.console.reception_api import router as reception_schedules_router
 from mycity.console.setup_api import router as setup_router
