@@ -41,24 +41,62 @@ def main() -> None:
 
 
 def generate(total: int, shard: str = "0/1") -> None:
-    from mycity.appeals.generator import generate_appeals
+    from django.db import IntegrityError, connection
+
+    from mycity.appeals.generator import ensure_residents, generate_appeals
     from mycity.appeals.models import Appeal, Category
     from mycity.cities.models import City
     from mycity.demo.loader import DemoReport, load_categories
 
-    cities = list(City.objects.filter(is_active=True).order_by("-population"))
+    if connection.vendor == "sqlite":
+        # Several processes plan appeals at once and take turns to write (IMMEDIATE
+        # transactions): a batch may wait for the others' batches longer than the
+        # settings' ten seconds on a busy machine.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout = 600000")
+    cities = list(City.objects.filter(is_active=True).order_by("-population", "pk"))
     population = sum(c.population for c in cities)
-    started = time.monotonic()
+    wanted = {c.pk: round(total * c.population / population) for c in cities}
+    # The cities dealt to the shards so that each has about as many appeals to write.
     k, n = (int(part) for part in shard.split("/"))
-    for city in cities[k::n]:
-        count = round(total * city.population / population)
+    loads = [0] * n
+    mine = []
+    for city in cities:
+        lightest = loads.index(min(loads))
+        loads[lightest] += wanted[city.pk]
+        if lightest == k:
+            mine.append(city)
+    # The pool of generated residents is shared by the cities: made once, by one shard
+    # (another that tries at the same moment finds them made).
+    for _attempt in range(5):
+        try:
+            ensure_residents(cities[0])
+            break
+        except IntegrityError:
+            time.sleep(2)
+    started = time.monotonic()
+
+    def progress(done: int, count: int, seconds: float) -> None:
+        if done % 50_000 < 5_000 or done == count:
+            print(f"    {done}/{count} in {seconds:.0f} s", flush=True)
+
+    for city in mine:
+        count = wanted[city.pk]
         # What a run stopped halfway left is kept: only the rest is generated.
         missing = count - Appeal.objects.filter(city=city).count()
         if missing <= count // 100:
             continue
         if not Category.objects.filter(city=city).exists():
             load_categories(city, DemoReport())
-        generate_appeals(city=city, count=missing, days=365, seed=city.pk + count - missing)
+        # No full-text index rows: the analytics never search (a fifth of a batch).
+        generate_appeals(
+            city=city,
+            count=missing,
+            days=365,
+            seed=city.pk + count - missing,
+            search_index=False,
+            progress=progress,
+        )
         print(f"  {city.slug}: {count} appeals ({time.monotonic() - started:.0f} s)", flush=True)
 
 
