@@ -29,6 +29,7 @@ from mycity.analytics.tables import (
     share_text,
     trend_table,
 )
+from mycity.analytics.written import shared
 from mycity.cities.models import City
 
 Link = Callable[[dict[str, str]], str]
@@ -50,9 +51,8 @@ def step_for(selection: Selection) -> str:
     return "day" if days <= 31 else "week" if days <= 190 else "month"
 
 
-def _trend(selection: Selection) -> tuple[Table, SafeString]:
+def _trend(selection: Selection, trend: list[tuple[date, Figures]]) -> tuple[Table, SafeString]:
     step = step_for(selection)
-    trend = f.trend(selection, step)
     label = {"day": _("Day"), "week": _("Week from"), "month": _("Month")}[step]
     chart = bar_chart(
         _("Appeals received, per %(step)s")
@@ -60,6 +60,43 @@ def _trend(selection: Selection) -> tuple[Table, SafeString]:
         [Bar(day.isoformat(), figures.received) for day, figures in trend],
     )
     return trend_table(trend, label), chart
+
+
+# The breakdowns of a city's dashboard, and the columns of the groups they fold.
+CITY_BREAKDOWNS = {
+    "sector": "sector",
+    "category": "category_id",
+    "district": "district_id",
+    "organisation": "organisation_id",
+    "channel": "channel",
+}
+
+
+@dataclass(frozen=True)
+class CityPeriod:
+    """What a city's dashboard reads from the written days: the same for everyone who
+    opens the period with the same filters, until one of its days is written again."""
+
+    total: Figures
+    breakdowns: dict[str, dict[Any, Figures]]
+    trend: list[tuple[date, Figures]]
+    hotspots: list[Hotspot]
+
+
+def city_period(selection: Selection) -> CityPeriod:
+    """The period's figures of one city, from one grouped read of its rows (monthly and
+    daily), its trend and its hotspots; shared through the cache (`written`)."""
+
+    def compute() -> CityPeriod:
+        groups = f.Rollup(selection, tuple(CITY_BREAKDOWNS.values()))
+        return CityPeriod(
+            total=groups.total(),
+            breakdowns={name: groups.by(column) for name, column in CITY_BREAKDOWNS.items()},
+            trend=f.trend(selection, step_for(selection)),
+            hotspots=hotspots(selection),
+        )
+
+    return shared("city", selection, compute)
 
 
 def city_dashboard(
@@ -73,10 +110,8 @@ def city_dashboard(
     """Totals (the period's and today's, live), the trend, the breakdowns, the backlog
     and the hotspots of one city. `link(filters)` is the address of the appeals (or
     the public reports) behind a figure."""
-    groups = f.Rollup(
-        selection, ("sector", "category_id", "district_id", "organisation_id", "channel")
-    )
-    total = groups.total()
+    period = city_period(selection)
+    total = period.total
     today_live = f.today_figures([count_today(city, today, now=now)], selection)
     summary = Table(
         key="summary",
@@ -95,7 +130,7 @@ def city_dashboard(
             ),
         ],
     )
-    trend, chart = _trend(selection)
+    trend, chart = _trend(selection, period.trend)
     tables = [summary, trend]
     for key, title, first, dimension in (
         ("sectors", _("By sector"), _("Sector"), "sector"),
@@ -110,7 +145,7 @@ def city_dashboard(
                 title,
                 first,
                 dimension,
-                groups.by(dimension if dimension in ("sector", "channel") else f"{dimension}_id"),
+                period.breakdowns[dimension],
                 link=link,
             )
         )
@@ -130,7 +165,7 @@ def city_dashboard(
             ],
         )
     )
-    spots = hotspots(selection)
+    spots = period.hotspots
     names = dimension_labels("category", [s.category_id for s in spots])
     tables.append(
         Table(
@@ -168,11 +203,32 @@ def city_dashboard(
     return Dashboard(selection=selection, tables=tables, chart=chart, hotspots=spots)
 
 
+@dataclass(frozen=True)
+class CitiesPeriod:
+    """What the view above the cities reads from the written days (see `CityPeriod`)."""
+
+    by_city: dict[Any, Figures]
+    by_city_and_sector: dict[Any, Figures]
+    trend: list[tuple[date, Figures]]
+
+
+def cities_period(selection: Selection) -> CitiesPeriod:
+    def compute() -> CitiesPeriod:
+        groups = f.Rollup(selection, ("city_id", "sector"))
+        return CitiesPeriod(
+            by_city=groups.by("city_id"),
+            by_city_and_sector=groups.by("city_id", "sector"),
+            trend=f.trend(selection, step_for(selection)),
+        )
+
+    return shared("cities", selection, compute)
+
+
 def cities_dashboard(cities: list[City], selection: Selection) -> Dashboard:
     """Every city side by side (with the rate per 10,000 residents), the cities by
     sector, and the ranking, which leaves out the cities with too few appeals."""
-    groups = f.Rollup(selection, ("city_id", "sector"))
-    by_city = groups.by("city_id")
+    period = cities_period(selection)
+    by_city = period.by_city
     ordered = sorted(cities, key=lambda c: (-c.population, c.slug))
     side_by_side = Table(
         key="cities",
@@ -187,7 +243,7 @@ def cities_dashboard(cities: list[City], selection: Selection) -> Dashboard:
             for c in ordered
         ],
     )
-    sectors = groups.by("city_id", "sector")
+    sectors = period.by_city_and_sector
     by_sector = Table(
         key="sectors",
         title=_("Received, by city and sector"),
@@ -244,7 +300,7 @@ def cities_dashboard(cities: list[City], selection: Selection) -> Dashboard:
             for place in ranked
         ],
     )
-    trend, chart = _trend(selection)
+    trend, chart = _trend(selection, period.trend)
     return Dashboard(
         selection=selection, tables=[side_by_side, by_sector, ranking, trend], chart=chart
     )

@@ -55,6 +55,13 @@ def heat_map(selection: Selection, *, block: int = 1) -> list[HeatCell]:
     ]
 
 
+def shared_heat_map(selection: Selection, *, block: int = 1) -> list[HeatCell]:
+    """`heat_map`, shared through the cache until a day of the period is written again."""
+    from mycity.analytics.written import shared
+
+    return shared(f"heat:{block}", selection, lambda: heat_map(selection, block=block))
+
+
 @dataclass(frozen=True)
 class Hotspot:
     city_id: int

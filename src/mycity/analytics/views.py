@@ -24,7 +24,7 @@ from mycity.analytics.access import (
 from mycity.analytics.dashboard import Dashboard, cities_dashboard, city_dashboard
 from mycity.analytics.exports import table_csv, table_xlsx
 from mycity.analytics.forms import AnalyticsForm
-from mycity.analytics.places import heat_map
+from mycity.analytics.places import shared_heat_map
 from mycity.analytics.selectors import appeals_behind
 from mycity.cities.calendar import calendar_for
 from mycity.cities.maps import allow_tiles, tiles_of
@@ -146,7 +146,7 @@ def heat(request: HttpRequest, slug: str) -> JsonResponse:
         block = max(1, min(int(request.GET.get("block", "1")), 20))
     except ValueError:
         block = 1
-    cells = heat_map(form.selection(), block=block)
+    cells = shared_heat_map(form.selection(), block=block)
     return JsonResponse({"cells": [[c.south, c.west, c.north, c.east, c.reports] for c in cells]})
 
 

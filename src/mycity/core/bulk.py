@@ -71,7 +71,11 @@ def _memoised_json(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def _sqlite_utc(value: datetime | None) -> str | None:
     """What Django's SQLite backend makes of an aware datetime (naive UTC as text), made
     faster for the millions of event rows."""
-    return None if value is None else str(value.astimezone(UTC).replace(tzinfo=None))
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:  # the generator's moments are UTC already
+        value = value.astimezone(UTC)
+    return str(value.replace(tzinfo=None))
 
 
 def insert_rows(
