@@ -20,6 +20,7 @@ from mycity.analytics.models import (
     DailyFigures,
     MonthlyFigures,
 )
+from mycity.analytics.warming import warm_standard_periods
 from mycity.cities.calendar import calendar_for
 from mycity.cities.models import City
 from mycity.core.bulk import insert_rows
@@ -187,6 +188,7 @@ def write_closed_days(*, now: datetime | None = None) -> Written:
 
 @task()
 def write_closed_days_task() -> dict[str, int]:
-    """The nightly task (run after midnight in the cities' time zone)."""
+    """The nightly task (run after midnight in the cities' time zone): write the days
+    that ended, then compute the periods the morning's readers open first."""
     written = write_closed_days()
-    return {"days": written.days, "rows": written.rows}
+    return {"days": written.days, "rows": written.rows, "warmed": warm_standard_periods()}
