@@ -262,3 +262,19 @@ def test_an_extra_field_named_twice_is_refused_in_the_requests_language(
     assert detail["field"] == "extra_fields"
     assert "floor" in detail["message"]
     assert detail["message"] == "Два дополнительных поля названы floor."
+
+
+def test_a_category_with_categories_inside_cannot_go_inside_another(
+    client, city_admin, city, leaking_roof
+):
+    # The catalogue is two levels deep: its tree (the page's, the list's) shows no third.
+    client.force_login(city_admin)
+    outer = CategoryFactory(city=city, slug="outer")
+    inside = CategoryFactory(city=city, slug="inside", parent=outer)
+    url = f"{CATEGORIES}/{outer.slug}"
+    response = send(client, "put", url, as_sent(client.get(url).json(), parent=leaking_roof.slug))
+    assert response.status_code == 400, response.content
+    assert fields(response) == {"parent"}
+    outer.refresh_from_db()
+    assert outer.parent is None
+    assert inside.slug in [c["slug"] for c in client.get(CATEGORIES).json()]
