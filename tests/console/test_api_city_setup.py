@@ -497,3 +497,15 @@ def test_a_format_whose_numbers_outgrow_the_appeals_field_is_a_400(
     assert fields(response) == {"registration_format"}
     city.refresh_from_db()
     assert city.registration_format == "{org}-{seq}/{yy}"
+
+
+def test_an_extra_fields_pattern_that_is_no_regular_expression_is_a_400_on_its_item(
+    client, catalogue, orsha_admin
+):
+    document = json.loads(json.dumps(export_setup(catalogue)))
+    document["categories"][-1]["extra_fields"] = [{"name": "plate", "pattern": "[A-Z"}]
+    client.force_login(orsha_admin)
+    response = call(client, "post", f"{API}/orsha/setup/import", document)
+    assert response.status_code == 400, response.content
+    assert any(f.startswith("categories[") for f in fields(response))
+    assert not Category.objects.filter(city__slug="orsha").exists()
