@@ -263,3 +263,22 @@ def test_only_the_citys_administrator_imports(client, city, other_city, dispatch
     assert not Building.objects.exists()
     # A staff token of the city's administrator imports.
     assert upload(client, FIRST, **bearer(city_admin, city)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000,
+        '{"type": "FeatureCollection", "features": [5, {"properties": [1]}]}',
+        '{"type": "FeatureCollection", "features": [{"properties": {}, '
+        '"geometry": {"type": "Point", "coordinates": []}}]}',
+    ],
+    ids=["nested-without-end", "features-not-objects", "point-without-coordinates"],
+)
+def test_a_geojson_file_of_another_shape_is_a_400_or_refused_rows_never_a_500(
+    client, city_admin, city, text
+):
+    client.force_login(city_admin)
+    response = upload(client, text, name="registry.geojson")
+    assert response.status_code in (200, 400), response.content
+    assert not Building.objects.filter(city=city).exists()

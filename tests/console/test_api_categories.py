@@ -249,3 +249,32 @@ def test_the_platform_administrator_may_and_a_token_needs_the_staff_scope(
     refused = client.get(CATEGORIES, **bearer(city_admin, city, "public"))
     assert refused.status_code == 403
     assert client.get(CATEGORIES).status_code == 401
+
+
+def test_an_extra_field_named_twice_is_refused_in_the_requests_language(
+    client, city_admin, organisation
+):
+    client.force_login(city_admin)
+    twice = [{"name": "floor", "type": "text"}, {"name": "floor", "type": "integer"}]
+    response = send(client, "post", CATEGORIES, body(extra_fields=twice), HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    [detail] = response.json()["details"]
+    assert detail["field"] == "extra_fields"
+    assert "floor" in detail["message"]
+    assert detail["message"] == "Два дополнительных поля названы floor."
+
+
+def test_a_category_with_categories_inside_cannot_go_inside_another(
+    client, city_admin, city, leaking_roof
+):
+    # The catalogue is two levels deep: its tree (the page's, the list's) shows no third.
+    client.force_login(city_admin)
+    outer = CategoryFactory(city=city, slug="outer")
+    inside = CategoryFactory(city=city, slug="inside", parent=outer)
+    url = f"{CATEGORIES}/{outer.slug}"
+    response = send(client, "put", url, as_sent(client.get(url).json(), parent=leaking_roof.slug))
+    assert response.status_code == 400, response.content
+    assert fields(response) == {"parent"}
+    outer.refresh_from_db()
+    assert outer.parent is None
+    assert inside.slug in [c["slug"] for c in client.get(CATEGORIES).json()]

@@ -475,3 +475,37 @@ def test_a_new_city_sets_itself_up_and_goes_live_through_the_api(client, catalog
         "category.saved",
         "city.went_live",
     }
+
+
+@pytest.mark.parametrize(
+    "registration_format",
+    ["{seq:60}", "Исполнительный комитет, входящие № {seq}/{yy}"],
+    ids=["wide-padding", "long-words"],
+)
+def test_a_format_whose_numbers_outgrow_the_appeals_field_is_a_400(
+    signed_in, city, registration_format
+):
+    # A registration number is kept in 40 characters: such a format would make every
+    # registration of an appeal fail on PostgreSQL, long after the format was saved.
+    response = call(
+        signed_in,
+        "patch",
+        f"{API}/polotsk/setup/settings",
+        {"registration_format": registration_format},
+    )
+    assert response.status_code == 400, response.content
+    assert fields(response) == {"registration_format"}
+    city.refresh_from_db()
+    assert city.registration_format == "{org}-{seq}/{yy}"
+
+
+def test_an_extra_fields_pattern_that_is_no_regular_expression_is_a_400_on_its_item(
+    client, catalogue, orsha_admin
+):
+    document = json.loads(json.dumps(export_setup(catalogue)))
+    document["categories"][-1]["extra_fields"] = [{"name": "plate", "pattern": "[A-Z"}]
+    client.force_login(orsha_admin)
+    response = call(client, "post", f"{API}/orsha/setup/import", document)
+    assert response.status_code == 400, response.content
+    assert any(f.startswith("categories[") for f in fields(response))
+    assert not Category.objects.filter(city__slug="orsha").exists()

@@ -3,6 +3,7 @@ an OpenStreetMap extract or a GeoJSON file, through the same services as the con
 district pages, refused and audited the same way."""
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -291,3 +292,28 @@ def test_a_file_over_50_mb_is_refused_before_it_is_read(client, city_admin, city
     response = import_file(client, b"x" * 11, name="big.osm.pbf")
     assert response.status_code == 400
     assert response.json()["details"][0]["message"] == "Файл больше 50 МБ."
+
+
+def test_a_geojson_files_own_ids_of_any_letters_give_valid_slugs(client, city_admin, city):
+    # QGIS and geojson.io keep whatever id the author gave: words, underscores.
+    features = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Запад", "id": "Западный"},
+                "geometry": polygon(lon=LON - 0.02),
+            },
+            {
+                "type": "Feature",
+                "properties": {"name": "Восток", "id": "district_east"},
+                "geometry": polygon(lon=LON + 0.02),
+            },
+        ],
+    }
+    client.force_login(city_admin)
+    response = import_file(client, json.dumps(features).encode(), name="districts.geojson")
+    assert response.status_code == 200, response.content
+    slugs = sorted(d["slug"] for d in response.json()["districts"])
+    assert len(slugs) == 2
+    assert all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) for slug in slugs), slugs

@@ -79,3 +79,16 @@ def test_an_optional_body_may_be_left_out(client, city, dispatcher):
         **bearer(dispatcher, city, *ALL_SCOPES),
     )
     assert response.status_code == 200
+
+
+def test_a_body_nested_without_end_is_refused_as_json_that_is_not_valid(client, city, dispatcher):
+    # Well under the 1 MB a body may have, but deeper than Python's parser goes.
+    response = client.post(
+        "/api/v1/me/notifications/read",
+        '{"ids": ' + "[" * 100_000,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **bearer(dispatcher, city, *ALL_SCOPES),
+    )
+    assert response.status_code == 400
+    assert response.json()["message"] == "The request's body is not valid JSON."

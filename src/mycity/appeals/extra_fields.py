@@ -99,5 +99,8 @@ def check_definitions(definitions: Any) -> None:
         if definition["name"] in names:
             raise ValueError(f"extra field named twice: {definition['name']}")
         if definition.get("pattern"):
-            re.compile(definition["pattern"])
+            try:
+                re.compile(str(definition["pattern"]))
+            except re.error as exc:  # not a ValueError: the callers' refusals take only those
+                raise ValueError(f"extra field {definition['name']}: bad pattern: {exc}") from None
         names.add(definition["name"])

@@ -58,6 +58,9 @@ class BoxedArea(models.Model):
         abstract = True
 
 
+REGISTRATION_NUMBER_LENGTH = 40
+
+
 def validate_registration_format(value: str) -> None:
     import string
 
@@ -75,6 +78,15 @@ def validate_registration_format(value: str) -> None:
     if "seq" not in fields or not fields <= {"org", "year", "yy", "seq"}:
         raise ValidationError(
             _("The format must contain {seq} and may contain {org}, {year} and {yy}."),
+            code="format",
+        )
+    # Appeal.registration_number keeps 40 characters (appeals may not be imported here):
+    # a longer number would fail every registration, long after the format was saved.
+    longest = value.format(org="x" * 10, year=2026, yy="26", seq=999_999)
+    if len(longest) > REGISTRATION_NUMBER_LENGTH:
+        raise ValidationError(
+            _("The numbers this format gives would be longer than %(limit)d characters.")
+            % {"limit": REGISTRATION_NUMBER_LENGTH},
             code="format",
         )
 

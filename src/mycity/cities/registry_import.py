@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from mycity.cities.errors import RegistryImportError
@@ -281,12 +282,15 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
 def _geojson_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         document = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: nested without end
         raise RegistryImportError(_("The file is not valid JSON."), field="file") from exc
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise RegistryImportError(_("The file must be a GeoJSON FeatureCollection."), field="file")
     for index, feature in enumerate(document.get("features") or []):
-        props = (feature or {}).get("properties") or {}
+        # A feature or its properties of another JSON type: a row refused on its fields.
+        feature = feature if isinstance(feature, dict) else {}
+        props = feature.get("properties")
+        props = props if isinstance(props, dict) else {}
         street = props.get("addr:street:ru") or props.get("addr:street") or ""
         row: dict[str, Any] = {
             "street_ru": street,
@@ -300,6 +304,6 @@ def _geojson_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             point = shape(feature["geometry"]).representative_point()
             row["lat"], row["lon"] = point.y, point.x
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, ShapelyError):
             pass  # refused with a field error by _parse
         yield index, row

@@ -111,7 +111,7 @@ class ObjectBodyParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
         try:
             body = json.loads(request.body)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested without end
             raise UnreadableJsonBody() from exc
         if not isinstance(body, dict):
             raise BodyNotAnObject()

@@ -43,7 +43,10 @@ class DistrictImport:
 def _slug_for(boundary: OsmBoundary, taken: set[str]) -> str:
     base = slugify(boundary.names["en"])[:40].strip("-") if boundary.names["en"] else ""
     if not base or not re.match(r"^[a-z0-9-]+$", base):
-        base = "osm-" + slugify(boundary.osm_id.split()[-1].split("/")[-1])[:30]
+        # A GeoJSON file's own id may be any text (words, underscores): only its Latin
+        # letters and digits make a slug, and "district" when none are left.
+        tail = re.sub(r"[^a-z0-9]+", "-", slugify(boundary.osm_id.split()[-1].split("/")[-1]))
+        base = "osm-" + (tail[:30].strip("-") or "district")
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1

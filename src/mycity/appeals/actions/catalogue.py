@@ -210,10 +210,21 @@ def _problems(
         problem("parent", _("The parent category is of another city."))
     elif parent is not None and category.pk and _descends_from(parent, category):
         problem("parent", _("A category cannot be inside itself."))
+    elif parent is not None and category.pk and category.children.exists():
+        # Two levels: the catalogue's tree (the page's, the API's list) shows no third.
+        problem("parent", _("A category with categories inside cannot go inside another."))
     default = values["default_organisation"]
     if default is not None and (default.city_id != city.pk or not default.is_active):
         problem("default_organisation", _("There is no such organisation in this city."))
+    names = [d.get("name") for d in values["extra_fields"] if isinstance(d, dict)]
+    twice = sorted({name for name in names if names.count(name) > 1}, key=str)
     try:
+        if twice:
+            # check_definitions' own words are English, for the loaders; the editor's are
+            # in the administrator's language.
+            raise ValueError(
+                _("Two extra fields are named %(names)s.") % {"names": ", ".join(map(str, twice))}
+            )
         check_definitions(values["extra_fields"])
     except ValueError as exc:
         problem("extra_fields", str(exc))
