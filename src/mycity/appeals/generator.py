@@ -1080,6 +1080,11 @@ class _Plan:
     batch: int = 0
 
 
+def _in_site_language(building: Building) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(building)
+
+
 def generate_appeals(
     *,
     city: City,
@@ -1290,7 +1295,9 @@ class _Generator:
                     lat=b.lat,
                     lon=b.lon,
                     district_id=b.district_id,
-                    address=str(b),
+                    # The site's language, whatever the calling thread has active
+                    # (a test's earlier request, a command run from a page).
+                    address=_in_site_language(b),
                     street_ru=f"{_abbreviation(b.street.kind)[0]} {b.street.name_ru}",
                     street_be=f"{_abbreviation(b.street.kind)[1]} "
                     f"{b.street.name_be or b.street.name_ru}",
