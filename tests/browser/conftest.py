@@ -191,6 +191,16 @@ def demo(settings, city):
     }
 
 
+def htmx_settled(page: Page) -> None:
+    """Wait until htmx has swapped, settled and wired the content it last brought: a
+    control inside it answers events only after that (its `hx-*` attributes are read
+    when the new content is processed)."""
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def sign_in_as(page: Page, site, role: str) -> None:
     page.goto(site.url + "/console/demo/")
     page.locator("form", has=page.locator(f"button[value='{role}']")).get_by_role(

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from mycity.console.services import create_answer_template
 from tests.appeal_fixtures import submit_report
-from tests.browser.conftest import as_applicant, sign_in_as
+from tests.browser.conftest import as_applicant, htmx_settled, sign_in_as
 from tests.factories import CategoryFactory
 
 pytestmark = [
@@ -29,6 +29,8 @@ def test_an_executor_answers_from_a_template(site, page, demo, resident, city):
     page.get_by_role("link", name=appeal.number).click()
     page.get_by_role("button", name="Take into work").click()
     expect(page.locator(".status")).to_have_text("In progress")
+    # The answer form came with that swap: its template choice listens once wired.
+    htmx_settled(page)
     page.get_by_label("Start from a template").select_option(label="Filled")
     answer = page.locator("textarea[name=text]")
     expect(answer).to_have_value(f"The pothole of appeal {appeal.number} was filled.")
