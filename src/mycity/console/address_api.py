@@ -9,13 +9,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
-from mycity.accounts.models import User
-from mycity.accounts.permissions import Action, may
 from mycity.appeals.api import STAFF
 from mycity.appeals.models import Appeal
 from mycity.cities.errors import InvalidSetup
-from mycity.cities.models import Building, City
-from mycity.cities.selectors import city_by_slug
+from mycity.cities.models import Building
+from mycity.console.api_access import admin_city, caller
 from mycity.core.api_formats import MAX_ID, JsonBool, ObjectId
 from mycity.core.errors import NotFound
 from mycity.setup.addresses import (
@@ -118,19 +116,6 @@ class SettledOut(Schema):
     successor: AddressRefOut | None = Field(description="Where its appeals point now.")
 
 
-def _caller(request: HttpRequest) -> User:
-    """The person a session or a staff token acts for."""
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _admin_city(request: HttpRequest, slug: str) -> City:
-    """The city the caller sets up; a 404 for anyone else (no leak)."""
-    city = city_by_slug(slug)
-    if not may(_caller(request), Action.EDIT_CITY, city):
-        raise NotFound()
-    return city
-
-
 def _label(building: Building) -> str:
     return f"{building.street.name_ru}, {building.number}"
 
@@ -152,8 +137,8 @@ def import_registry_file(
     form: Form[AddressImportForm],
     file: File[UploadedFile],
 ) -> dict:
-    city = _admin_city(request, slug)
-    result = import_addresses(actor=_caller(request), city=city, upload=file, strict=form.strict)
+    city = admin_city(request, slug)
+    result = import_addresses(actor=caller(request), city=city, upload=file, strict=form.strict)
     report = result.report
     appeals: dict[int, list[Appeal]] = {}
     for appeal in result.appeals_at_vanished:
@@ -192,7 +177,7 @@ def import_registry_file(
     summary="Addresses the registry no longer lists that appeals point at, to settle",
 )
 def list_vanished(request: HttpRequest, slug: str, params: Query[VanishedQuery]) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     waiting = vanished_to_settle(city)
     buildings = list(waiting[: params.limit])
     counts = appeal_counts(buildings)
@@ -215,7 +200,7 @@ def list_vanished(request: HttpRequest, slug: str, params: Query[VanishedQuery])
     "Audited as `address.mapped` or `address.kept_historical`.",
 )
 def settle_address(request: HttpRequest, slug: str, building_id: Id, payload: SettlementIn) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     if not Building.objects.filter(city=city, pk=building_id).exists():
         raise NotFound()
     successor = None
@@ -239,7 +224,7 @@ def settle_address(request: HttpRequest, slug: str, building_id: Id, payload: Se
     else:
         successor = successor_named(city, payload.successor)
     building = settle_vanished_address(
-        actor=_caller(request), city=city, building_id=building_id, successor=successor
+        actor=caller(request), city=city, building_id=building_id, successor=successor
     )
     return {
         "id": building.pk,

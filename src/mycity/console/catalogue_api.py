@@ -9,15 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from mycity.accounts.models import User
-from mycity.accounts.permissions import Action, may
 from mycity.appeals.actions.catalogue import merge_extra_fields, save_category
 from mycity.appeals.api import STAFF
 from mycity.appeals.errors import InvalidAppeal
 from mycity.appeals.models import AppealKind, Category, TimeUnit
 from mycity.appeals.selectors import catalogue_tree
 from mycity.cities.models import Activity, City, Organisation
-from mycity.cities.selectors import city_by_slug
+from mycity.console.api_access import admin_city, caller
 from mycity.core.api_formats import NOT_BOOL, JsonBool
 from mycity.core.errors import NotFound
 
@@ -138,20 +136,6 @@ class CatalogueCategoryOut(Schema):
     display_order: int
     is_active: bool
     extra_fields: list[ExtraFieldOut]
-
-
-def caller(request: HttpRequest) -> User:
-    """The person a session or a staff token acts for."""
-    return request.auth  # type: ignore[attr-defined]
-
-
-def admin_city(request: HttpRequest, slug: str) -> City:
-    """The city the caller sets up, as the console's `setup_city`; a 404 for anyone else
-    (no leak)."""
-    city = city_by_slug(slug)
-    if not may(caller(request), Action.EDIT_CITY, city):
-        raise NotFound()
-    return city
 
 
 def _category(city: City, category_slug: str) -> Category:

@@ -11,17 +11,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from mycity.accounts.models import User
-from mycity.accounts.permissions import Action, may
 from mycity.appeals.api import STAFF
 from mycity.appeals.models import AppealKind, TimeUnit
 from mycity.cities.errors import InvalidSetup
 from mycity.cities.geojson_input import area_from_geojson
 from mycity.cities.models import Activity, City, Organisation
-from mycity.cities.selectors import city_by_slug
+from mycity.console.api_access import admin_city, caller
 from mycity.core.api_contract import errors
 from mycity.core.api_formats import JsonBool, JsonInt
-from mycity.core.errors import NotFound
 from mycity.privacy.models import PrivacyNotice
 from mycity.privacy.notice import operator_of
 from mycity.setup import checklist as onboarding
@@ -295,19 +292,6 @@ class LiveOut(Schema):
     live_since: datetime
 
 
-def _caller(request: HttpRequest) -> User:
-    """The person a session or a staff token acts for."""
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _admin_city(request: HttpRequest, slug: str) -> City:
-    """The city the caller sets up; a 404 for anyone else (no leak)."""
-    city = city_by_slug(slug)
-    if not may(_caller(request), Action.EDIT_CITY, city):
-        raise NotFound()
-    return city
-
-
 def _settings_out(city: City) -> dict:
     return {name: getattr(city, name) for name in (*CITY_FIELDS, "live_since")}
 
@@ -319,7 +303,7 @@ def _settings_out(city: City) -> dict:
     summary="The city's names, centre, boundary, time zone, numbering and map tiles",
 )
 def get_city_settings(request: HttpRequest, slug: str) -> dict:
-    return _settings_out(_admin_city(request, slug))
+    return _settings_out(admin_city(request, slug))
 
 
 @router.patch(
@@ -333,14 +317,14 @@ def get_city_settings(request: HttpRequest, slug: str) -> dict:
     "polygon or leaves out registered addresses.",
 )
 def change_settings(request: HttpRequest, slug: str, payload: CitySettingsIn) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     values = payload.dict(exclude_none=True)
     if "boundary" in values:
         try:
             values["boundary"] = area_from_geojson(values["boundary"])
         except ValidationError as error:
             raise InvalidSetup(str(error.messages[0]), field="boundary") from None
-    return _settings_out(change_city_settings(actor=_caller(request), city=city, values=values))
+    return _settings_out(change_city_settings(actor=caller(request), city=city, values=values))
 
 
 @router.get(
@@ -352,7 +336,7 @@ def change_settings(request: HttpRequest, slug: str, payload: CitySettingsIn) ->
 def registration_preview(
     request: HttpRequest, slug: str, params: Query[RegistrationPreviewQuery]
 ) -> dict:
-    _admin_city(request, slug)
+    admin_city(request, slug)
     preview = preview_registration_number(params.registration_format)
     return {
         "registration_format": params.registration_format,
@@ -369,7 +353,7 @@ def registration_preview(
     summary="The terms the law leaves to the city, and the committee's contacts",
 )
 def get_terms(request: HttpRequest, slug: str) -> dict:
-    return city_terms(_admin_city(request, slug))
+    return city_terms(admin_city(request, slug))
 
 
 @router.patch(
@@ -382,9 +366,9 @@ def get_terms(request: HttpRequest, slug: str) -> dict:
     "`invalid_setup` (field `committee_email`) for an e-mail that is not one.",
 )
 def change_terms(request: HttpRequest, slug: str, payload: TermsIn) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     return change_city_terms(
-        actor=_caller(request), city=city, values=payload.dict(exclude_none=True)
+        actor=caller(request), city=city, values=payload.dict(exclude_none=True)
     )
 
 
@@ -403,7 +387,7 @@ def _operator_out(city: City) -> dict:
     summary="The operator's details in the city's personal-data notice",
 )
 def get_operator(request: HttpRequest, slug: str) -> dict:
-    return _operator_out(_admin_city(request, slug))
+    return _operator_out(admin_city(request, slug))
 
 
 @router.patch(
@@ -417,9 +401,9 @@ def get_operator(request: HttpRequest, slug: str) -> dict:
     "published then. Audited with before and after.",
 )
 def change_operator_details(request: HttpRequest, slug: str, payload: OperatorIn) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     values = payload.dict(exclude_none=True)
-    notice = change_operator(actor=_caller(request), city=city, values=values)
+    notice = change_operator(actor=caller(request), city=city, values=values)
     return {**_operator_out(city), "published": notice is not None}
 
 
@@ -430,7 +414,7 @@ def change_operator_details(request: HttpRequest, slug: str, payload: OperatorIn
     summary="The city's setup as a document another city imports (docs/city-setup.md)",
 )
 def export_setup(request: HttpRequest, slug: str) -> dict:
-    return setup_copy.export_setup(_admin_city(request, slug))
+    return setup_copy.export_setup(admin_city(request, slug))
 
 
 def _report_out(report: setup_copy.CopyReport) -> dict:
@@ -453,7 +437,7 @@ def _report_out(report: setup_copy.CopyReport) -> dict:
     "`categories[2] (roof-leak).slug`.",
 )
 def import_setup(request: HttpRequest, slug: str, payload: SetupDocument) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     document = {
         "format": payload.format,
         "version": payload.version,
@@ -461,7 +445,7 @@ def import_setup(request: HttpRequest, slug: str, payload: SetupDocument) -> dic
         # A field left out keeps the category's present value.
         "categories": [c.model_dump(mode="json", exclude_unset=True) for c in payload.categories],
     }
-    report = setup_copy.import_setup(actor=_caller(request), city=city, data=document)
+    report = setup_copy.import_setup(actor=caller(request), city=city, data=document)
     return _report_out(report)
 
 
@@ -474,10 +458,8 @@ def import_setup(request: HttpRequest, slug: str, payload: SetupDocument) -> dic
     "a city that is not another active city of this site.",
 )
 def copy_from_city(request: HttpRequest, slug: str, payload: CopyFromCityIn) -> dict:
-    city = _admin_city(request, slug)
-    report = setup_copy.copy_from_city(
-        actor=_caller(request), city=city, source_slug=payload.source
-    )
+    city = admin_city(request, slug)
+    report = setup_copy.copy_from_city(actor=caller(request), city=city, source_slug=payload.source)
     return _report_out(report)
 
 
@@ -488,7 +470,7 @@ def copy_from_city(request: HttpRequest, slug: str, payload: CopyFromCityIn) -> 
     summary="What the city still lacks before it can go live, each item with its page",
 )
 def get_checklist(request: HttpRequest, slug: str) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     items = [
         {
             "key": item.key,
@@ -517,5 +499,5 @@ def get_checklist(request: HttpRequest, slug: str) -> dict:
     openapi_extra=errors(409),
 )
 def go_live(request: HttpRequest, slug: str) -> dict:
-    city = onboarding.go_live(actor=_caller(request), city=_admin_city(request, slug))
+    city = onboarding.go_live(actor=caller(request), city=admin_city(request, slug))
     return {"live_since": city.live_since}

@@ -8,12 +8,10 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
-from mycity.accounts.models import User
-from mycity.accounts.permissions import Action, may
 from mycity.appeals.api import STAFF
-from mycity.cities.models import City, District
+from mycity.cities.models import District
 from mycity.cities.schemas import Names
-from mycity.cities.selectors import city_by_slug
+from mycity.console.api_access import admin_city, caller
 from mycity.core.api_formats import MAX_ID
 from mycity.core.errors import NotFound
 from mycity.setup.city_settings import save_district
@@ -64,19 +62,6 @@ class DistrictImportOut(Schema):
     districts: list[DistrictAdminOut] = Field(description="Every district saved.")
 
 
-def _caller(request: HttpRequest) -> User:
-    """The person a session or a staff token acts for."""
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _admin_city(request: HttpRequest, slug: str) -> City:
-    """The city the caller sets up; a 404 for anyone else (no leak)."""
-    city = city_by_slug(slug)
-    if not may(_caller(request), Action.EDIT_CITY, city):
-        raise NotFound()
-    return city
-
-
 def _district_out(district: District) -> dict:
     return {
         "id": district.pk,
@@ -100,7 +85,7 @@ def _district(city_id: int, district_id: int) -> District:
     summary="The city's districts with their boundaries (city administrators)",
 )
 def list_districts(request: HttpRequest, slug: str) -> list[dict]:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     return [_district_out(d) for d in District.objects.filter(city=city).order_by("name_ru")]
 
 
@@ -121,9 +106,9 @@ def import_districts_file(
     form: Form[DistrictImportForm],
     file: File[UploadedFile],
 ) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     result = import_districts(
-        actor=_caller(request), city=city, upload=file, admin_level=form.admin_level
+        actor=caller(request), city=city, upload=file, admin_level=form.admin_level
     )
     return {
         "created": result.created,
@@ -139,7 +124,7 @@ def import_districts_file(
     summary="A district of the city (city administrators)",
 )
 def get_district(request: HttpRequest, slug: str, district_id: Id) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     return _district_out(_district(city.pk, district_id))
 
 
@@ -152,8 +137,8 @@ def get_district(request: HttpRequest, slug: str, district_id: Id) -> dict:
     "as `district.saved`.",
 )
 def create_district(request: HttpRequest, slug: str, payload: DistrictIn) -> Status[dict]:
-    city = _admin_city(request, slug)
-    saved = save_district(actor=_caller(request), city=city, district=None, values=payload.dict())
+    city = admin_city(request, slug)
+    saved = save_district(actor=caller(request), city=city, district=None, values=payload.dict())
     return Status(201, _district_out(saved))
 
 
@@ -164,9 +149,9 @@ def create_district(request: HttpRequest, slug: str, payload: DistrictIn) -> Sta
     description="The same checks as adding one; audited with what changed, before and after.",
 )
 def change_district(request: HttpRequest, slug: str, district_id: Id, payload: DistrictIn) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     saved = save_district(
-        actor=_caller(request),
+        actor=caller(request),
         city=city,
         district=_district(city.pk, district_id),
         values=payload.dict(),

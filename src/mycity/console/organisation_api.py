@@ -18,9 +18,10 @@ from mycity.cities.coverage import lines_of
 from mycity.cities.errors import InvalidSetup
 from mycity.cities.geojson_input import area_from_geojson
 from mycity.cities.models import Activity, City, Organisation
-from mycity.console.catalogue_api import SLUG_PATTERN, admin_city, caller
-from mycity.console.coverage_report import CategoryCoverage, proposed_coverage
-from mycity.console.setup_api import CategoryCoverageOut
+from mycity.console.api_access import admin_city, caller
+from mycity.console.catalogue_api import SLUG_PATTERN
+from mycity.console.coverage_report import proposed_coverage
+from mycity.console.setup_api import CategoryCoverageOut, coverage_out
 from mycity.core.api_formats import NOT_BOOL, JsonBool
 from mycity.core.errors import NotFound
 from mycity.setup.organisations import line_labels, save_organisation
@@ -196,37 +197,6 @@ def _values(current: Organisation | None, payload: SetupOrganisationIn) -> dict[
     return values
 
 
-def _coverage_out(rows: list[CategoryCoverage]) -> list[dict[str, Any]]:
-    found = []
-    for row in rows:
-        cover = row.coverage
-        overlaps = [
-            {"first": o.first.slug, "second": o.second.slug, "addresses": None, "share": o.share}
-            for o in cover.overlaps
-        ] + [
-            {
-                "first": o.first.slug,
-                "second": o.second.slug,
-                "addresses": o.addresses,
-                "share": None,
-            }
-            for o in cover.address_overlaps
-        ]
-        found.append(
-            {
-                "category": row.category.slug,
-                "organisations": [org.slug for org in cover.organisations],
-                "by_addresses": cover.by_addresses,
-                "gap_share": round(cover.gap_share, 4),
-                "address_gaps": cover.address_gaps,
-                "address_gap_examples": cover.address_gap_examples,
-                "overlaps": overlaps,
-                "complete": cover.complete,
-            }
-        )
-    return found
-
-
 @router.get(
     "/{slug}/staff/organisations",
     response=list[SetupOrganisationOut],
@@ -313,4 +283,4 @@ def check_coverage(request: HttpRequest, slug: str, payload: CoverageCheckIn) ->
             )
     with _area_named_area():
         values = _values(current, payload)
-    return _coverage_out(proposed_coverage(city, current, values))
+    return coverage_out(proposed_coverage(city, current, values))

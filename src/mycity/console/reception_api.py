@@ -12,14 +12,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from mycity.accounts.models import User
-from mycity.accounts.permissions import Action, may
 from mycity.appeals.api import STAFF
 from mycity.cities.models import City, Organisation
-from mycity.cities.selectors import city_by_slug
+from mycity.console.api_access import admin_city, caller
 from mycity.core.api_contract import errors
 from mycity.core.api_formats import MAX_ID, IsoDate, JsonBool, JsonInt
-from mycity.core.errors import NotFound
 from mycity.reception import services
 from mycity.reception.errors import InvalidReception
 from mycity.reception.models import (
@@ -128,19 +125,6 @@ class ScheduleChangeOut(Schema):
     status: Literal["done"] = "done"
 
 
-def _admin_city(request: HttpRequest, slug: str) -> City:
-    """The city whose schedules the caller sets; a 404 for anyone else (no leak)."""
-    city = city_by_slug(slug)
-    if not may(_actor(request), Action.EDIT_CITY, city):
-        raise NotFound()
-    return city
-
-
-def _actor(request: HttpRequest) -> User:
-    """The signed-in person, or the owner of the token (confined to its city)."""
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _hm(value: time | None) -> str | None:
     return value.strftime("%H:%M") if value is not None else None
 
@@ -235,7 +219,7 @@ def _change_out(change: receptions.ScheduleChange) -> dict:
     summary="Receiving officials with their rules, exceptions and reminders (city administrators)",
 )
 def list_officials(request: HttpRequest, slug: str) -> list[dict]:
-    return [_official_out(o) for o in _officials(_admin_city(request, slug))]
+    return [_official_out(o) for o in _officials(admin_city(request, slug))]
 
 
 @router.post(
@@ -245,14 +229,14 @@ def list_officials(request: HttpRequest, slug: str) -> list[dict]:
     summary="Add a receiving official to an organisation of the city",
 )
 def add_official(request: HttpRequest, slug: str, payload: OfficialIn) -> Status[dict]:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     organisation = Organisation.objects.filter(
         city=city, slug=payload.organisation, is_active=True
     ).first()
     if organisation is None:
         raise InvalidReception(_("Choose an organisation of this city."), field="organisation")
     official = receptions.add_official(
-        actor=_actor(request),
+        actor=caller(request),
         city=city,
         organisation=organisation,
         full_name=payload.full_name,
@@ -269,9 +253,9 @@ def add_official(request: HttpRequest, slug: str, payload: OfficialIn) -> Status
     summary="How many hours before a booked reception its resident is reminded",
 )
 def set_reminder(request: HttpRequest, slug: str, official_id: Id, payload: ReminderIn) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     official = receptions.set_reminder(
-        actor=_actor(request),
+        actor=caller(request),
         official=_official(city, official_id),
         remind_hours=payload.remind_hours,
     )
@@ -285,9 +269,9 @@ def set_reminder(request: HttpRequest, slug: str, official_id: Id, payload: Remi
     summary="The next receptions a rule would give; nothing is saved",
 )
 def preview_rule(request: HttpRequest, slug: str, official_id: Id, payload: RuleIn) -> list:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     return receptions.preview_rule(
-        actor=_actor(request), official=_official(city, official_id), draft=_draft(payload)
+        actor=caller(request), official=_official(city, official_id), draft=_draft(payload)
     )
 
 
@@ -298,9 +282,9 @@ def preview_rule(request: HttpRequest, slug: str, official_id: Id, payload: Rule
     summary="Add a weekly or monthly reception rule; its sessions are made for booking",
 )
 def add_rule(request: HttpRequest, slug: str, official_id: Id, payload: RuleIn) -> Status[dict]:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     change = receptions.save_rule(
-        actor=_actor(request), official=_official(city, official_id), draft=_draft(payload)
+        actor=caller(request), official=_official(city, official_id), draft=_draft(payload)
     )
     assert change.rule is not None
     return Status(201, _rule_out(change.rule))
@@ -323,10 +307,10 @@ def _rule(city: City, rule_id: int) -> ReceptionRule:
     openapi_extra=errors(409),
 )
 def change_rule(request: HttpRequest, slug: str, rule_id: Id, payload: RuleChangeIn) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     rule = _rule(city, rule_id)
     change = receptions.save_rule(
-        actor=_actor(request),
+        actor=caller(request),
         official=rule.official,
         draft=_draft(payload),
         rule=rule,
@@ -343,9 +327,9 @@ def change_rule(request: HttpRequest, slug: str, rule_id: Id, payload: RuleChang
     openapi_extra=errors(409),
 )
 def retire_rule(request: HttpRequest, slug: str, rule_id: Id, payload: ConfirmIn) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     change = receptions.retire_rule(
-        actor=_actor(request), rule=_rule(city, rule_id), confirm=payload.confirm
+        actor=caller(request), rule=_rule(city, rule_id), confirm=payload.confirm
     )
     return _change_out(change)
 
@@ -361,11 +345,11 @@ def retire_rule(request: HttpRequest, slug: str, rule_id: Id, payload: ConfirmIn
 def add_exception(
     request: HttpRequest, slug: str, official_id: Id, payload: ExceptionIn
 ) -> Status[dict]:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     official = _official(city, official_id)
     if payload.kind == ExceptionKind.CANCELLED:
         change = receptions.cancel_day(
-            actor=_actor(request),
+            actor=caller(request),
             official=official,
             day=payload.day,
             note=payload.note,
@@ -380,7 +364,7 @@ def add_exception(
     if missing:
         raise InvalidReception(details=missing)
     receptions.add_extra_day(
-        actor=_actor(request),
+        actor=caller(request),
         official=official,
         extra=receptions.ExtraReception(
             day=payload.day,
@@ -402,13 +386,13 @@ def add_exception(
     openapi_extra=errors(409),
 )
 def remove_exception(request: HttpRequest, slug: str, exception_id: Id, payload: ConfirmIn) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     exception = get_object_or_404(
         ReceptionException.objects.select_related("official__organisation__city"),
         pk=exception_id,
         official__organisation__city=city,
     )
     change = receptions.remove_exception(
-        actor=_actor(request), exception=exception, confirm=payload.confirm
+        actor=caller(request), exception=exception, confirm=payload.confirm
     )
     return _change_out(change)

@@ -2,19 +2,17 @@
 the gaps and overlaps per category: the same services as the console's organisation page
 (`organisation_views`)."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from mycity.accounts.models import User
-from mycity.accounts.permissions import Action, may
 from mycity.appeals.api import STAFF
 from mycity.cities.coverage import lines_of
 from mycity.cities.house_ranges import HouseRange
 from mycity.cities.models import City, Organisation, Street
-from mycity.cities.selectors import city_by_slug
-from mycity.console.coverage_report import category_coverage
+from mycity.console.api_access import admin_city, caller
+from mycity.console.coverage_report import CategoryCoverage, category_coverage
 from mycity.core.errors import NotFound
 from mycity.setup.organisations import MAX_LINES, save_organisation
 
@@ -69,19 +67,6 @@ class CategoryCoverageOut(Schema):
     complete: bool
 
 
-def _caller(request: HttpRequest) -> User:
-    """The person a session or a staff token acts for."""
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _admin_city(request: HttpRequest, slug: str) -> City:
-    """The city the caller sets up; a 404 for anyone else (no leak)."""
-    city = city_by_slug(slug)
-    if not may(_caller(request), Action.EDIT_CITY, city):
-        raise NotFound()
-    return city
-
-
 def _organisation(city: City, organisation_slug: str) -> Organisation:
     found = Organisation.objects.filter(city=city, slug=organisation_slug).first()
     if found is None:
@@ -115,7 +100,7 @@ def _addresses_out(organisation: Organisation) -> dict:
     summary="The streets and house ranges an organisation serves (city administrators)",
 )
 def get_service_addresses(request: HttpRequest, slug: str, organisation_slug: str) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     return _addresses_out(_organisation(city, organisation_slug))
 
 
@@ -131,11 +116,11 @@ def get_service_addresses(request: HttpRequest, slug: str, organisation_slug: st
 def put_service_addresses(
     request: HttpRequest, slug: str, organisation_slug: str, payload: ServiceAddressesIn
 ) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug)
     organisation = _organisation(city, organisation_slug)
     lines = [HouseRange(**line.dict()) for line in payload.lines]
     saved = save_organisation(
-        actor=_caller(request),
+        actor=caller(request),
         city=city,
         organisation=organisation,
         values={"serves_addresses": True, "service_area": None, "service_addresses": lines},
@@ -150,9 +135,14 @@ def put_service_addresses(
     summary="Gaps and overlaps of the service areas for each category (city administrators)",
 )
 def get_coverage(request: HttpRequest, slug: str) -> list[dict]:
-    city = _admin_city(request, slug)
-    rows = []
-    for row in category_coverage(city):
+    city = admin_city(request, slug)
+    return coverage_out(category_coverage(city))
+
+
+def coverage_out(rows: list[CategoryCoverage]) -> list[dict[str, Any]]:
+    """Gaps and overlaps per category, as the API states them (`CategoryCoverageOut`)."""
+    found = []
+    for row in rows:
         cover = row.coverage
         overlaps = [
             {"first": o.first.slug, "second": o.second.slug, "addresses": None, "share": o.share}
@@ -166,7 +156,7 @@ def get_coverage(request: HttpRequest, slug: str) -> list[dict]:
             }
             for o in cover.address_overlaps
         ]
-        rows.append(
+        found.append(
             {
                 "category": row.category.slug,
                 "organisations": [org.slug for org in cover.organisations],
@@ -178,4 +168,4 @@ def get_coverage(request: HttpRequest, slug: str) -> list[dict]:
                 "complete": cover.complete,
             }
         )
-    return rows
+    return found

@@ -2,20 +2,20 @@
 People page (`people_views`), for a city's own staff directory to call."""
 
 from datetime import datetime
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from mycity.accounts.models import InvitationStatus, Role, RoleKind, StaffInvitation, User
-from mycity.accounts.permissions import Action, may
+from mycity.accounts.models import InvitationStatus, Role, RoleKind, StaffInvitation
+from mycity.accounts.permissions import Action
 from mycity.accounts.selectors import StaffMember, staff_member, staff_of
 from mycity.accounts.services import grant_role, withdraw_role
 from mycity.appeals.api import SIGNED_IN, STAFF
 from mycity.cities.models import City, Organisation
-from mycity.cities.selectors import city_by_slug
+from mycity.console.api_access import admin_city, caller
 from mycity.console.people import release_leaver
 from mycity.core.api_contract import errors
 from mycity.core.api_formats import MAX_ID
@@ -81,19 +81,6 @@ class UnknownOrganisation(DomainError):
     code = "unknown_organisation"
 
 
-def _actor(request: HttpRequest) -> User:
-    """The caller, by session or token (the token acts as its person)."""
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-def _admin_city(request: HttpRequest, slug: str) -> City:
-    """The city whose people the caller manages; a 404 for anyone else (no leak)."""
-    city = city_by_slug(slug)
-    if not may(_actor(request), Action.GRANT_ROLES, city):
-        raise NotFound()
-    return city
-
-
 def _organisation(city: City, slug: str | None) -> Organisation | None:
     if not slug:
         return None
@@ -134,7 +121,8 @@ def _member(city: City, user_id: int) -> StaffMember:
     summary="Who holds which staff role in the city (city administrators)",
 )
 def list_staff(request: HttpRequest, slug: str) -> list[dict]:
-    return [_member_out(member) for member in staff_of(_admin_city(request, slug))]
+    city = admin_city(request, slug, Action.GRANT_ROLES)
+    return [_member_out(member) for member in staff_of(city)]
 
 
 def _invitation_out(invitation: StaffInvitation) -> dict:
@@ -159,9 +147,9 @@ def _invitation_out(invitation: StaffInvitation) -> dict:
     "granted only on acceptance, and the invitation expires unanswered.",
 )
 def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[dict]:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug, Action.GRANT_ROLES)
     invitation = invite_staff(
-        actor=_actor(request),
+        actor=caller(request),
         city=city,
         email=payload.email,
         full_name=payload.full_name,
@@ -180,7 +168,8 @@ def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[dic
     summary="The city's staff invitations: pending, accepted, declined or expired",
 )
 def list_invitations(request: HttpRequest, slug: str) -> list[dict]:
-    return [_invitation_out(i) for i in invitations_of(_admin_city(request, slug))]
+    city = admin_city(request, slug, Action.GRANT_ROLES)
+    return [_invitation_out(i) for i in invitations_of(city)]
 
 
 @router.post(
@@ -189,10 +178,10 @@ def list_invitations(request: HttpRequest, slug: str) -> list[dict]:
     summary="Grant a member of staff another role in the city",
 )
 def grant(request: HttpRequest, slug: str, user_id: int, payload: RoleIn) -> Status[dict]:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug, Action.GRANT_ROLES)
     member = _member(city, user_id)
     grant_role(
-        actor=_actor(request),
+        actor=caller(request),
         user=member.user,
         kind=payload.kind,
         city=city,
@@ -207,7 +196,7 @@ def grant(request: HttpRequest, slug: str, user_id: int, payload: RoleIn) -> Sta
     summary="Withdraw a role",
 )
 def withdraw(request: HttpRequest, slug: str, user_id: int, role_id: int) -> Status[None]:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug, Action.GRANT_ROLES)
     role = (
         Role.objects.filter(pk=role_id, user_id=user_id, city=city)
         .select_related("user", "city", "organisation")
@@ -215,7 +204,7 @@ def withdraw(request: HttpRequest, slug: str, user_id: int, role_id: int) -> Sta
     )
     if role is None:
         raise NotFound()
-    withdraw_role(actor=_actor(request), role=role)
+    withdraw_role(actor=caller(request), role=role)
     return Status(204, None)
 
 
@@ -225,9 +214,9 @@ def withdraw(request: HttpRequest, slug: str, user_id: int, role_id: int) -> Sta
     summary="Let a leaver go: appeals in their work back to the queues, roles withdrawn",
 )
 def release(request: HttpRequest, slug: str, user_id: int) -> dict:
-    city = _admin_city(request, slug)
+    city = admin_city(request, slug, Action.GRANT_ROLES)
     member = _member(city, user_id)
-    done = release_leaver(actor=_actor(request), city=city, leaver=member.user)
+    done = release_leaver(actor=caller(request), city=city, leaver=member.user)
     return {
         "handed_over": [appeal.number for appeal in done.handed_over],
         "roles_withdrawn": done.roles_withdrawn,
@@ -270,7 +259,7 @@ def _confined_city(request: HttpRequest) -> int | None:
     summary="My invitations to a city's staff that await my answer",
 )
 def my_invitations(request: HttpRequest) -> list[dict]:
-    pending = pending_invitations(_actor(request), city_id=_confined_city(request))
+    pending = pending_invitations(caller(request), city_id=_confined_city(request))
     return [_my_invitation_out(i) for i in pending]
 
 
@@ -283,7 +272,7 @@ def my_invitations(request: HttpRequest) -> list[dict]:
 )
 def accept_invitation(request: HttpRequest, invitation_id: Id) -> dict:
     done = answer_invitation(
-        user=_actor(request),
+        user=caller(request),
         invitation_id=invitation_id,
         accept=True,
         city_id=_confined_city(request),
@@ -300,7 +289,7 @@ def accept_invitation(request: HttpRequest, invitation_id: Id) -> dict:
 )
 def decline_invitation(request: HttpRequest, invitation_id: Id) -> dict:
     done = answer_invitation(
-        user=_actor(request),
+        user=caller(request),
         invitation_id=invitation_id,
         accept=False,
         city_id=_confined_city(request),
