@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "mycity.core.middleware.RequestIdMiddleware",
     # Before anything that may read a body (the CSRF check reads every POST's form).
     "mycity.core.request_limits.RequestBodyLimitMiddleware",
+    # A shared public read replayed as the stack last answered it, without running it.
+    "mycity.core.replayed_reads.ReplayedReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

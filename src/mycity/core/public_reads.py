@@ -30,9 +30,7 @@ than computing most pages; now a read costs the stamp's round trip however big t
 answer, and a write still makes every copy stale at once, since the stamp says so."""
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -41,11 +39,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.transaction import get_connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from mycity.core.caching import PRIVATE, is_personal
+from mycity.core.held_answers import HeldAnswers
 
 ANY_CITY = "public-reads:v:any-city"
 ROSTER = "public-reads:v:roster"
@@ -83,12 +83,48 @@ def by_roster(request: HttpRequest, kwargs: dict[str, Any]) -> list[str]:
 def city_changed(slug: str) -> None:
     """After the current transaction commits, make every cached public read of the
     city (and every read not naming its city) out of date."""
-    transaction.on_commit(lambda: _bump(city_scope(slug), ANY_CITY))
+    _bump_on_commit(city_scope(slug), ANY_CITY)
 
 
 def roster_changed() -> None:
     """After commit, make the list of cities out of date."""
-    transaction.on_commit(lambda: _bump(ROSTER, ANY_CITY))
+    _bump_on_commit(ROSTER, ANY_CITY)
+
+
+class _Bumps:
+    """The versions one transaction bumps when it commits: a submission writes three
+    events, each saying its city changed, and the cache needs telling once."""
+
+    def __init__(self, savepoints: frozenset[str]) -> None:
+        self.savepoints = savepoints
+        self.keys: set[str] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        _bump(*sorted(self.keys))
+
+
+def _bump_on_commit(*keys: str) -> None:
+    connection = get_connection()
+    if not connection.in_atomic_block:
+        _bump(*keys)
+        return
+    savepoints = frozenset(connection.savepoint_ids)
+    pending = getattr(connection, "public_read_bumps", None)
+    # Joined only at the same savepoint, while its callback is still to run: a rollback
+    # of a savepoint drops the callback with the writes made inside it, and a write at
+    # another level starts its own (a test's capture of callbacks sees it too).
+    if (
+        not isinstance(pending, _Bumps)
+        or pending.done
+        or pending.savepoints != savepoints
+        or not any(hook is pending for _, hook, _ in connection.run_on_commit)
+    ):
+        pending = _Bumps(savepoints)
+        connection.public_read_bumps = pending
+        transaction.on_commit(pending)
+    pending.keys.update(keys)
 
 
 def _bump(*keys: str) -> None:
@@ -141,6 +177,30 @@ class Stamp:
         return self.versions == versions and age < settings.PUBLIC_READS_TIMEOUT
 
 
+def current_stamp(request: HttpRequest, page: str, scopes: Sequence[str]) -> Stamp | None:
+    """The stamp of the page's current copy: computed at the versions its scopes have now,
+    within its timeout; None when there is none (or a version was never started). What
+    was fetched stays with the request, for the decorator to use rather than fetch again."""
+    found = cache.get_many([_stamp_key(page), *scopes])
+    request.public_read_fetched = (page, tuple(scopes), found)  # type: ignore[attr-defined]
+    if any(found.get(key) is None for key in scopes):
+        return None
+    stamp = found.get(_stamp_key(page))
+    versions = tuple(int(found[key]) for key in scopes)
+    return stamp if isinstance(stamp, Stamp) and stamp.is_fresh(versions) else None
+
+
+@dataclass(frozen=True)
+class SharedAnswer:
+    """Which shared copy an answer is, marked on the answer (`shared_answer`) for the
+    replay before the middleware stack (`core.replayed_reads`)."""
+
+    page: str
+    scopes: tuple[str, ...]
+    versions: tuple[int, ...]
+    etag: str
+
+
 @dataclass(frozen=True)
 class CachedRead:
     versions: tuple[int, ...]
@@ -157,7 +217,7 @@ class CachedRead:
 
     def answer(self, request: HttpRequest) -> HttpResponseBase:
         response: HttpResponseBase
-        if self.etag in _etags(request.headers.get("If-None-Match", "")):
+        if self.etag in etags_in(request.headers.get("If-None-Match", "")):
             response = HttpResponseNotModified()
         else:
             response = HttpResponse(self.content, status=self.status)
@@ -171,7 +231,7 @@ class CachedRead:
         return response
 
 
-def _etags(header: str) -> set[str]:
+def etags_in(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
@@ -205,7 +265,7 @@ def public_read(view: View | None = None, *, scope: Scope = by_city_slug) -> Any
                 return entry.answer(request) if isinstance(entry, CachedRead) else entry
             keys = scope(request, kwargs)
             page = _page_key(request)
-            found = cache.get_many([_stamp_key(page), *keys])
+            found = _fetched(request, page, keys)
             versions = _current(keys, found)
             stamp = found.get(_stamp_key(page))
             if not isinstance(stamp, Stamp):
@@ -213,7 +273,7 @@ def public_read(view: View | None = None, *, scope: Scope = by_city_slug) -> Any
             elif stamp.is_fresh(versions):
                 held = _copy(page, stamp)
                 if held is not None:
-                    return held.answer(request)
+                    return _answer(held, request, page, keys)
             computing = page + ":computing"
             if not cache.add(computing, 1, timeout=COMPUTING_S):
                 # Another process computes this page now. Everyone computing it at once
@@ -221,22 +281,41 @@ def public_read(view: View | None = None, *, scope: Scope = by_city_slug) -> Any
                 # waiting: show the copy from just before, or wait for the new one.
                 previous = _copy(page, stamp) if stamp is not None else None
                 if previous is not None:
-                    return previous.answer(request)
+                    return _answer(previous, request, page, keys)
                 waited = _wait_for(page, versions)
                 if waited is not None:
-                    return waited.answer(request)
+                    return _answer(waited, request, page, keys)
             try:
                 entry = _compute(view, request, args, kwargs, versions=versions)
                 if isinstance(entry, CachedRead):
                     _keep(page, entry)
             finally:
                 cache.delete(computing)
-            return entry.answer(request) if isinstance(entry, CachedRead) else entry
+            return _answer(entry, request, page, keys) if isinstance(entry, CachedRead) else entry
 
         read.public_read = True  # type: ignore[attr-defined]
         return read
 
     return decorate(view) if view is not None else decorate
+
+
+def _answer(
+    entry: CachedRead, request: HttpRequest, page: str, scopes: Sequence[str]
+) -> HttpResponseBase:
+    response = entry.answer(request)
+    response.shared_answer = SharedAnswer(  # type: ignore[attr-defined]
+        page=page, scopes=tuple(scopes), versions=entry.versions, etag=entry.etag
+    )
+    return response
+
+
+def _fetched(request: HttpRequest, page: str, scopes: Sequence[str]) -> dict[str, Any]:
+    """The page's stamp and its scopes' versions: as the replay before the stack fetched
+    them a moment ago for this request, else from the cache."""
+    fetched = getattr(request, "public_read_fetched", None)
+    if fetched is not None and fetched[0] == page and fetched[1] == tuple(scopes):
+        return dict(fetched[2])
+    return cache.get_many([_stamp_key(page), *scopes])
 
 
 def _compute(
@@ -279,9 +358,7 @@ def _wait_for(page: str, versions: tuple[int, ...]) -> CachedRead | None:
 
 # The answers this process holds, newest used last, up to HELD_BYTES of content.
 HELD_BYTES = 32 * 1024 * 1024
-_held: OrderedDict[str, CachedRead] = OrderedDict()
-_held_bytes = 0
-_held_lock = threading.Lock()
+_held = HeldAnswers[CachedRead](HELD_BYTES, size=lambda entry: len(entry.content))
 
 
 def _stamp_key(page: str) -> str:
@@ -300,39 +377,20 @@ def _keep(page: str, entry: CachedRead) -> None:
     key = _answer_key(page, entry.etag)
     cache.set(key, entry, timeout=timeout)
     cache.set(_stamp_key(page), entry.stamp, timeout=timeout)
-    _hold(key, entry)
+    _held.put(key, entry)
 
 
 def _copy(page: str, stamp: Stamp) -> CachedRead | None:
     """The answer a stamp points at: from this process's memory, else the shared cache."""
     key = _answer_key(page, stamp.etag)
-    with _held_lock:
-        entry = _held.get(key)
-        if entry is not None:
-            _held.move_to_end(key)
+    entry = _held.get(key)
     if entry is not None and entry.versions == stamp.versions:
         return entry
     shared = cache.get(key)
     if not isinstance(shared, CachedRead) or shared.versions != stamp.versions:
         return None
-    _hold(key, shared)
+    _held.put(key, shared)
     return shared
-
-
-def _hold(key: str, entry: CachedRead) -> None:
-    global _held_bytes
-    size = len(entry.content)
-    if size > HELD_BYTES // 4:
-        return
-    with _held_lock:
-        previous = _held.pop(key, None)
-        if previous is not None:
-            _held_bytes -= len(previous.content)
-        _held[key] = entry
-        _held_bytes += size
-        while _held_bytes > HELD_BYTES:
-            _, dropped = _held.popitem(last=False)
-            _held_bytes -= len(dropped.content)
 
 
 def _page_key(request: HttpRequest) -> str:
