@@ -39,15 +39,19 @@ def _worker_command() -> list[str]:
     # A worker restarted after a kill takes back what its predecessor was running.
     reclaim_abandoned_tasks()
     if str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_rq"):
-        # django-tasks-rq's job class runs a task (RQ's own calls the Task object and
-        # fails every job); named as the reclaim expects, so that a job of a process of
-        # this host that is gone is taken back.
+        from mycity.core import rq_tasks
+
+        # A job class of django-tasks-rq's (RQ's own calls the Task object and fails every
+        # job), run in the worker's process (core.rq_tasks); named as the reclaim
+        # expects, so that a job of a process of this host that is gone is taken back.
         return [
             "rqworker",
             "default",
             "--with-scheduler",
+            "--worker-class",
+            rq_tasks.WORKER_CLASS,
             "--job-class",
-            "django_tasks_rq.Job",
+            f"{rq_tasks.__name__}.Job",
             "--name",
             worker_id(),
         ]
