@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, router, transaction
 
 import mycity
 from mycity.cities.models import City
@@ -321,7 +321,7 @@ def test_a_replica_that_does_not_answer_leaves_the_page_to_the_primary(
         assert response.status_code == 200
         assert "Не горит фонарь" in response.content.decode()
         assert any("appeals_appeal" in sql for sql in on_primary)
-        assert "The replica does not answer" in caplog.text
+        assert "The replica failed" in caplog.text
         # It is left alone for a while: the next computation does not try it again.
         caplog.clear()
         seen: list[str] = []
@@ -352,7 +352,38 @@ def test_a_replica_lost_mid_computation_has_it_computed_again_on_the_primary(rou
         connections["replica"].settings_dict["PORT"] = port
     assert runs == ["replica", "default"]
     assert names == ["polotsk", "polotsk"]
-    assert "The replica does not answer" in caplog.text
+    assert "The replica failed" in caplog.text
+
+
+def cancelled_on(alias: str):
+    """A computation whose query on `alias` is cancelled, as a standby cancels one that
+    conflicts with the recovery."""
+    runs: list[str] = []
+
+    def compute() -> list[str]:
+        runs.append(router.db_for_read(City))
+        if len(runs) == 1:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT pg_cancel_backend(pg_backend_pid())")
+        return runs
+
+    return compute
+
+
+@postgres
+def test_a_query_the_replica_cancels_has_the_computation_run_again_on_the_primary(routed, caplog):
+    with caplog.at_level(logging.WARNING, logger="mycity.core.replica"):
+        runs = replica.computed(cancelled_on("replica"), after=())
+    assert runs == ["replica", "default"]
+    assert "The replica failed" in caplog.text
+
+
+@postgres
+def test_a_query_the_primary_cancels_fails_the_computation_as_without_a_replica(routed):
+    compute = cancelled_on("default")
+    with pytest.raises(OperationalError):
+        replica.computed(compute, after=())
+    assert compute() == ["replica", "default"]  # run once, on the replica; now outside
 
 
 @postgres

@@ -17,7 +17,9 @@ primary. One key per bump, not one key kept at the newest position: the cache ha
 compare-and-set, and two bumps at once could lower a single key under one of them.
 
 A replica that does not answer sends the reads to the primary (a warning in the log)
-for `RESTING_S`, rather than failing the page. Without `DATABASE_REPLICA_URL` the router
+for `RESTING_S`, rather than failing the page; one that fails in the middle of a
+computation (lost, or cancelling a query in a conflict with recovery) has it run again
+on the primary. Without `DATABASE_REPLICA_URL` the router
 is not installed and `computed()` costs one settings lookup."""
 
 import logging
@@ -29,7 +31,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 REPLICA = "replica"
 ROUTER = "mycity.core.replica.ReplicaRouter"
@@ -116,9 +118,11 @@ def computed(compute: Callable[[], T], *, after: Sequence[int]) -> T:
     reading = _reading.set(_Reading())
     try:
         return compute()
-    except (OperationalError, InterfaceError) as exc:
-        if connections[REPLICA].is_usable():
-            raise  # the primary's failure, not the replica's
+    except DatabaseError as exc:
+        # Django marks a connection on which an error other than the data's (a lost
+        # connection, a query a standby cancels in a conflict with recovery) was raised.
+        if not connections[REPLICA].errors_occurred:
+            raise  # the primary's, or the data's: the same on the primary
         _rest(exc)
     finally:
         _reading.reset(reading)
@@ -136,6 +140,8 @@ def _replica_holds(after: Sequence[int]) -> bool:
     except DatabaseError as exc:
         _rest(exc)
         return False
+    # It has just answered: an error raised on it from here on is the computation's.
+    connections[REPLICA].errors_occurred = False
     return caught_up(
         in_recovery=in_recovery,
         replayed=None if replayed is None else str(replayed),
@@ -145,7 +151,7 @@ def _replica_holds(after: Sequence[int]) -> bool:
 
 def _rest(exc: Exception) -> None:
     global _resting_until
-    logger.warning("The replica does not answer (%s): public reads use the primary", exc)
+    logger.warning("The replica failed (%s): public reads use the primary for %s s", exc, RESTING_S)
     _resting_until = time.monotonic() + RESTING_S
 
 
