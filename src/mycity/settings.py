@@ -142,7 +142,8 @@ if _replica_url:
             "DATABASE_REPLICA_URL is a PostgreSQL streaming replica of DATABASE_URL: "
             "both must be postgres://… (SQLite has no replicas)."
         )
-    # The tests' replica is the test database itself, not a database of its own.
+    # The tests' replica reads the test database (a standby of the test server replays
+    # it), not a database of its own.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["mycity.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
