@@ -1,8 +1,11 @@
 """The fixed actors of the specifications: a city and a second city, a resident,
 a dispatcher, an executor, an executor of another city, a moderator, a city admin."""
 
+import copy
+
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from mycity.accounts.models import RoleKind, User
 from mycity.accounts.services import grant_role
@@ -31,6 +34,19 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, a `replica` alias that mirrors the test database (as
+    `DATABASE_REPLICA_URL` makes one), for the replica router's specifications
+    (tests/core/test_replica.py): it is only an alias, no router is installed."""
+    databases = connections.settings  # `settings.DATABASES` itself, before any test database
+    default = databases["default"]
+    if default["ENGINE"] == "django.db.backends.postgresql" and "replica" not in databases:
+        mirror = copy.deepcopy(default)
+        mirror["TEST"] = {**mirror["TEST"], "MIRROR": "default"}
+        databases["replica"] = mirror
 
 
 DATABASE_FIXTURES = (

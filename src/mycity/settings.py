@@ -128,6 +128,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 10,
     }
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_SQLITE_NAME") or None}
+# A PostgreSQL streaming replica of the primary: the anonymous public reads are computed
+# from it once it has replayed what they must show (mycity.core.replica). Unset, no
+# router is installed and every read goes to the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url,
+        conn_max_age=env_int("CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+    _postgres = ("django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis")
+    if any(DATABASES[alias]["ENGINE"] not in _postgres for alias in ("default", "replica")):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL is a PostgreSQL streaming replica of DATABASE_URL: "
+            "both must be postgres://… (SQLite has no replicas)."
+        )
+    # The tests' replica reads the test database (a standby of the test server replays
+    # it), not a database of its own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["mycity.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, background tasks --------------------------------------

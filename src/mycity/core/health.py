@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from mycity.core import replica
+
 
 @require_safe
 @never_cache
@@ -22,13 +24,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     """The database, the cache and the file storage answer, and every migration has
-    been applied: a node that cannot reach one of them takes no traffic."""
+    been applied: a node that cannot reach one of them takes no traffic. A configured
+    replica is reported but does not decide: without it the public reads go to the
+    primary, so every node would leave the balancer for nothing."""
     checks: dict[str, str] = {}
     try:
-        connection = connections[DEFAULT_DB_ALIAS]
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        _select_one(DEFAULT_DB_ALIAS)
         checks["database"] = "ok"
+        connection = connections[DEFAULT_DB_ALIAS]
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         checks["migrations"] = "ok" if not pending else f"{len(pending)} unapplied"
@@ -38,9 +41,16 @@ def readyz(request: HttpRequest) -> JsonResponse:
     # A name that is never written: the storage answers "no" without creating anything.
     checks["storage"] = _answers(lambda: default_storage.exists("readyz/probe"))
     ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
+    if replica.enabled():
+        checks[replica.REPLICA] = _answers(lambda: _select_one(replica.REPLICA))
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
     )
+
+
+def _select_one(alias: str) -> None:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 1")
 
 
 def _answers(probe: Callable[[], object]) -> str:

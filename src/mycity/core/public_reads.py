@@ -44,6 +44,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from mycity.core import replica
 from mycity.core.caching import PRIVATE, is_personal
 from mycity.core.held_answers import HeldAnswers
 
@@ -131,6 +132,8 @@ def _bump(*keys: str) -> None:
     # A new value, not an increment: two writers at once both make every old entry
     # stale, whatever the order, and a version lost by the cache can never come back.
     token = time.time_ns()
+    # Before the token is out: a read computed for it must find what it has to show.
+    replica.record_position(token)
     cache.set_many(dict.fromkeys(keys, token), timeout=None)
 
 
@@ -322,7 +325,7 @@ def _compute(
     view: View, request: HttpRequest, args: Any, kwargs: Any, *, versions: tuple[int, ...]
 ) -> CachedRead | HttpResponseBase:
     """The view's answer as an entry to share, or as it is when it may not be shared."""
-    response = view(request, *args, **kwargs)
+    response = replica.computed(lambda: view(request, *args, **kwargs), after=versions)
     if not isinstance(response, HttpResponse) or not _storable(request, response):
         if response.status_code < 400:
             response["Cache-Control"] = PRIVATE
