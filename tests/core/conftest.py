@@ -1,6 +1,20 @@
 import pytest
 
+from tests.appeal_fixtures import submit_report
 from tests.core.test_settings import run_mycity
+
+
+@pytest.fixture
+def cached_reads(settings):
+    """Public reads kept in the shared cache, as in production (tests/conftest.py turns
+    them off for every other test)."""
+    settings.PUBLIC_READS_CACHE = True
+
+
+@pytest.fixture
+def report(resident, street_light):
+    """A public street-light report of Polotsk."""
+    return submit_report(resident, street_light, description="Не горит фонарь у моста")
 
 
 @pytest.fixture(scope="session")

@@ -25,20 +25,10 @@ from mycity.content.services import NoticeDraft, publish_notice, save_notice, wi
 from mycity.core.public_reads import page_key
 from tests.appeal_fixtures import submit_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cached_reads")]
 PUBLIC = "public, max-age=1"
 PRIVATE = "private, no-store"
 REPORTS = "/api/v1/cities/polotsk/reports"
-
-
-@pytest.fixture(autouse=True)
-def cached(settings):
-    settings.PUBLIC_READS_CACHE = True
-
-
-@pytest.fixture
-def report(resident, street_light):
-    return submit_report(resident, street_light, description="Не горит фонарь у моста")
 
 
 def public_reads(report_id: int) -> list[str]:

@@ -10,19 +10,9 @@ from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.appeals.actions.moves import reject_appeal
 from tests.appeal_fixtures import submit_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cached_reads")]
 REPORTS = "/api/v1/cities/polotsk/reports"
 PAGES = ("/polotsk/", "/polotsk/map/", "/polotsk/news/", REPORTS, "/api/v1/cities")
-
-
-@pytest.fixture(autouse=True)
-def cached(settings):
-    settings.PUBLIC_READS_CACHE = True
-
-
-@pytest.fixture
-def report(resident, street_light):
-    return submit_report(resident, street_light, description="Не горит фонарь у моста")
 
 
 @pytest.fixture

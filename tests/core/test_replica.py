@@ -19,7 +19,6 @@ from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, router, t
 import mycity
 from mycity.cities.models import City
 from mycity.core import public_reads, replica
-from tests.appeal_fixtures import submit_report
 
 SETTINGS = Path(mycity.__file__).parent / "settings.py"
 ON_POSTGRES = django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -192,11 +191,6 @@ def wal_diff(a: str, b: str) -> int:
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute("SELECT pg_wal_lsn_diff(%s::pg_lsn, %s::pg_lsn)", [a, b])
         return int(cursor.fetchone()[0])
-
-
-@pytest.fixture
-def report(resident, street_light):
-    return submit_report(resident, street_light, description="Не горит фонарь у моста")
 
 
 def postgres(test):
