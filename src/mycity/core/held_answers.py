@@ -27,14 +27,14 @@ class HeldAnswers(Generic[T]):
 
     def put(self, key: Hashable, answer: T) -> None:
         size = self._size(answer)
-        # One answer never takes more than a quarter of the room: a huge one would push
-        # out everything else.
-        if size > self.budget // 4:
-            return
         with self._lock:
             previous = self._held.pop(key, None)
             if previous is not None:
                 self._bytes -= self._size(previous)
+            # One answer never takes more than a quarter of the room: a huge one would
+            # push out everything else (and the one it replaces is gone: it is old).
+            if size > self.budget // 4:
+                return
             self._held[key] = answer
             self._bytes += size
             while self._bytes > self.budget:

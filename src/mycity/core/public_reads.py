@@ -108,14 +108,15 @@ class _Bumps:
 
 def _bump_on_commit(*keys: str) -> None:
     connection = get_connection()
-    if not connection.in_atomic_block:
+    if not connection.in_atomic_block and connection.get_autocommit():
         _bump(*keys)
         return
     savepoints = frozenset(connection.savepoint_ids)
     pending = getattr(connection, "public_read_bumps", None)
     # Joined only at the same savepoint, while its callback is still to run: a rollback
     # of a savepoint drops the callback with the writes made inside it, and a write at
-    # another level starts its own (a test's capture of callbacks sees it too).
+    # another level starts its own. (In tests, a capture of callbacks runs only those
+    # registered inside it: a bump joined there from before it is not run by it.)
     if (
         not isinstance(pending, _Bumps)
         or pending.done
@@ -143,7 +144,10 @@ def _current(keys: Sequence[str], found: dict[str, Any]) -> tuple[int, ...]:
         # A version never written (or dropped by the cache): start one; `add` keeps a
         # value another process started meanwhile.
         for key in missing:
-            cache.add(key, time.time_ns(), timeout=None)
+            token = time.time_ns()
+            # What the primary holds now is all a read of this version may show.
+            replica.record_position(token)
+            cache.add(key, token, timeout=None)
         found = {**found, **cache.get_many(missing)}
     return tuple(int(found.get(key) or 0) for key in keys)
 

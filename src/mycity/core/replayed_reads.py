@@ -5,9 +5,12 @@ ran a dozen middleware (sessions, locale, CSRF, authentication, messages, CSP, a
 to build an answer that was the same bytes and the same headers as the last one. This
 middleware, near the top of the stack, remembers the whole answer the stack gave to an
 anonymous request that the public-read decorator answered from a shared copy (status,
-every header the middleware added, the body), keyed by everything that could change it
-for an anonymous visitor: the absolute address, `Accept-Language`, and the cookies
-other than the CSRF token (a shared answer never carries a token). The next such
+every header the middleware added, the body), keyed by what could change it for an
+anonymous visitor: the absolute address and the language (from the language cookie or
+`Accept-Language`, as LocaleMiddleware chooses it). Only a request whose cookies are
+none or those a shared answer never depends on (the CSRF token, the language, the city
+chosen for `/`) is replayed: any other cookie goes through the stack, and a key made of
+a visitor's own strings cannot multiply the entries. The next such
 request fetches the page's stamp and versions from the shared cache, the same one round
 trip the decorator makes, and when they still name the copy it remembers, the answer is
 replayed without running the stack; anything else (a write bumped a version, the copy
@@ -21,20 +24,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.translation import get_language_from_request
 
 from mycity.core.held_answers import HeldAnswers
-from mycity.core.public_reads import (
-    PERSONAL_COOKIES,
-    SharedAnswer,
-    current_stamp,
-    etags_in,
-)
+from mycity.core.public_reads import SharedAnswer, current_stamp, etags_in
 
-# The answers replayed, by what selects them, up to this many bytes of bodies per
-# process (most share their bytes with the copies `public_reads` holds).
+# The answers replayed, by what selects them, up to this many bytes per process (keys,
+# headers and bodies; most bodies are the same bytes as the copies `public_reads` holds).
 REPLAYED_BYTES = 32 * 1024 * 1024
-# Headers of a 200 that a 304 does not repeat (Django's own Not Modified drops these).
-_NOT_IN_A_304 = ("Content-Type", "Content-Length")
+# What an entry costs beyond its strings: the objects holding them.
+ENTRY_OVERHEAD = 1024
+# The city chosen for `/` (web.choice.CITY_COOKIE), written by the city home's own
+# script: no shared answer reads it.
+_CITY_COOKIE = "mycity_city"
+# Headers of a 200 that a 304 does not repeat (the stack's own 304 has none of these).
+_NOT_IN_A_304 = ("Content-Type", "Content-Length", "Content-Disposition", "Link")
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,15 @@ class Replay:
         return response
 
 
-_replays = HeldAnswers[Replay](REPLAYED_BYTES, size=lambda replay: len(replay.content))
+Selector = tuple[str, str]
+
+
+def _size(selector: Selector, replay: Replay) -> int:
+    headers = sum(len(name) + len(value) for name, value in replay.headers)
+    return ENTRY_OVERHEAD + len(selector[0]) + headers + len(replay.content)
+
+
+_replays = HeldAnswers[tuple[Selector, Replay]](REPLAYED_BYTES, size=lambda entry: _size(*entry))
 
 
 class ReplayedReadsMiddleware:
@@ -69,34 +81,34 @@ class ReplayedReadsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         selector = _selector(request)
         if selector is not None:
-            replay = _replays.get(selector)
-            if replay is not None and _still_current(request, replay.shared):
-                return replay.answer(request)
+            held = _replays.get(selector)
+            if held is not None and _still_current(request, held[1].shared):
+                return held[1].answer(request)
         response = self.get_response(request)
         if selector is not None:
             _remember(selector, response)
         return response
 
 
-def _selector(request: HttpRequest) -> tuple[str, ...] | None:
+def _selector(request: HttpRequest) -> Selector | None:
     """What selects an anonymous GET's answer, or None for a request never replayed."""
     if (
         not settings.PUBLIC_READS_CACHE
         or request.method != "GET"
         or "Authorization" in request.headers
+        or any(name not in _ignored_cookies() for name in request.COOKIES)
     ):
-        return None
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or any(c in cookies for c in PERSONAL_COOKIES):
         return None
     try:
         address = request.build_absolute_uri()
     except DisallowedHost:
         return None  # the stack answers it with its 400
-    kept = sorted(
-        f"{name}={value}" for name, value in cookies.items() if name != settings.CSRF_COOKIE_NAME
-    )
-    return (address, request.headers.get("Accept-Language", ""), *kept)
+    return (address, get_language_from_request(request))
+
+
+def _ignored_cookies() -> tuple[str, ...]:
+    # The language cookie selects the language, which is in the key.
+    return (settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, _CITY_COOKIE)
 
 
 def _still_current(request: HttpRequest, shared: SharedAnswer) -> bool:
@@ -104,7 +116,7 @@ def _still_current(request: HttpRequest, shared: SharedAnswer) -> bool:
     return stamp is not None and stamp.etag == shared.etag and stamp.versions == shared.versions
 
 
-def _remember(selector: tuple[str, ...], response: HttpResponseBase) -> None:
+def _remember(selector: Selector, response: HttpResponseBase) -> None:
     shared = getattr(response, "shared_answer", None)
     if (
         not isinstance(shared, SharedAnswer)
@@ -113,12 +125,10 @@ def _remember(selector: tuple[str, ...], response: HttpResponseBase) -> None:
         or response.cookies
     ):
         return
-    _replays.put(
-        selector,
-        Replay(
-            shared=shared,
-            status=response.status_code,
-            headers=tuple(response.items()),
-            content=response.content,
-        ),
+    replay = Replay(
+        shared=shared,
+        status=response.status_code,
+        headers=tuple(response.items()),
+        content=response.content,
     )
+    _replays.put(selector, (selector, replay))

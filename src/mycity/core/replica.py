@@ -132,7 +132,16 @@ def computed(compute: Callable[[], T], *, after: Sequence[int]) -> T:
 def _replica_holds(after: Sequence[int]) -> bool:
     if time.monotonic() < _resting_until:
         return False
-    needed = cache.get_many([position_key(token) for token in after]) if after else {}
+    keys = {token: position_key(token) for token in after}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    # A version whose position the cache has lost (evicted, or a version started anew)
+    # may be newer than the replica: only one older than positions are kept is known
+    # to be held by any working replica.
+    oldest_kept = time.time_ns() - POSITION_KEPT_S * 1_000_000_000
+    needed = {
+        token: found.get(key, UNKNOWN if token > oldest_kept else None)
+        for token, key in keys.items()
+    }
     try:
         with connections[REPLICA].cursor() as cursor:
             cursor.execute("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()")
@@ -145,7 +154,7 @@ def _replica_holds(after: Sequence[int]) -> bool:
     return caught_up(
         in_recovery=in_recovery,
         replayed=None if replayed is None else str(replayed),
-        needed=[str(position) for position in needed.values()],
+        needed=[str(position) for position in needed.values() if position is not None],
     )
 
 
