@@ -16,26 +16,22 @@ JOB = (
 )
 
 
-def test_a_job_that_leaves_a_transaction_open_ends_the_worker(migrated_var, tmp_path):
+def run_job(migrated_var, tmp_path, inside: str):
+    """A worker's process after a job that did `inside`."""
     shutil.copytree(migrated_var, tmp_path / "var")
-    result = run_mycity(
-        tmp_path,
-        "shell",
-        "-c",
-        JOB.format(inside="transaction.atomic().__enter__(); User.objects.count(); "),
-    )
+    return run_mycity(tmp_path, "shell", "-c", JOB.format(inside=inside))
+
+
+def test_a_job_that_leaves_a_transaction_open_ends_the_worker(migrated_var, tmp_path):
+    inside = "transaction.atomic().__enter__(); User.objects.count(); "
+    result = run_job(migrated_var, tmp_path, inside)
     assert result.returncode == 70, result.stderr
     assert "worker goes on" not in result.stdout
     assert "left a transaction open" in result.stderr
 
 
 def test_a_job_that_closes_its_transactions_leaves_the_worker_going(migrated_var, tmp_path):
-    shutil.copytree(migrated_var, tmp_path / "var")
-    result = run_mycity(
-        tmp_path,
-        "shell",
-        "-c",
-        JOB.format(inside="exec('with transaction.atomic(): User.objects.count()'); "),
-    )
+    inside = "exec('with transaction.atomic(): User.objects.count()'); "
+    result = run_job(migrated_var, tmp_path, inside)
     assert result.returncode == 0, result.stderr
     assert "worker goes on 1" in result.stdout
