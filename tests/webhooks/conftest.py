@@ -24,6 +24,7 @@ from cryptography.x509.oid import NameOID
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from mycity.accounts.models import RoleKind, User
+from mycity.webhooks.services import register_endpoint
 from tests.conftest import person
 
 PORTS = range(8240, 8260)
@@ -209,3 +210,15 @@ def resolve_as(monkeypatch):
         return calls
 
     return install
+
+
+@pytest.fixture
+def endpoint(city, city_admin):
+    """An endpoint of the city for new appeals, at an address nothing answers."""
+    return register_endpoint(
+        actor=city_admin,
+        city=city,
+        organisation=None,
+        url="https://hooks.example.org/mycity",
+        events=["appeal.registered"],
+    )

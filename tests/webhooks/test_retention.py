@@ -3,25 +3,12 @@ a message still waiting is kept whatever its age."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from mycity.webhooks.models import Attempt, Message
 from mycity.webhooks.retention import prune_old_messages
-from mycity.webhooks.services import register_endpoint
 
 State = Message.State
-
-
-@pytest.fixture
-def endpoint(city, city_admin):
-    return register_endpoint(
-        actor=city_admin,
-        city=city,
-        organisation=None,
-        url="https://hooks.example.org/mycity",
-        events=["appeal.registered"],
-    )
 
 
 def message(endpoint, key: str, state: str, age_days: int) -> Message:

@@ -7,18 +7,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from mycity.webhooks.delivery import signed_headers
 from mycity.webhooks.models import Message
-from mycity.webhooks.services import new_secret, register_endpoint, rotate_secret
-
-
-@pytest.fixture
-def endpoint(city, city_admin):
-    return register_endpoint(
-        actor=city_admin,
-        city=city,
-        organisation=None,
-        url="https://hooks.example.org/mycity",
-        events=["appeal.registered"],
-    )
+from mycity.webhooks.services import new_secret, rotate_secret
 
 
 def _message(endpoint, body='{"type":"appeal.registered","data":{"id":1}}') -> Message:

@@ -59,6 +59,7 @@ from mycity.appeals.public_text import public_text
 from mycity.cities.models import Building, City
 from mycity.cities.selectors import active_cities, search_addresses
 from mycity.cities.text import house_number_key, parse_address
+from mycity.core.api_formats import MAX_ID
 from mycity.core.errors import DomainError
 from mycity.core.public_reads import by_jurisdiction, public_read
 from mycity.core.translated import pick_translation
@@ -66,7 +67,6 @@ from mycity.core.translated import pick_translation
 # "Default query limit is a span of 90 days or first 1000 requests returned."
 MAX_REQUESTS = 1000
 SPAN = timedelta(days=90)
-MAX_ID = 2**63 - 1
 # The paging extension: numbered pages of at most MAX_REQUESTS.
 MAX_PAGES = 10_000
 # What a report's public timeline (extensions=true) names: the statuses of a public

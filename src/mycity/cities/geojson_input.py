@@ -11,7 +11,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
-from mycity.cities.osm_extract import OsmBoundary
+from mycity.cities.osm_extract import OsmBoundary, names_of
 from mycity.core.geo import parse_area
 
 MAX_NAME = 200
@@ -103,12 +103,7 @@ def read_geojson_boundaries(data: bytes, *, admin_level: str) -> list[OsmBoundar
         if not has_area:
             continue  # a point or a line: no district
         area = area_from_geojson(feature)
-        name = tags.get("name") or ""
-        names = {
-            "ru": tags.get("name:ru") or name,
-            "be": tags.get("name:be") or name,
-            "en": tags.get("name:en") or "",
-        }
+        names = names_of(tags)
         found.append(
             OsmBoundary(
                 osm_id=tags.get("@id") or tags.get("id") or f"feature {number}",

@@ -155,6 +155,17 @@ def read_addresses(path: Path, city: City) -> AddressExtract:
     return extract
 
 
+def names_of(tags: dict[str, str]) -> dict[str, str]:
+    """An OSM feature's names by language: Russian and Belarusian fall back to the local
+    `name`; English stays empty without `name:en`."""
+    name = tags.get("name") or ""
+    return {
+        "ru": tags.get("name:ru") or name,
+        "be": tags.get("name:be") or name,
+        "en": tags.get("name:en") or "",
+    }
+
+
 def read_boundaries(path: Path, *, admin_level: str) -> list[OsmBoundary]:
     """The extract's `boundary=administrative` areas of one admin level."""
     factory = osmium.geom.WKBFactory()
@@ -168,12 +179,7 @@ def read_boundaries(path: Path, *, admin_level: str) -> list[OsmBoundary]:
         outline = _shape(obj, factory)
         if outline is None or outline.is_empty:
             continue
-        name = tags.get("name") or ""
-        names = {
-            "ru": tags.get("name:ru") or name,
-            "be": tags.get("name:be") or name,
-            "en": tags.get("name:en") or "",
-        }
+        names = names_of(tags)
         found.append(
             OsmBoundary(
                 osm_id=f"{'way' if obj.from_way() else 'relation'} {obj.orig_id()}",

@@ -3,8 +3,6 @@ CSV, GeoJSON or an OpenStreetMap extract with the report of what it added, chang
 no longer lists, and the settling of a vanished address that appeals point at. The same
 services as the console's addresses page (`address_views`)."""
 
-from typing import Annotated
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
@@ -14,7 +12,7 @@ from mycity.appeals.models import Appeal
 from mycity.cities.errors import InvalidSetup
 from mycity.cities.models import Building
 from mycity.console.api_access import admin_city, caller
-from mycity.core.api_formats import MAX_ID, JsonBool, ObjectId
+from mycity.core.api_formats import JsonBool, ObjectId, RowId
 from mycity.core.errors import NotFound
 from mycity.setup.addresses import (
     appeal_counts,
@@ -26,7 +24,6 @@ from mycity.setup.addresses import (
 
 router = Router(tags=["city setup"], auth=STAFF)
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # The vanished addresses one report lists by name; the count says how many there are.
 REPORTED_VANISHED = 1000
 
@@ -199,7 +196,9 @@ def list_vanished(request: HttpRequest, slug: str, params: Query[VanishedQuery])
     "the registry still lists it, or the successor is not a listed address of the city. "
     "Audited as `address.mapped` or `address.kept_historical`.",
 )
-def settle_address(request: HttpRequest, slug: str, building_id: Id, payload: SettlementIn) -> dict:
+def settle_address(
+    request: HttpRequest, slug: str, building_id: RowId, payload: SettlementIn
+) -> dict:
     city = admin_city(request, slug)
     if not Building.objects.filter(city=city, pk=building_id).exists():
         raise NotFound()

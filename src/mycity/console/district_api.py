@@ -2,7 +2,7 @@
 or many imported from an OpenStreetMap extract or a GeoJSON file. The same services as
 the console's district pages (`settings_views.districts`, `settings_views.district`)."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, UploadedFile
@@ -12,14 +12,13 @@ from mycity.appeals.api import STAFF
 from mycity.cities.models import District
 from mycity.cities.schemas import Names
 from mycity.console.api_access import admin_city, caller
-from mycity.core.api_formats import MAX_ID
+from mycity.core.api_formats import RowId
 from mycity.core.errors import NotFound
 from mycity.setup.city_settings import save_district
 from mycity.setup.osm_districts import ADMIN_LEVELS, import_districts
 
 router = Router(tags=["city setup"], auth=STAFF)
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ADMIN_LEVEL_PATTERN = "^(" + "|".join(ADMIN_LEVELS) + ")$"
 
@@ -123,7 +122,7 @@ def import_districts_file(
     response=DistrictAdminOut,
     summary="A district of the city (city administrators)",
 )
-def get_district(request: HttpRequest, slug: str, district_id: Id) -> dict:
+def get_district(request: HttpRequest, slug: str, district_id: RowId) -> dict:
     city = admin_city(request, slug)
     return _district_out(_district(city.pk, district_id))
 
@@ -148,7 +147,9 @@ def create_district(request: HttpRequest, slug: str, payload: DistrictIn) -> Sta
     summary="Change a district's names, slug and boundary",
     description="The same checks as adding one; audited with what changed, before and after.",
 )
-def change_district(request: HttpRequest, slug: str, district_id: Id, payload: DistrictIn) -> dict:
+def change_district(
+    request: HttpRequest, slug: str, district_id: RowId, payload: DistrictIn
+) -> dict:
     city = admin_city(request, slug)
     saved = save_district(
         actor=caller(request),

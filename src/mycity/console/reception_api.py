@@ -16,7 +16,7 @@ from mycity.appeals.api import STAFF
 from mycity.cities.models import City, Organisation
 from mycity.console.api_access import admin_city, caller
 from mycity.core.api_contract import errors
-from mycity.core.api_formats import MAX_ID, IsoDate, JsonBool, JsonInt
+from mycity.core.api_formats import IsoDate, JsonBool, JsonInt, RowId
 from mycity.reception import services
 from mycity.reception.errors import InvalidReception
 from mycity.reception.models import (
@@ -32,7 +32,6 @@ router = Router(tags=["reception schedules"])
 
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 HourMinute = Annotated[str, Field(pattern=TIME_PATTERN, examples=["10:00"])]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class RuleOut(Schema):
@@ -252,7 +251,7 @@ def add_official(request: HttpRequest, slug: str, payload: OfficialIn) -> Status
     auth=STAFF,
     summary="How many hours before a booked reception its resident is reminded",
 )
-def set_reminder(request: HttpRequest, slug: str, official_id: Id, payload: ReminderIn) -> dict:
+def set_reminder(request: HttpRequest, slug: str, official_id: RowId, payload: ReminderIn) -> dict:
     city = admin_city(request, slug)
     official = receptions.set_reminder(
         actor=caller(request),
@@ -268,7 +267,7 @@ def set_reminder(request: HttpRequest, slug: str, official_id: Id, payload: Remi
     auth=STAFF,
     summary="The next receptions a rule would give; nothing is saved",
 )
-def preview_rule(request: HttpRequest, slug: str, official_id: Id, payload: RuleIn) -> list:
+def preview_rule(request: HttpRequest, slug: str, official_id: RowId, payload: RuleIn) -> list:
     city = admin_city(request, slug)
     return receptions.preview_rule(
         actor=caller(request), official=_official(city, official_id), draft=_draft(payload)
@@ -281,7 +280,7 @@ def preview_rule(request: HttpRequest, slug: str, official_id: Id, payload: Rule
     auth=STAFF,
     summary="Add a weekly or monthly reception rule; its sessions are made for booking",
 )
-def add_rule(request: HttpRequest, slug: str, official_id: Id, payload: RuleIn) -> Status[dict]:
+def add_rule(request: HttpRequest, slug: str, official_id: RowId, payload: RuleIn) -> Status[dict]:
     city = admin_city(request, slug)
     change = receptions.save_rule(
         actor=caller(request), official=_official(city, official_id), draft=_draft(payload)
@@ -306,7 +305,7 @@ def _rule(city: City, rule_id: int) -> ReceptionRule:
     summary="Change a rule; bookings it would cancel answer 409 until confirmed",
     openapi_extra=errors(409),
 )
-def change_rule(request: HttpRequest, slug: str, rule_id: Id, payload: RuleChangeIn) -> dict:
+def change_rule(request: HttpRequest, slug: str, rule_id: RowId, payload: RuleChangeIn) -> dict:
     city = admin_city(request, slug)
     rule = _rule(city, rule_id)
     change = receptions.save_rule(
@@ -326,7 +325,7 @@ def change_rule(request: HttpRequest, slug: str, rule_id: Id, payload: RuleChang
     summary="Stop a rule; bookings it would cancel answer 409 until confirmed",
     openapi_extra=errors(409),
 )
-def retire_rule(request: HttpRequest, slug: str, rule_id: Id, payload: ConfirmIn) -> dict:
+def retire_rule(request: HttpRequest, slug: str, rule_id: RowId, payload: ConfirmIn) -> dict:
     city = admin_city(request, slug)
     change = receptions.retire_rule(
         actor=caller(request), rule=_rule(city, rule_id), confirm=payload.confirm
@@ -343,7 +342,7 @@ def retire_rule(request: HttpRequest, slug: str, rule_id: Id, payload: ConfirmIn
     openapi_extra=errors(409),
 )
 def add_exception(
-    request: HttpRequest, slug: str, official_id: Id, payload: ExceptionIn
+    request: HttpRequest, slug: str, official_id: RowId, payload: ExceptionIn
 ) -> Status[dict]:
     city = admin_city(request, slug)
     official = _official(city, official_id)
@@ -385,7 +384,9 @@ def add_exception(
     summary="Undo an exception; an extra reception's bookings answer 409 until confirmed",
     openapi_extra=errors(409),
 )
-def remove_exception(request: HttpRequest, slug: str, exception_id: Id, payload: ConfirmIn) -> dict:
+def remove_exception(
+    request: HttpRequest, slug: str, exception_id: RowId, payload: ConfirmIn
+) -> dict:
     city = admin_city(request, slug)
     exception = get_object_or_404(
         ReceptionException.objects.select_related("official__organisation__city"),

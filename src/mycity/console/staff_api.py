@@ -2,7 +2,7 @@
 People page (`people_views`), for a city's own staff directory to call."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from mycity.cities.models import City, Organisation
 from mycity.console.api_access import admin_city, caller
 from mycity.console.people import release_leaver
 from mycity.core.api_contract import errors
-from mycity.core.api_formats import MAX_ID
+from mycity.core.api_formats import RowId
 from mycity.core.errors import DomainError, NotFound
 from mycity.setup.invitations import (
     answer_invitation,
@@ -30,7 +30,6 @@ from mycity.setup.invitations import (
 # A browser session, or a token with the `staff` scope whose person is the city's
 # administrator now (roles are checked at each call, not when the token was made).
 router = Router(tags=["people and roles"], auth=STAFF)
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class RoleOut(Schema):
@@ -270,7 +269,7 @@ def my_invitations(request: HttpRequest) -> list[dict]:
     summary="Accept an invitation: the role is granted now",
     openapi_extra=errors(409),
 )
-def accept_invitation(request: HttpRequest, invitation_id: Id) -> dict:
+def accept_invitation(request: HttpRequest, invitation_id: RowId) -> dict:
     done = answer_invitation(
         user=caller(request),
         invitation_id=invitation_id,
@@ -287,7 +286,7 @@ def accept_invitation(request: HttpRequest, invitation_id: Id) -> dict:
     summary="Decline an invitation",
     openapi_extra=errors(409),
 )
-def decline_invitation(request: HttpRequest, invitation_id: Id) -> dict:
+def decline_invitation(request: HttpRequest, invitation_id: RowId) -> dict:
     done = answer_invitation(
         user=caller(request),
         invitation_id=invitation_id,

@@ -22,6 +22,8 @@ _LON = r"[+-]?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
 
 # The largest id a database integer holds: a larger one is not valid, not "not found".
 MAX_ID = 2**63 - 1
+# A row's id in a path or a body: 1 to MAX_ID (anything else is a 422, not a 500).
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 # "lat,lon" in degrees, e.g. 55.4856,28.7683.
 POINT_PATTERN = rf"^{_LAT},{_LON}$"

@@ -95,6 +95,8 @@ def _selector(request: HttpRequest) -> Selector | None:
     if (
         not settings.PUBLIC_READS_CACHE
         or request.method != "GET"
+        # WhiteNoise, further down, answers these without a view.
+        or request.path.startswith(settings.STATIC_URL)
         or "Authorization" in request.headers
         or any(name not in _ignored_cookies() for name in request.COOKIES)
     ):
