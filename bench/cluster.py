@@ -130,8 +130,10 @@ def parse_wrk(out: str) -> dict[str, float]:
         match = re.search(rf"{name}\s+([\d.]+)(us|ms|s)", out)
         found[name] = float(match.group(1)) * units[match.group(2)] if match else float("nan")
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    total = re.search(r"(\d+) requests in", out)
     return {
         "rps": rps,
+        "requests": int(total.group(1)) if total else 0,
         "p50": found["50%"],
         "p99": found["99%"],
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
@@ -139,6 +141,39 @@ def parse_wrk(out: str) -> dict[str, float]:
 
 
 # --- submissions ------------------------------------------------------------------------
+
+
+def cpu_by_program() -> Counter:
+    """CPU seconds used so far by each part of the cluster, from /proc: a supervised
+    program's whole process tree under its name, the rest by command (postgres, weed,
+    redis-server). Taken before and after a load, it says where a submission's CPU went."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, cpu, command = {}, {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+        except OSError:
+            continue  # ended while being read
+        pid = int(stat.parent.name)
+        name, rest = raw[raw.index("(") + 1 : raw.rindex(")")], raw[raw.rindex(")") + 2 :].split()
+        parent[pid], command[pid] = int(rest[1]), name
+        cpu[pid] = (int(rest[11]) + int(rest[12])) / tick  # utime + stime
+    programs = {}
+    for line in cluster.supervisorctl("status").splitlines():
+        fields = line.split()
+        if "pid" in fields:
+            programs[int(fields[fields.index("pid") + 1].rstrip(","))] = fields[0]
+    totals: Counter = Counter()
+    for pid, seconds in cpu.items():
+        ancestor, owner = pid, None
+        while ancestor > 1 and owner is None:
+            owner = programs.get(ancestor)
+            ancestor = parent.get(ancestor, 0)
+        if owner is None and command[pid] in {"postgres", "weed", "redis-server"}:
+            owner = command[pid]
+        if owner:
+            totals[owner.rstrip("0123456789")] += seconds
+    return totals
 
 
 def bench_submissions(env: dict[str, str], duration: int, connections: int) -> dict:
@@ -155,6 +190,7 @@ def bench_submissions(env: dict[str, str], duration: int, connections: int) -> d
         )
         with urllib.request.urlopen(check, timeout=60) as answer:
             assert answer.status == 201, answer.status
+        cpu_before = cpu_by_program()
         out = wrk(
             "-t2",
             f"-c{connections}",
@@ -166,6 +202,8 @@ def bench_submissions(env: dict[str, str], duration: int, connections: int) -> d
             script,
             BASE + SUBMIT_PATH,
         )
+    cpu = cpu_by_program()
+    cpu.subtract(cpu_before)
     figures = parse_wrk(out)
     print("\n## Submissions with a 1600×1200 photo (PostgreSQL + SeaweedFS, through nginx)")
     print("| connections | submissions/s | p50 ms | p99 ms | non-2xx | target |")
@@ -174,6 +212,16 @@ def bench_submissions(env: dict[str, str], duration: int, connections: int) -> d
     print(
         f"| {connections} | {figures['rps']:.1f} | {figures['p50']:.0f} | {figures['p99']:.0f} "
         f"| {figures['non_2xx']} | ≥ 30/s: {verdict} |"
+    )
+    done = max(1, int(figures["requests"]))
+    figures["cpu_ms"] = {part: round(s * 1000 / done, 1) for part, s in cpu.items()}
+    print(f"\nCPU per submission by part of the cluster ({done} submissions), ms:")
+    print("| " + " | ".join(cpu) + " | all |")
+    print("|" + "---:|" * (len(cpu) + 1))
+    print(
+        "| "
+        + " | ".join(f"{s * 1000 / done:.1f}" for s in cpu.values())
+        + f" | {sum(cpu.values()) * 1000 / done:.1f} |"
     )
     return figures
 

@@ -215,6 +215,15 @@ elif TASKS_URL.startswith("redis://"):
 else:
     raise ImproperlyConfigured("TASKS_URL must be db://, immediate:// or redis://…")
 
+# Who sends a notification's deliveries: a task enqueued for them when their
+# transaction commits ("task"), or only the outbox (`mycity deliver_notifications
+# --loop`), which polls for due deliveries anyway ("outbox"). With a busy queue the
+# outbox is cheaper: one poll sends a batch, where each task costs a worker its
+# queue's bookkeeping; a delivery then waits for the next poll (--interval).
+NOTIFY_DELIVERY = env_str("NOTIFY_DELIVERY", "task")
+if NOTIFY_DELIVERY not in ("task", "outbox"):
+    raise ImproperlyConfigured("NOTIFY_DELIVERY must be task or outbox")
+
 # A task running longer than this is taken for abandoned by a worker that went silent
 # on another machine, and run again (mycity.core.task_reclaim); no task takes so long.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)

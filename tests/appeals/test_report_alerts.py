@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django_tasks import default_task_backend
 
 from mycity.accounts.models import RoleKind
 from mycity.appeals import alerts
@@ -62,6 +63,25 @@ def test_a_new_report_within_the_radius_is_announced_and_one_beyond_it_is_not(
     assert len(subjects) == 1 and near.number in subjects[0]
     assert far.number not in " ".join(subjects)
     assert told(neighbour)[0].url == near.public_path()
+
+
+def test_a_new_report_nobody_may_watch_costs_no_task_and_one_in_a_watched_box_does(
+    resident, neighbour, street_light, city, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+
+    def announcements():
+        return [r for r in default_task_backend.results if r.task.name == "announce_new_report"]
+
+    report(resident, street_light, django_capture_on_commit_callbacks)
+    assert announcements() == []
+    alerts.follow_area(
+        user=neighbour, city=city, lat=INSIDE[0], lon=INSIDE[1], radius_m=500, label="Дом"
+    )
+    watched = report(resident, street_light, django_capture_on_commit_callbacks)
+    [announcement] = announcements()
+    assert announcement.args == [watched.pk]
 
 
 def test_district_and_category_alerts_match_and_a_parent_category_covers_its_children(

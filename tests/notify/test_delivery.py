@@ -174,3 +174,35 @@ def test_a_failed_attempt_schedules_a_retry_task_when_the_backend_can_defer(
     assert retry.task.name == "deliver_pending"
     assert retry.args == [[delivery.pk]]
     assert retry.task.run_after == delivery.due_at
+
+
+def test_with_the_outbox_alone_a_notification_enqueues_no_task_and_the_next_poll_sends_it(
+    resident, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.NOTIFY_DELIVERY = "outbox"
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = pending_delivery(resident)
+    assert default_task_backend.results == []
+    assert deliver_due().sent == 1
+    delivery.refresh_from_db()
+    assert delivery.state == "sent"
+    assert [m.to for m in mail.outbox] == [["resident@example.org"]]
+
+
+def test_with_the_outbox_alone_a_failed_attempt_waits_for_a_later_poll_without_a_task(
+    resident, settings, broken_mail, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.NOTIFY_DELIVERY = "outbox"
+    default_task_backend.clear()
+    delivery = pending_delivery(resident)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_due()
+    assert default_task_backend.results == []
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("pending", 1)
+    assert delivery.due_at > timezone.now()
+    assert deliver_due().sent == 0  # not due yet
+    assert deliver_due(now=delivery.due_at).retrying == 1  # due: tried again, still broken

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -241,7 +242,10 @@ def _reach(
 
 def _enqueue_on_commit(deliveries: Sequence[Delivery]) -> None:
     """After commit, a task for the deliveries due now, and a deferred one for those
-    waiting for quiet hours to end (where the task backend can defer)."""
+    waiting for quiet hours to end (where the task backend can defer); nothing where
+    the outbox alone delivers (NOTIFY_DELIVERY)."""
+    if settings.NOTIFY_DELIVERY == "outbox":
+        return
     now = timezone.now()
     due = [d.pk for d in deliveries if d.due_at <= now]
     for start in range(0, len(due), 500):
@@ -448,8 +452,9 @@ def _schedule_retry(delivery_id: int, due_at: datetime) -> None:
 
 def _schedule(delivery_ids: list[int], due_at: datetime) -> None:
     # Backends that can defer a task run it then; with the others the deliveries wait
-    # for the next deliver_due (the deliver_notifications command).
-    if deliver_pending.get_backend().supports_defer:
+    # for the next deliver_due (the deliver_notifications command), as all do when the
+    # outbox alone delivers.
+    if settings.NOTIFY_DELIVERY == "task" and deliver_pending.get_backend().supports_defer:
         deliver_pending.using(run_after=due_at).enqueue(delivery_ids)
 
 
