@@ -3,7 +3,8 @@
 PostgreSQL and Redis are the machine's (the URLs below); this starts, each supervised on
 its own by supervisord (restarted alone when it dies): SeaweedFS (master, volume, filer,
 S3), two granian web nodes, two task workers (RQ), the notification outbox, the clock of
-periodic jobs, and nginx in front of the web nodes. It migrates, loads the demo and prints the address.
+periodic jobs, and nginx in front of the web nodes. It migrates, loads the demo and prints
+the address.
 
     python deploy/cluster.py up|down|status|env
 

@@ -77,3 +77,14 @@ def test_an_address_the_registry_no_longer_lists_is_not_offered(city):
     assert [b.number for b in found.buildings] == ["11"]
     assert [s.building_count for s in search_addresses(city, "Ленина").streets] == [1]
     assert nearest_buildings(city, lat=55.4857, lon=28.7684) == [kept]
+
+
+def test_the_nearest_buildings_within_a_reach_leave_out_a_closer_miss_beyond_it(city):
+    street = StreetFactory(city=city, name_ru="Ленина", name_be="Леніна")
+    # About 110 m and 220 m north of the point (0.001° of latitude is ~111 m).
+    near = BuildingFactory(street=street, number="1", lat=55.4867, lon=28.7684)
+    far = BuildingFactory(street=street, number="3", lat=55.4877, lon=28.7684)
+    point = {"lat": 55.4857, "lon": 28.7684}
+    assert nearest_buildings(city, **point, limit=2) == [near, far]
+    assert nearest_buildings(city, **point, limit=2, within_m=150) == [near]
+    assert nearest_buildings(city, **point, limit=1, within_m=100) == []

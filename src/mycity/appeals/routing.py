@@ -7,7 +7,7 @@ from mycity.appeals.models import AppealKind, Category
 from mycity.cities.house_ranges import HouseRange
 from mycity.cities.models import Building, Organisation, ServiceAddress
 from mycity.cities.selectors import nearest_buildings
-from mycity.core.geo import area_contains, distance_m
+from mycity.core.geo import area_contains
 
 # A report placed on the map without an address is at the registry's nearest house
 # when one is this close; farther, no listed-houses organisation claims it.
@@ -36,10 +36,14 @@ class _Place:
                     .first()
                 )
             elif self.lat is not None and self.lon is not None:
-                near = nearest_buildings(self.category.city, lat=self.lat, lon=self.lon, limit=1)
-                if near and (
-                    distance_m(self.lat, self.lon, near[0].lat, near[0].lon) <= NEAREST_HOUSE_M
-                ):
+                near = nearest_buildings(
+                    self.category.city,
+                    lat=self.lat,
+                    lon=self.lon,
+                    limit=1,
+                    within_m=NEAREST_HOUSE_M,
+                )
+                if near:
                     self._building = (near[0].street_id, near[0].number_sort)
         return self._building
 

@@ -91,12 +91,19 @@ def search_addresses(city: City, query: str, *, limit: int = 10) -> AddressSearc
     return AddressSearch(streets=[], buildings=buildings[:limit])
 
 
-def nearest_buildings(city: City, *, lat: float, lon: float, limit: int = 5) -> list[Building]:
-    """The buildings closest to a point, searching growing boxes on the (city, lat, lon) index.
+def nearest_buildings(
+    city: City, *, lat: float, lon: float, limit: int = 5, within_m: float | None = None
+) -> list[Building]:
+    """The buildings closest to a point, searching growing boxes on the (city, lat, lon) index;
+    with `within_m`, only those that close (a caller that wants no farther house is spared
+    the larger boxes).
 
     Distances are computed on bare (id, lat, lon) rows; only the winners are loaded
     as objects."""
-    for radius in NEAREST_SEARCH_RADII_M:
+    radii: tuple[float, ...] = NEAREST_SEARCH_RADII_M
+    if within_m is not None:
+        radii = (*(r for r in radii if r < within_m), within_m)
+    for radius in radii:
         box = box_around(lat, lon, radius)
         rows = Building.objects.filter(
             city=city,
@@ -109,7 +116,7 @@ def nearest_buildings(city: City, *, lat: float, lon: float, limit: int = 5) -> 
             for pk, b_lat, b_lon in rows
             if (distance := distance_m(lat, lon, b_lat, b_lon)) <= radius
         )
-        if len(in_reach) >= limit or radius == NEAREST_SEARCH_RADII_M[-1]:
+        if len(in_reach) >= limit or radius == radii[-1]:
             ids = [pk for _distance, pk in in_reach[:limit]]
             loaded = _buildings_with_streets().in_bulk(ids)
             return [loaded[pk] for pk in ids]

@@ -107,10 +107,8 @@ def notify(
         return None
 
     with transaction.atomic():
-        if dedupe_key is not None:
-            existing = _by_dedupe_key(recipient, dedupe_key)
-            if existing is not None:
-                return existing
+        # A used dedupe key is found by the unique constraint rather than looked up
+        # first: nearly every key is new, and the look would cost each a round trip.
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
@@ -124,7 +122,7 @@ def notify(
                     dedupe_key=dedupe_key,
                 )
         except IntegrityError:
-            # A concurrent producer committed the same key between our read and insert.
+            # The key was used before, or by a concurrent producer that committed first.
             existing = _by_dedupe_key(recipient, dedupe_key) if dedupe_key is not None else None
             if existing is None:
                 raise

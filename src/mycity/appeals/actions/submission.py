@@ -160,16 +160,10 @@ def _check_problem_report(
     if not point_in_city(city, lat=lat, lon=lon):
         raise PointOutsideCity(field="lat")
     if building is None:
-        near = nearest_buildings(city, lat=lat, lon=lon, limit=1)
-        if near and _distance(near[0], lat, lon) <= ADDRESS_REACH_M:
+        near = nearest_buildings(city, lat=lat, lon=lon, limit=1, within_m=ADDRESS_REACH_M)
+        if near:
             building = near[0]
     return lat, lon, building
-
-
-def _distance(building: Building, lat: float, lon: float) -> float:
-    from mycity.core.geo import distance_m
-
-    return distance_m(building.lat, building.lon, lat, lon)
 
 
 def _check_e_appeal(
