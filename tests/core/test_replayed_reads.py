@@ -2,12 +2,15 @@
 answered it, only while its copy is current, and never to anyone whose answer may be
 their own."""
 
+import gzip
+
 import pytest
 from django.middleware.locale import LocaleMiddleware
 from django.test import Client
 
 from mycity.appeals.actions.api_keys import issue_api_client
 from mycity.appeals.actions.moves import reject_appeal
+from mycity.core import replayed_reads
 from tests.appeal_fixtures import submit_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cached_reads")]
@@ -70,6 +73,47 @@ def test_a_replay_with_the_etag_is_a_304_without_a_body(client, report, stack_ru
     assert "Content-Type" not in again
     stale = client.get("/polotsk/news/", HTTP_IF_NONE_MATCH='"another"')
     assert stale.status_code == 200 and stale.content
+
+
+def test_a_client_that_accepts_gzip_gets_the_replay_compressed_and_others_get_it_plain(
+    client, report, stack_runs, monkeypatch
+):
+    # The test city's JSON answers are a few hundred bytes; a city's are far longer.
+    monkeypatch.setattr(replayed_reads, "COMPRESSED_FROM_BYTES", 256)
+    for path in PAGES:
+        plain = client.get(path)
+        client.get(path)
+        stack_runs.clear()
+        packed = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert stack_runs == [], path
+        assert packed["Content-Encoding"] == "gzip", path
+        assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content)
+        assert gzip.decompress(packed.content) == plain.content, path
+        # The same copy: its ETag, weak since the bytes differ, still gets a 304.
+        assert packed["ETag"] == "W/" + plain["ETag"]
+        again = client.get(
+            path, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]
+        )
+        assert again.status_code == 304 and again["ETag"] == packed["ETag"]
+        unpacked = client.get(path, HTTP_ACCEPT_ENCODING="identity")
+        assert "Content-Encoding" not in unpacked and unpacked.content == plain.content
+        # Every answer says so, the first one the stack built included: a shared cache
+        # must never hand the compressed bytes to a client that did not ask for them.
+        for answer in (plain, packed, unpacked):
+            assert "Accept-Encoding" in answer["Vary"], path
+
+
+def test_a_small_answer_is_replayed_as_it_is_whatever_the_client_accepts(
+    client, report, stack_runs
+):
+    for _ in range(2):
+        small = client.get("/api/v1/cities")
+    assert len(small.content) < replayed_reads.COMPRESSED_FROM_BYTES
+    stack_runs.clear()
+    replayed = client.get("/api/v1/cities", HTTP_ACCEPT_ENCODING="gzip")
+    assert stack_runs == []
+    assert "Content-Encoding" not in replayed
+    assert replayed.content == small.content
 
 
 def test_a_write_ends_the_replay_at_once(

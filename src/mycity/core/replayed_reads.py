@@ -16,7 +16,15 @@ trip the decorator makes, and when they still name the copy it remembers, the an
 replayed without running the stack; anything else (a write bumped a version, the copy
 expired, a signed-in visitor, a session cookie, a token, a cookie in the answer) goes
 through the stack as before. So a write shows at once here too, and nothing personal
-is ever replayed: what is remembered is only what the decorator shared anyway."""
+is ever replayed: what is remembered is only what the decorator shared anyway.
+
+A replayed body of text is also held compressed with gzip, made once when the answer is
+remembered, and sent to a client that accepts it (every browser and HTTP library does):
+Open311's list of a thousand requests is 837 KB of JSON, and copying that to each
+client, not building it, was what bounded its rate. Every remembered answer says it
+varies on Accept-Encoding, so a shared cache keeps the two apart; the compressed one's
+ETag is weak, as Django's GZipMiddleware makes it. Nothing in these answers is secret
+(they are shared with every visitor), so compression reveals nothing (BREACH)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +32,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from django.utils.translation import get_language_from_request
 
 from mycity.core.held_answers import HeldAnswers
@@ -39,6 +50,10 @@ ENTRY_OVERHEAD = 1024
 _CITY_COOKIE = "mycity_city"
 # Headers of a 200 that a 304 does not repeat (the stack's own 304 has none of these).
 _NOT_IN_A_304 = ("Content-Type", "Content-Length", "Content-Disposition", "Link")
+# Bodies held compressed too: text of these types, from this size (below it, gzip's
+# own header and the work outweigh what it saves).
+_COMPRESSED_TYPES = ("text/", "application/json", "application/geo+json", "application/xml")
+COMPRESSED_FROM_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -47,8 +62,12 @@ class Replay:
     status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
+    gzipped: bytes | None = None
 
     def answer(self, request: HttpRequest) -> HttpResponse:
+        gzipped = self.gzipped is not None and bool(
+            re_accepts_gzip.search(request.headers.get("Accept-Encoding", ""))
+        )
         if self.shared.etag in etags_in(request.headers.get("If-None-Match", "")):
             response = HttpResponse(status=304)
             for name, value in self.headers:
@@ -56,10 +75,19 @@ class Replay:
                     response[name] = value
             response["Content-Length"] = "0"
             del response["Content-Type"]
-            return response
-        response = HttpResponse(self.content, status=self.status)
-        for name, value in self.headers:
-            response[name] = value
+        elif gzipped:
+            assert self.gzipped is not None
+            response = HttpResponse(self.gzipped, status=self.status)
+            for name, value in self.headers:
+                response[name] = value
+            response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(self.gzipped))
+        else:
+            response = HttpResponse(self.content, status=self.status)
+            for name, value in self.headers:
+                response[name] = value
+        if gzipped and response.has_header("ETag"):
+            response["ETag"] = "W/" + response["ETag"].removeprefix("W/")
         return response
 
 
@@ -68,7 +96,8 @@ Selector = tuple[str, str]
 
 def _size(selector: Selector, replay: Replay) -> int:
     headers = sum(len(name) + len(value) for name, value in replay.headers)
-    return ENTRY_OVERHEAD + len(selector[0]) + headers + len(replay.content)
+    bodies = len(replay.content) + len(replay.gzipped or b"")
+    return ENTRY_OVERHEAD + len(selector[0]) + headers + bodies
 
 
 _replays = HeldAnswers[tuple[Selector, Replay]](REPLAYED_BYTES, size=lambda entry: _size(*entry))
@@ -127,10 +156,25 @@ def _remember(selector: Selector, response: HttpResponseBase) -> None:
         or response.cookies
     ):
         return
+    # Said on this answer too: a cache must not give a later compressed replay of the
+    # same address to a client that cannot read it.
+    patch_vary_headers(response, ("Accept-Encoding",))
     replay = Replay(
         shared=shared,
         status=response.status_code,
         headers=tuple(response.items()),
         content=response.content,
+        gzipped=_compressed(response),
     )
     _replays.put(selector, (selector, replay))
+
+
+def _compressed(response: HttpResponse) -> bytes | None:
+    kind = response.get("Content-Type", "").split(";")[0].strip().lower()
+    if (
+        response.has_header("Content-Encoding")
+        or len(response.content) < COMPRESSED_FROM_BYTES
+        or not kind.startswith(_COMPRESSED_TYPES)
+    ):
+        return None
+    return compress_string(response.content)
