@@ -91,9 +91,7 @@ def test_a_client_that_accepts_gzip_gets_the_replay_compressed_and_others_get_it
         assert gzip.decompress(packed.content) == plain.content, path
         # The same copy: its ETag, weak since the bytes differ, still gets a 304.
         assert packed["ETag"] == "W/" + plain["ETag"]
-        again = client.get(
-            path, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]
-        )
+        again = client.get(path, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
         assert again.status_code == 304 and again["ETag"] == packed["ETag"]
         unpacked = client.get(path, HTTP_ACCEPT_ENCODING="identity")
         assert "Content-Encoding" not in unpacked and unpacked.content == plain.content
