@@ -39,9 +39,14 @@ class Node(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         body = str(next(self.served)).encode()
+        if self.path.startswith("/encoding"):
+            # What the node heard of the client's encodings.
+            body += b" " + self.headers.get("Accept-Encoding", "").encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
+        # As the app's public reads say it.
+        self.send_header("Vary", "Accept-Language, Cookie")
         if self.path.startswith("/private"):
             self.send_header("Cache-Control", "private, no-store")
         if self.path.startswith("/cookie"):
@@ -157,3 +162,26 @@ def test_personal_paths_never_go_through_the_cache(nginx):
     first, status = get(f"{nginx}/my/appeals/")
     again, _ = get(f"{nginx}/my/appeals/")
     assert again != first and status == ""
+
+
+def test_a_request_with_a_message_for_the_visitor_is_never_answered_from_the_cache(nginx):
+    anonymous, _ = get(f"{nginx}/notices/")
+    with_message, status = get(f"{nginx}/notices/", Cookie="messages=abc")
+    assert with_message != anonymous and status == "BYPASS"
+    assert get(f"{nginx}/notices/")[0] == anonymous
+
+
+def test_anonymous_visitors_share_an_entry_whatever_their_csrf_cookies(nginx):
+    # The answer's Vary: Cookie would give each visitor's CSRF token its own entry.
+    first, _ = get(f"{nginx}/places/", Cookie="csrftoken=one")
+    again, status = get(f"{nginx}/places/", Cookie="csrftoken=two")
+    assert (again, status) == (first, "HIT")
+
+
+def test_clients_that_accept_gzip_share_their_own_entry_and_the_node_hears_only_gzip(nginx):
+    plain, _ = get(f"{nginx}/encoding/")
+    chrome, _ = get(f"{nginx}/encoding/", **{"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert chrome != plain and chrome.endswith(" gzip") and not plain.endswith("gzip")
+    curl, status = get(f"{nginx}/encoding/", **{"Accept-Encoding": "gzip"})
+    assert (curl, status) == (chrome, "HIT")
+    assert get(f"{nginx}/encoding/")[0] == plain

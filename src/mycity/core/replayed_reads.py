@@ -21,9 +21,10 @@ is ever replayed: what is remembered is only what the decorator shared anyway.
 A replayed body of text is also held compressed with gzip, made once when the answer is
 remembered, and sent to a client that accepts it (every browser and HTTP library does):
 Open311's list of a thousand requests is 837 KB of JSON, and copying that to each
-client, not building it, was what bounded its rate. Every remembered answer says it
-varies on Accept-Encoding, so a shared cache keeps the two apart; the compressed one's
-ETag is weak, as Django's GZipMiddleware makes it. Nothing in these answers is secret
+client, not building it, was what bounded its rate. The compressed answer says it
+varies on Accept-Encoding, so a shared cache gives it only to clients that accept gzip
+(the plain one suits every client), and its ETag is weak, as Django's GZipMiddleware
+makes it. Nothing in these answers is secret
 (they are shared with every visitor), so compression reveals nothing (BREACH)."""
 
 from collections.abc import Callable
@@ -86,8 +87,12 @@ class Replay:
             response = HttpResponse(self.content, status=self.status)
             for name, value in self.headers:
                 response[name] = value
-        if gzipped and response.has_header("ETag"):
-            response["ETag"] = "W/" + response["ETag"].removeprefix("W/")
+        if gzipped:
+            # A cache must give these bytes only to a client that asked for gzip. The
+            # plain answer needs no such word: every client can read it.
+            patch_vary_headers(response, ("Accept-Encoding",))
+            if response.has_header("ETag"):
+                response["ETag"] = "W/" + response["ETag"].removeprefix("W/")
         return response
 
 
@@ -156,9 +161,6 @@ def _remember(selector: Selector, response: HttpResponseBase) -> None:
         or response.cookies
     ):
         return
-    # Said on this answer too: a cache must not give a later compressed replay of the
-    # same address to a client that cannot read it.
-    patch_vary_headers(response, ("Accept-Encoding",))
     replay = Replay(
         shared=shared,
         status=response.status_code,
