@@ -24,8 +24,8 @@ Open311's list of a thousand requests is 837 KB of JSON, and copying that to eac
 client, not building it, was what bounded its rate. The compressed answer says it
 varies on Accept-Encoding, so a shared cache gives it only to clients that accept gzip
 (the plain one suits every client), and its ETag is weak, as Django's GZipMiddleware
-makes it. Nothing in these answers is secret
-(they are shared with every visitor), so compression reveals nothing (BREACH)."""
+makes it. Nothing in these answers is secret (they are shared with every visitor), so
+compression reveals nothing (BREACH)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
