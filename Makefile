@@ -7,6 +7,10 @@ NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/mycity
+# The suites run on every core (pytest-xdist); a file's tests stay in one process, which
+# keeps its module fixtures (nginx, the SeaweedFS bucket) set up once. TEST_WORKERS=0: serial.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: setup run serve test test-pg test-browser lint contract openapi bench lighthouse demo clean cluster cluster-stop
 
@@ -36,13 +40,13 @@ run: setup
 	$(BIN)/mycity serve --worker --host $(HOST) --port $(PORT)
 
 test: setup
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-pg: setup
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PYTEST)
 
 test-browser: setup
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser tests/browser
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser tests/browser
 
 lint: setup
 	$(BIN)/ruff check src tests bench deploy

@@ -6,6 +6,7 @@ import copy
 import pytest
 from django.core.cache import cache
 from django.db import connections
+from django.utils import translation
 
 from mycity.accounts.models import RoleKind, User
 from mycity.accounts.services import grant_role
@@ -18,6 +19,9 @@ pytest_plugins = ["tests.appeal_fixtures"]
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
+    # Each request activates its language in the thread and leaves it there; a test starts
+    # in the default language, whichever test ran before it in this process.
+    translation.deactivate()
     # Fast hashing for users made in tests; the default one stays second so the demo
     # users' passwords, hashed outside a test, still verify.
     settings.PASSWORD_HASHERS = [

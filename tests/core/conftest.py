@@ -1,4 +1,7 @@
+import os
+
 import pytest
+import redis
 
 from tests.appeal_fixtures import submit_report
 from tests.core.test_settings import run_mycity
@@ -32,3 +35,27 @@ def migrated_var(tmp_path_factory):
     )
     assert result.returncode == 0, result.stderr
     return made / "var"
+
+
+@pytest.fixture
+def redis_url(worker_id):
+    """An empty Redis database of this test's own, emptied again afterwards: one per
+    pytest-xdist worker (10, 11, …; `TEST_REDIS_URL` names the first), so two workers
+    never flush each other's keys, nor the cluster's (database 4). Skipped without a
+    Redis, but not in CI, which starts one."""
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
+    server, _, first = base.rpartition("/")
+    offset = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    url = f"{server}/{int(first) + offset}"
+    try:
+        connection = redis.Redis.from_url(url, socket_connect_timeout=2)
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {url} (set TEST_REDIS_URL)")
+    connection.flushdb()
+    try:
+        yield url
+    finally:
+        connection.flushdb()

@@ -76,23 +76,6 @@ def test_a_task_killed_mid_run_is_run_again_by_the_next_worker(migrated_var, tmp
     assert _status(tmp_path) == "SUCCESSFUL"
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
-
-
-def _redis():
-    import pytest
-    import redis
-
-    try:
-        connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL} (set TEST_REDIS_URL)")
-    return connection
-
-
 def _kill_with_its_horse(worker: subprocess.Popen) -> None:
     """SIGKILL an RQ worker and the work horse it forked, which RQ puts in a process group
     of its own (a machine's crash takes both)."""
@@ -105,7 +88,7 @@ def _kill_with_its_horse(worker: subprocess.Popen) -> None:
     worker.wait()
 
 
-def _job_status(site) -> str:
+def _job_status(site, redis_url: str) -> str:
     """The one job's status in RQ, and how many times it was started."""
     result = run_mycity(
         site,
@@ -118,70 +101,65 @@ def _job_status(site) -> str:
         " + queue.finished_job_registry.get_job_ids()"
         " + queue.failed_job_registry.get_job_ids()]; "
         "print(sorted(job.get_status().value for job in jobs if job))",
-        TASKS_URL=REDIS_URL,
+        TASKS_URL=redis_url,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
 
 def test_a_job_whose_rq_worker_is_killed_is_run_again_by_the_restarted_worker(
-    migrated_var, tmp_path
+    migrated_var, tmp_path, redis_url
 ):
     """With Redis (`django-tasks-rq`): the worker and its work horse die by SIGKILL
     mid-task, leaving the job "started" in RQ's registry; the restarted worker's reclaim
     sees that the job's worker is gone, queues it again, and it runs to the end (without
     waiting the minute RQ would for the heartbeat to lapse)."""
-    connection = _redis()
-    connection.flushdb()
     shutil.copytree(migrated_var, tmp_path / "var")
     marker = tmp_path / "ran"
-    env = {**_env(tmp_path), "TASKS_URL": REDIS_URL}
+    env = {**_env(tmp_path), "TASKS_URL": redis_url}
+    enqueued = run_mycity(
+        tmp_path,
+        "shell",
+        "-c",
+        "from tests.core.reclaimed_task import hang_the_first_time; "
+        f"hang_the_first_time.enqueue({str(marker)!r})",
+        TASKS_URL=redis_url,
+    )
+    assert enqueued.returncode == 0, enqueued.stderr
+    # Its own session: the kill takes the worker and the horse it forked, as a
+    # machine's crash would.
+    first = subprocess.Popen(
+        [sys.executable, "-m", "mycity.cli", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
-        enqueued = run_mycity(
-            tmp_path,
-            "shell",
-            "-c",
-            "from tests.core.reclaimed_task import hang_the_first_time; "
-            f"hang_the_first_time.enqueue({str(marker)!r})",
-            TASKS_URL=REDIS_URL,
-        )
-        assert enqueued.returncode == 0, enqueued.stderr
-        # Its own session: the kill takes the worker and the horse it forked, as a
-        # machine's crash would.
-        first = subprocess.Popen(
-            [sys.executable, "-m", "mycity.cli", "worker"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while not (tmp_path / "ran.started").exists():
-                assert time.monotonic() < deadline, "the first worker never started the task"
-                assert first.poll() is None, "the first worker stopped"
-                time.sleep(0.2)
-        finally:
-            _kill_with_its_horse(first)
-        assert _job_status(tmp_path) == "['started']"  # what the dead worker left
-
-        second = subprocess.Popen(
-            [sys.executable, "-m", "mycity.cli", "worker"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            # Well within the minute after which RQ itself would take the job for dead.
-            deadline = time.monotonic() + 45
-            while not marker.exists():
-                assert time.monotonic() < deadline, "the killed task was not run again"
-                assert second.poll() is None, "the second worker stopped"
-                time.sleep(0.3)
-        finally:
-            _kill_with_its_horse(second)
-        assert marker.read_text() == "done"
-        assert _job_status(tmp_path) == "['finished']"
+        deadline = time.monotonic() + 90
+        while not (tmp_path / "ran.started").exists():
+            assert time.monotonic() < deadline, "the first worker never started the task"
+            assert first.poll() is None, "the first worker stopped"
+            time.sleep(0.2)
     finally:
-        connection.flushdb()
+        _kill_with_its_horse(first)
+    assert _job_status(tmp_path, redis_url) == "['started']"  # what the dead worker left
+
+    second = subprocess.Popen(
+        [sys.executable, "-m", "mycity.cli", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        # Well within the minute after which RQ itself would take the job for dead.
+        deadline = time.monotonic() + 45
+        while not marker.exists():
+            assert time.monotonic() < deadline, "the killed task was not run again"
+            assert second.poll() is None, "the second worker stopped"
+            time.sleep(0.3)
+    finally:
+        _kill_with_its_horse(second)
+    assert marker.read_text() == "done"
+    assert _job_status(tmp_path, redis_url) == "['finished']"
