@@ -15,6 +15,8 @@ e-mails it "sends"). Settings, from the environment:
     CLUSTER_PORT          8190 (nginx), web nodes on CLUSTER_WEB_PORTS (8161,8162)
     CLUSTER_S3_BASE_PORT  9300 (SeaweedFS takes this and the next eight)
     CLUSTER_WEB_PROCESSES 1 granian process per web node
+    CLUSTER_WEB_THREADS   4 blocking threads per granian process (bench/README.md: fewer
+                          gave more submissions/s on two cores, less GIL contention)
 """
 
 import getpass
@@ -98,6 +100,7 @@ def app_env() -> dict[str, str]:
         # The benchmarks raise it: one resident posts every submission of their load.
         "APPEAL_SUBMISSIONS_PER_HOUR": os.environ.get("APPEAL_SUBMISSIONS_PER_HOUR", "30"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        "WEB_THREADS": os.environ.get("CLUSTER_WEB_THREADS", "4"),
         "PYTHONUNBUFFERED": "1",
     }
 
