@@ -38,14 +38,15 @@ def migrated_var(tmp_path_factory):
 
 
 @pytest.fixture
-def redis_url(worker_id):
+def redis_url():
     """An empty Redis database of this test's own, emptied again afterwards: one per
     pytest-xdist worker (10, 11, …; `TEST_REDIS_URL` names the first), so two workers
     never flush each other's keys, nor the cluster's (database 4). Skipped without a
     Redis, but not in CI, which starts one."""
     base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
     server, _, first = base.rpartition("/")
-    offset = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, … under xdist
+    offset = int(worker.removeprefix("gw")) if worker else 0
     url = f"{server}/{int(first) + offset}"
     try:
         connection = redis.Redis.from_url(url, socket_connect_timeout=2)

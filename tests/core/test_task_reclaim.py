@@ -88,6 +88,26 @@ def _kill_with_its_horse(worker: subprocess.Popen) -> None:
     worker.wait()
 
 
+def _run_worker_until(env: dict[str, str], sign: Path, *, within_s: float, what: str) -> None:
+    """Start an RQ worker in its own session, wait for `sign` to appear, then SIGKILL it
+    with its work horse, as a machine's crash would."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "mycity.cli", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + within_s
+        while not sign.exists():
+            assert time.monotonic() < deadline, f"no worker {what}"
+            assert worker.poll() is None, "the worker stopped"
+            time.sleep(0.2)
+    finally:
+        _kill_with_its_horse(worker)
+
+
 def _job_status(site, redis_url: str) -> str:
     """The one job's status in RQ, and how many times it was started."""
     result = run_mycity(
@@ -126,40 +146,9 @@ def test_a_job_whose_rq_worker_is_killed_is_run_again_by_the_restarted_worker(
         TASKS_URL=redis_url,
     )
     assert enqueued.returncode == 0, enqueued.stderr
-    # Its own session: the kill takes the worker and the horse it forked, as a
-    # machine's crash would.
-    first = subprocess.Popen(
-        [sys.executable, "-m", "mycity.cli", "worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while not (tmp_path / "ran.started").exists():
-            assert time.monotonic() < deadline, "the first worker never started the task"
-            assert first.poll() is None, "the first worker stopped"
-            time.sleep(0.2)
-    finally:
-        _kill_with_its_horse(first)
+    _run_worker_until(env, tmp_path / "ran.started", within_s=90, what="started the task")
     assert _job_status(tmp_path, redis_url) == "['started']"  # what the dead worker left
-
-    second = subprocess.Popen(
-        [sys.executable, "-m", "mycity.cli", "worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        # Well within the minute after which RQ itself would take the job for dead.
-        deadline = time.monotonic() + 45
-        while not marker.exists():
-            assert time.monotonic() < deadline, "the killed task was not run again"
-            assert second.poll() is None, "the second worker stopped"
-            time.sleep(0.3)
-    finally:
-        _kill_with_its_horse(second)
+    # Well within the minute after which RQ itself would take the job for dead.
+    _run_worker_until(env, marker, within_s=45, what="ran the killed task again")
     assert marker.read_text() == "done"
     assert _job_status(tmp_path, redis_url) == "['finished']"
