@@ -34,17 +34,22 @@ def _status(site) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def test_a_task_killed_mid_run_is_run_again_by_the_next_worker(migrated_var, tmp_path):
-    shutil.copytree(migrated_var, tmp_path / "var")
-    marker = tmp_path / "ran"
+def _enqueue_the_hanging_task(site: Path, marker: Path, **env: str) -> None:
     enqueued = run_mycity(
-        tmp_path,
+        site,
         "shell",
         "-c",
         "from tests.core.reclaimed_task import hang_the_first_time; "
         f"hang_the_first_time.enqueue({str(marker)!r})",
+        **env,
     )
     assert enqueued.returncode == 0, enqueued.stderr
+
+
+def test_a_task_killed_mid_run_is_run_again_by_the_next_worker(migrated_var, tmp_path):
+    shutil.copytree(migrated_var, tmp_path / "var")
+    marker = tmp_path / "ran"
+    _enqueue_the_hanging_task(tmp_path, marker)
 
     first = subprocess.Popen(
         [sys.executable, "-m", "mycity.cli", "worker", "--interval", "0.2"],
@@ -137,15 +142,7 @@ def test_a_job_whose_rq_worker_is_killed_is_run_again_by_the_restarted_worker(
     shutil.copytree(migrated_var, tmp_path / "var")
     marker = tmp_path / "ran"
     env = {**_env(tmp_path), "TASKS_URL": redis_url}
-    enqueued = run_mycity(
-        tmp_path,
-        "shell",
-        "-c",
-        "from tests.core.reclaimed_task import hang_the_first_time; "
-        f"hang_the_first_time.enqueue({str(marker)!r})",
-        TASKS_URL=redis_url,
-    )
-    assert enqueued.returncode == 0, enqueued.stderr
+    _enqueue_the_hanging_task(tmp_path, marker, TASKS_URL=redis_url)
     _run_worker_until(env, tmp_path / "ran.started", within_s=90, what="started the task")
     assert _job_status(tmp_path, redis_url) == "['started']"  # what the dead worker left
     # Well within the minute after which RQ itself would take the job for dead.
