@@ -1,4 +1,5 @@
 import os
+import time
 
 import pytest
 import redis
@@ -37,26 +38,38 @@ def migrated_var(tmp_path_factory):
     return made / "var"
 
 
+# Redis has 16 databases: the tests lease one of these, whatever the number of xdist workers
+# (the cluster keeps 4). The leases live in database 9, which no test empties.
+TEST_REDIS_DATABASES = range(10, 16)
+
+
 @pytest.fixture
 def redis_url():
-    """An empty Redis database of this test's own, emptied again afterwards: one per
-    pytest-xdist worker (10, 11, …; `TEST_REDIS_URL` names the first), so two workers
-    never flush each other's keys, nor the cluster's (database 4). Skipped without a
-    Redis, but not in CI, which starts one."""
-    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
-    server, _, first = base.rpartition("/")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, … under xdist
-    offset = int(worker.removeprefix("gw")) if worker else 0
-    url = f"{server}/{int(first) + offset}"
+    """An empty Redis database that no other test process uses meanwhile (a lease, so any
+    number of xdist workers can share the server), emptied again afterwards.
+    `TEST_REDIS_URL` names the server. Skipped without a Redis, but not in CI, which
+    starts one."""
+    server = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
     try:
-        connection = redis.Redis.from_url(url, socket_connect_timeout=2)
-        connection.ping()
+        leases = redis.Redis.from_url(f"{server}/9", socket_connect_timeout=2)
+        leases.ping()
     except redis.exceptions.ConnectionError:
         if os.environ.get("CI"):
             raise
-        pytest.skip(f"no Redis at {url} (set TEST_REDIS_URL)")
+        pytest.skip(f"no Redis at {server} (set TEST_REDIS_URL)")
+    deadline = time.monotonic() + 300
+    while True:
+        free = (n for n in TEST_REDIS_DATABASES if leases.set(f"lease:{n}", 1, nx=True, ex=600))
+        database = next(free, None)
+        if database is not None:
+            break
+        assert time.monotonic() < deadline, "no test database of Redis came free"
+        time.sleep(0.5)
+    url = f"{server}/{database}"
+    connection = redis.Redis.from_url(url)
     connection.flushdb()
     try:
         yield url
     finally:
         connection.flushdb()
+        leases.delete(f"lease:{database}")
